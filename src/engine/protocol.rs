@@ -1,0 +1,101 @@
+//! The message door between the UI (or any other caller) and the engine.
+//!
+//! Every exchange is a serde value: a [`Request`] in an [`Envelope`] carrying its id and the protocol
+//! version, answered by [`Reply`] envelopes — any number of progress events, then exactly one answer, error
+//! or cancellation. Today the UI runs the session on the main thread; a Web Worker carries the same
+//! messages without any view changing. Long lists come back in pages.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::EngineError;
+use crate::engine::ingest::{FileId, FileSummary, Progress};
+
+/// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Identifies one request; replies carry the same id.
+pub type RequestId = u64;
+
+/// A message with its id and the protocol version it was written for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    pub v: u32,
+    pub id: RequestId,
+    pub body: T,
+}
+
+impl<T> Envelope<T> {
+    pub fn new(id: RequestId, body: T) -> Self {
+        Envelope {
+            v: PROTOCOL_VERSION,
+            id,
+            body,
+        }
+    }
+}
+
+/// What a caller may ask of the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Read one file and keep it in the session. Long: answers with progress events.
+    ImportFile {
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// A page of an imported file's records (after the header).
+    Rows {
+        file_id: FileId,
+        offset: u64,
+        limit: u64,
+    },
+    /// Stop the request with this id at its next slice; answered at once with [`Answer::CancelNoted`].
+    Cancel { request_id: RequestId },
+    /// Drop every file and result held by the session.
+    Forget,
+}
+
+/// The one final answer to a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Answer {
+    Imported { summary: FileSummary },
+    Rows { page: Page<Vec<String>> },
+    CancelNoted { request_id: RequestId },
+    Forgotten,
+}
+
+/// A slice of a long list: `items` are the entries `offset .. offset + items.len()` of `total`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub offset: u64,
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+/// What the engine sends back for a request: progress events, then one final reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reply {
+    Progress { progress: Progress },
+    Answer { answer: Answer },
+    Failed { error: EngineError, message: String },
+}
+
+impl Reply {
+    /// The final reply for a result.
+    pub fn from_result(result: Result<Answer, EngineError>) -> Self {
+        match result {
+            Ok(answer) => Reply::Answer { answer },
+            Err(error) => Reply::Failed {
+                message: error.to_string(),
+                error,
+            },
+        }
+    }
+
+    pub fn is_final(&self) -> bool {
+        !matches!(self, Reply::Progress { .. })
+    }
+}

@@ -1,0 +1,4 @@
+//! Widgets shared by the views.
+
+pub mod drop_zone;
+pub mod file_card;

@@ -1,0 +1,66 @@
+//! Where the user is: the view and its filters, kept in the query string (`./?view=people&rep=…`) so any
+//! static host serves every URL, reload and back work, and a view can be bookmarked without data.
+
+use leptos_router::params::ParamsMap;
+
+/// The app's views: Import, then the five foundations of the sales manager's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Import,
+    People,
+    Planning,
+    Process,
+    Pipeline,
+    Performance,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::Import,
+        View::People,
+        View::Planning,
+        View::Process,
+        View::Pipeline,
+        View::Performance,
+    ];
+
+    /// The value of `view=` in the URL.
+    pub fn slug(self) -> &'static str {
+        match self {
+            View::Import => "import",
+            View::People => "people",
+            View::Planning => "planning",
+            View::Process => "process",
+            View::Pipeline => "pipeline",
+            View::Performance => "performance",
+        }
+    }
+
+    /// The name in the nav.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Import => "Import",
+            View::People => "People",
+            View::Planning => "Planning",
+            View::Process => "Process",
+            View::Pipeline => "Pipeline",
+            View::Performance => "Performance",
+        }
+    }
+
+    /// The view named by a query map; an absent or unknown `view` opens Import.
+    pub fn from_query(query: &ParamsMap) -> View {
+        let slug = query.get_str("view").unwrap_or_default();
+        View::ALL
+            .into_iter()
+            .find(|v| v.slug() == slug)
+            .unwrap_or(View::Import)
+    }
+}
+
+/// A relative link to `view` that keeps the other filters of the current query.
+pub fn href_for(view: View, query: &ParamsMap) -> String {
+    let mut query = query.clone();
+    query.replace("view", view.slug().to_owned());
+    query.to_query_string()
+}

@@ -1,0 +1,166 @@
+//! Import: drop or pick exports, watch them being read (with Cancel), and see a card per file with what
+//! the engine found.
+
+use leptos::prelude::*;
+
+use crate::engine::EngineError;
+use crate::engine::protocol::{Answer, Request};
+use crate::ui::app::group_thousands;
+use crate::ui::components::drop_zone::DropZone;
+use crate::ui::components::file_card::{FileCard, format_bytes};
+use crate::ui::door::DoorError;
+use crate::ui::state::{AppState, ImportInFlight, ImportedCard, mark_ready, use_app_state};
+
+/// Rows shown on each card before the user asks for more.
+const PREVIEW_ROWS: u64 = 5;
+
+#[component]
+pub fn ImportView() -> impl IntoView {
+    let state = use_app_state();
+    let on_files = move |files: Vec<gloo::file::File>| import_files(state, files);
+    view! {
+        <section class="view" data-testid="view-import">
+            <h1>"Import"</h1>
+            <DropZone on_files=on_files />
+            <ImportProgress />
+            <ul class="errors" data-testid="import-errors" role="alert">
+                {move || state.errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+            </ul>
+            <div class="cards">
+                <For
+                    each=move || state.files.get()
+                    key=|card| card.summary.file_id
+                    children=|card| view! { <FileCard card=card /> }
+                />
+            </div>
+        </section>
+    }
+}
+
+/// The progress bar of the import in flight, with Cancel.
+#[component]
+fn ImportProgress() -> impl IntoView {
+    let state = use_app_state();
+    move || {
+        state.in_flight.get().map(|flight| {
+            let (done, total, rows) = flight
+                .progress
+                .map_or((0, 0, 0), |p| (p.done_bytes, p.total_bytes, p.rows));
+            let label = format!(
+                "Reading {} ({} of {}) — {} of {} · {} rows",
+                flight.file_name,
+                flight.file_index,
+                flight.file_count,
+                format_bytes(done),
+                format_bytes(total),
+                group_thousands(rows)
+            );
+            let cancel = move |_| {
+                state.cancel_requested.set(true);
+                if let Some(id) = flight.request_id {
+                    state.door().cancel(id);
+                }
+            };
+            view! {
+                <div class="import-progress" data-testid="import-progress">
+                    <label>
+                        {label}
+                        <progress max=total.max(1).to_string() value=done.to_string()></progress>
+                    </label>
+                    <button type="button" on:click=cancel>"Cancel"</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// Reads each file, sends it through the door, and adds its card; stops at Cancel.
+fn import_files(state: AppState, files: Vec<gloo::file::File>) {
+    if files.is_empty() {
+        return;
+    }
+    state.cancel_requested.set(false);
+    state.errors.set(Vec::new());
+    leptos::task::spawn_local(async move {
+        let count = files.len();
+        for (index, file) in files.into_iter().enumerate() {
+            if state.cancel_requested.get_untracked() {
+                break;
+            }
+            let name = file.name();
+            let _ = state.in_flight.try_set(Some(ImportInFlight {
+                file_name: name.clone(),
+                file_index: index + 1,
+                file_count: count,
+                request_id: None,
+                progress: None,
+            }));
+            let bytes = match gloo::file::futures::read_as_bytes(&file).await {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    let _ = state
+                        .errors
+                        .try_update(|e| e.push(format!("Could not read '{name}': {error}.")));
+                    continue;
+                }
+            };
+            let door = state.door();
+            let id = door.next_id();
+            let _ = state.in_flight.try_update(|f| {
+                if let Some(f) = f {
+                    f.request_id = Some(id);
+                }
+            });
+            let on_progress = move |progress| {
+                let _ = state.in_flight.try_update(|f| {
+                    if let Some(f) = f {
+                        f.progress = Some(progress);
+                    }
+                });
+            };
+            match door
+                .call(
+                    id,
+                    Request::ImportFile {
+                        name: name.clone(),
+                        bytes,
+                    },
+                    on_progress,
+                )
+                .await
+            {
+                Ok(Answer::Imported { summary }) => {
+                    let preview = match door
+                        .request(Request::Rows {
+                            file_id: summary.file_id,
+                            offset: 0,
+                            limit: PREVIEW_ROWS,
+                        })
+                        .await
+                    {
+                        Ok(Answer::Rows { page }) => page.items,
+                        _ => Vec::new(),
+                    };
+                    let _ = state
+                        .files
+                        .try_update(|cards| cards.push(ImportedCard { summary, preview }));
+                }
+                Ok(other) => {
+                    let _ = state.errors.try_update(|e| {
+                        e.push(format!(
+                            "'{name}': the engine gave an unexpected answer ({other:?})."
+                        ))
+                    });
+                }
+                Err(DoorError::Engine(EngineError::Cancelled { .. })) => break,
+                Err(error) => {
+                    let _ = state
+                        .errors
+                        .try_update(|e| e.push(format!("'{name}': {error}")));
+                }
+            }
+        }
+        let _ = state.in_flight.try_set(None);
+        mark_ready();
+    });
+}

@@ -1,0 +1,74 @@
+//! The state every view shares: the door to the engine, the files imported so far, and the import in
+//! progress. Owned by the app at the top, so async work never writes into a disposed component.
+
+use leptos::prelude::*;
+
+use crate::engine::ingest::{FileSummary, Progress};
+use crate::engine::protocol::RequestId;
+use crate::ui::door::Door;
+
+/// An import the user can watch and cancel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportInFlight {
+    pub file_name: String,
+    /// 1-based position of this file among those dropped together.
+    pub file_index: usize,
+    pub file_count: usize,
+    pub request_id: Option<RequestId>,
+    pub progress: Option<Progress>,
+}
+
+/// One imported file as its card shows it: the engine's summary and the first rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedCard {
+    pub summary: FileSummary,
+    pub preview: Vec<Vec<String>>,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub door: StoredValue<Door, LocalStorage>,
+    pub files: RwSignal<Vec<ImportedCard>>,
+    pub in_flight: RwSignal<Option<ImportInFlight>>,
+    /// Plain sentences about files that could not be read.
+    pub errors: RwSignal<Vec<String>>,
+    /// Set when the user cancels; the import loop stops before the next file.
+    pub cancel_requested: RwSignal<bool>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        AppState {
+            door: StoredValue::new_local(Door::new()),
+            files: RwSignal::new(Vec::new()),
+            in_flight: RwSignal::new(None),
+            errors: RwSignal::new(Vec::new()),
+            cancel_requested: RwSignal::new(false),
+        }
+    }
+
+    pub fn door(&self) -> Door {
+        self.door.get_value()
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The shared state, provided by the app.
+pub fn use_app_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// Records `performance.mark('pipelens:ready')` once the current view has drawn what the engine returned
+/// (outside harnesses time imports with it). Called after the DOM update, on the next animation frame.
+pub fn mark_ready() {
+    request_animation_frame(|| {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("pipelens:ready");
+        }
+    });
+}

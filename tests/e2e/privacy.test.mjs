@@ -1,0 +1,93 @@
+// Privacy is a tested property: while the app loads, reloads a deep link, imports and analyses a file,
+// the browser makes no request but GETs of the app's own static files, and logs no error.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { AppPage, DIST, FIXTURES, launchBrowser, watch } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+let browser;
+let served;
+
+before(async () => {
+  served = await startServer(DIST, '/a/b/');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+test('the app requests nothing but its own files while importing a file', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+
+  await app.open();
+  assert.equal(await app.nav('import').getAttribute('aria-current'), 'page');
+
+  // A deep link reloads from a host with no SPA fallback.
+  await app.open('?view=people');
+  await app.page.reload();
+  await app.page.getByTestId('view-people').waitFor();
+  assert.equal(await app.nav('people').getAttribute('aria-current'), 'page');
+  assert.match(await app.page.getByTestId('needs-data').textContent(), /People needs data/);
+  await app.screenshot('people-no-data-1280');
+
+  // Back to Import through the nav, then import two fixtures at once.
+  await app.nav('import').click();
+  await app.page.getByTestId('view-import').waitFor();
+  // One file dropped as from the desktop, one chosen with the picker.
+  await app.dropFiles([join(FIXTURES, 'skeleton/deals-semicolon-bom.csv')]);
+  await app.importFiles([join(FIXTURES, 'skeleton/deals-latin1.tsv')]);
+  await assert.doesNotReject(app.cards().nth(1).waitFor());
+  const first = app.cards().nth(0);
+  assert.equal(await first.getByTestId('file-encoding').textContent(), 'UTF-8');
+  assert.equal(await first.getByTestId('file-delimiter').textContent(), 'semicolon');
+  assert.equal(await first.getByTestId('file-rows').textContent(), '3');
+  const second = app.cards().nth(1);
+  assert.equal(await second.getByTestId('file-encoding').textContent(), 'windows-1252');
+  assert.equal(await second.getByTestId('file-delimiter').textContent(), 'tab');
+  assert.match(await second.getByTestId('file-preview').textContent(), /Café Müller/);
+  assert.equal(await app.page.getByTestId('dataset-chip').textContent(), '2 files · 5 rows');
+  await app.screenshot('import-after-drop-1280');
+  await app.page.emulateMedia({ colorScheme: 'dark' });
+  await app.screenshot('import-after-drop-1280-dark');
+  await app.page.emulateMedia({ colorScheme: 'light' });
+
+  // Back/forward keep working after the import.
+  await app.nav('pipeline').click();
+  await app.page.getByTestId('view-pipeline').waitFor();
+  await app.page.goBack();
+  await app.page.getByTestId('view-import').waitFor();
+  assert.equal(await app.cards().count(), 2, 'the imported files survive navigation');
+
+  assert.deepEqual(seen.violations, [], 'requests other than GETs of the app\'s own files');
+  assert.deepEqual(seen.consoleErrors, [], 'console errors');
+  await context.close();
+});
+
+test('the watch turns red on a request to an outside host', async () => {
+  // The CSP would block this request before it leaves; bypass it to prove the watch itself sees it.
+  const context = await browser.newContext({ bypassCSP: true });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await app.open();
+  await app.page.evaluate(() => fetch('http://127.0.0.2:9/collect').catch(() => 'refused'));
+  await app.page.evaluate(() => fetch('./beacon', { method: 'POST', body: 'x' }).catch(() => 'refused'));
+  assert.ok(seen.violations.some((v) => v.startsWith('GET http://127.0.0.2:9/collect')), seen.violations.join('\n'));
+  assert.ok(seen.violations.some((v) => v.startsWith('POST ')), seen.violations.join('\n'));
+  await context.close();
+});
+
+test('the Content-Security-Policy blocks an outside request and the console check sees it', async () => {
+  const context = await browser.newContext();
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await app.open();
+  const outcome = await app.page.evaluate(() => fetch('http://127.0.0.2:9/collect').then(() => 'sent', () => 'blocked'));
+  assert.equal(outcome, 'blocked');
+  assert.ok(seen.consoleErrors.some((e) => /Content Security Policy/i.test(e)), seen.consoleErrors.join('\n'));
+  await context.close();
+});
