@@ -2,6 +2,7 @@
 # pipelens developer entry point — the two README commands:
 #   ./dev.sh serve   install what is missing, then serve the app on http://127.0.0.1:8080/
 #   ./dev.sh test    install what is missing, then run every check CI runs, timing each stage
+#   ./dev.sh bench   the benchmarks (numbers, not pass/fail), natively and in headless Chromium
 # Set-up is idempotent: each tool is installed only when absent or at another version. Nothing is
 # downloaded except from crates.io, npm, Debian and Rust's own toolchain server (for the wasm target).
 set -euo pipefail
@@ -78,7 +79,7 @@ stage_engine_purity() {
 }
 
 stage_clippy_engine() { cargo clippy --locked --no-default-features --all-targets -- -D warnings; }
-stage_clippy_app() { cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings; }
+stage_clippy_app() { cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test web --test bench_web -- -D warnings; }
 stage_test_native() { PIPELENS_REQUIRE_SHARED=${PIPELENS_REQUIRE_SHARED:-0} cargo test --locked --no-default-features; }
 stage_test_web() { cargo test --locked --target wasm32-unknown-unknown --test web; }
 stage_build() { trunk build --release; }
@@ -112,8 +113,16 @@ case "${1:-}" in
   test)
     run_stages setup fmt engine_purity clippy_engine clippy_app test_native test_web build e2e
     ;;
+  bench)
+    setup_build_tools
+    setup_browser_tools
+    say "native benchmarks (profile bench, opt-level 3)"
+    cargo bench --locked --no-default-features
+    say "wasm benchmarks in headless Chromium (profile speed, opt-level 3)"
+    WASM_BINDGEN_TEST_TIMEOUT=900 cargo test --locked --profile speed --target wasm32-unknown-unknown --test bench_web -- --nocapture
+    ;;
   *)
-    echo "usage: ./dev.sh serve | ./dev.sh test" >&2
+    echo "usage: ./dev.sh serve | ./dev.sh test | ./dev.sh bench" >&2
     exit 2
     ;;
 esac

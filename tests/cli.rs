@@ -40,3 +40,123 @@ fn an_unknown_argument_exits_2_and_lists_the_valid_ones() {
         "{text}"
     );
 }
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/ingest/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn import_prints_a_table_that_accounts_for_every_row() {
+    let out = pipelens(&["import", &fixture("salesforce-report.csv")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("rows read 9 = accepted 3 + rejected 0 + skipped 6"),
+        "{text}"
+    );
+    assert!(text.contains("Grand Totals (3 records)"), "{text}");
+}
+
+#[test]
+fn import_json_follows_the_documented_contract() {
+    let out = pipelens(&[
+        "import",
+        "--format",
+        "json",
+        &fixture("ragged.csv"),
+        &fixture("windows-1252.csv"),
+    ]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    for key in [
+        "file",
+        "source",
+        "kind",
+        "encoding",
+        "delimiter",
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "rows_skipped",
+        "rejections",
+        "warnings",
+    ] {
+        assert!(files[0].get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(files[0]["source"], "unknown");
+    let rejection = &files[0]["rejections"][0];
+    for key in ["row", "column", "value", "reason"] {
+        assert!(rejection.get(key).is_some(), "rejection misses {key}");
+    }
+    assert_eq!(files[1]["encoding"], "windows-1252");
+    assert!(
+        json.get("errors").is_none(),
+        "no errors key when every file reads"
+    );
+}
+
+#[test]
+fn import_options_flip_the_assumptions() {
+    let out = pipelens(&[
+        "import",
+        "--format",
+        "json",
+        "--header-row",
+        "1",
+        &fixture("no-header.csv"),
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["header"][1], "Acme");
+    let out = pipelens(&[
+        "import",
+        "--format",
+        "json",
+        "--encoding",
+        "utf-8",
+        &fixture("windows-1252.csv"),
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["encoding"], "UTF-8");
+    assert!(
+        json["files"][0]["issues"].as_array().unwrap().len() >= 2,
+        "replaced bytes are listed per row"
+    );
+}
+
+#[test]
+fn an_unusable_file_exits_1_with_a_sentence_and_still_reports_the_others() {
+    let out = pipelens(&[
+        "import",
+        &fixture("renamed-image.csv"),
+        &fixture("pipe.csv"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a PNG image, not a CRM export"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pipe.csv"));
+    let out = pipelens(&["import", "/no/such/file.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /no/such/file.csv"));
+}
+
+#[test]
+fn import_usage_mistakes_exit_2() {
+    assert_eq!(pipelens(&["import"]).status.code(), Some(2));
+    assert_eq!(
+        pipelens(&["import", "--format", "xml", "x.csv"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let out = pipelens(&["import", "--delimiter", "bogus", &fixture("pipe.csv")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use comma, semicolon, tab, pipe"));
+}

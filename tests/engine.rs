@@ -1,36 +1,66 @@
-//! Native integration tests of the engine, through the same message door the UI uses.
+//! Native integration tests of the engine session, through the same message door the UI uses.
 
 mod support;
 
 use pipelens::engine::EngineError;
-use pipelens::engine::ingest::FileSummary;
+use pipelens::engine::ingest::ImportOptions;
+use pipelens::engine::ingest::limits::Limits;
+use pipelens::engine::ingest::report::FileReport;
 use pipelens::engine::protocol::{Answer, Envelope, PROTOCOL_VERSION, Page, Reply, Request};
 use pipelens::engine::session::Session;
 
-fn import(session: &mut Session, name: &str, bytes: Vec<u8>) -> Result<FileSummary, EngineError> {
-    let request = Request::ImportFile {
+fn import_request(name: &str, bytes: Vec<u8>) -> Request {
+    Request::ImportFile {
         name: name.to_owned(),
         bytes,
-    };
-    match session.run(Envelope::new(1, request), |_| ())? {
-        Answer::Imported { summary } => Ok(summary),
+        options: ImportOptions::default(),
+    }
+}
+
+fn import(session: &mut Session, name: &str, bytes: Vec<u8>) -> Result<FileReport, EngineError> {
+    match session.run(Envelope::new(1, import_request(name, bytes)), |_| ())? {
+        Answer::Imported { report, .. } => Ok(*report),
         other => panic!("expected Imported, got {other:?}"),
     }
 }
 
-fn import_fixture(session: &mut Session, path: &str) -> FileSummary {
+fn import_fixture(session: &mut Session, path: &str) -> FileReport {
     let bytes = std::fs::read(support::fixture(path)).expect("fixture exists");
     import(session, path, bytes).expect("fixture imports")
 }
 
+fn rows(
+    session: &mut Session,
+    file_id: u32,
+    offset: u64,
+    limit: u64,
+) -> Result<Page<Vec<String>>, EngineError> {
+    match session.run(
+        Envelope::new(
+            2,
+            Request::Rows {
+                file_id,
+                offset,
+                limit,
+            },
+        ),
+        |_| (),
+    )? {
+        Answer::Rows { page } => Ok(page),
+        other => panic!("expected Rows, got {other:?}"),
+    }
+}
+
 #[test]
-fn semicolon_file_with_bom_reads_with_quotes_and_header() {
+fn a_file_goes_through_the_door_and_its_rows_come_back_in_pages() {
     let mut session = Session::new();
-    let summary = import_fixture(&mut session, "skeleton/deals-semicolon-bom.csv");
-    assert_eq!(summary.encoding, "UTF-8");
-    assert_eq!(summary.delimiter, ";");
+    let report = import_fixture(&mut session, "skeleton/deals-semicolon-bom.csv");
     assert_eq!(
-        summary.header,
+        (report.encoding.as_str(), report.delimiter.as_str()),
+        ("UTF-8", ";")
+    );
+    assert_eq!(
+        report.header,
         [
             "Opportunity Name",
             "Opportunity Owner",
@@ -39,60 +69,12 @@ fn semicolon_file_with_bom_reads_with_quotes_and_header() {
             "Stage"
         ]
     );
-    assert_eq!(summary.rows, 3);
-    let Answer::Rows { page } = session
-        .run(
-            Envelope::new(
-                2,
-                Request::Rows {
-                    file_id: summary.file_id,
-                    offset: 0,
-                    limit: 10,
-                },
-            ),
-            |_| (),
-        )
-        .unwrap()
-    else {
-        panic!("expected rows")
-    };
-    assert_eq!(page.total, 3);
-    assert_eq!(page.items[0][0], "Acme; Inc. renewal");
-    assert_eq!(page.items[2][0], "Initech \"Phase 2\"");
-}
-
-#[test]
-fn latin1_tab_file_is_decoded_as_windows_1252_and_says_so() {
-    let mut session = Session::new();
-    let summary = import_fixture(&mut session, "skeleton/deals-latin1.tsv");
-    assert_eq!(summary.encoding, "windows-1252");
-    assert_eq!(summary.delimiter, "\t");
-    assert_eq!(summary.rows, 2);
-    assert!(
-        summary.warnings.iter().any(|w| w.contains("Windows-1252")),
-        "{:?}",
-        summary.warnings
-    );
-    let Answer::Rows { page } = session
-        .run(
-            Envelope::new(
-                2,
-                Request::Rows {
-                    file_id: 0,
-                    offset: 0,
-                    limit: 1,
-                },
-            ),
-            |_| (),
-        )
-        .unwrap()
-    else {
-        panic!("expected rows")
-    };
-    assert_eq!(
-        page.items,
-        vec![vec!["Café Müller", "José Núñez", "1200", "Ganada"]]
-    );
+    assert_eq!(report.rows_accepted, 3);
+    let page = rows(&mut session, 0, 1, 10).unwrap();
+    assert_eq!((page.offset, page.total, page.items.len()), (1, 3, 2));
+    assert_eq!(page.items[1][0], "Initech \"Phase 2\"");
+    let past_the_end = rows(&mut session, 0, 10, 10).unwrap();
+    assert_eq!((past_the_end.offset, past_the_end.items.len()), (3, 0));
 }
 
 #[test]
@@ -124,37 +106,13 @@ fn a_message_from_another_protocol_version_is_refused() {
 #[test]
 fn rows_of_an_unknown_file_name_the_valid_ids() {
     let mut session = Session::new();
-    let error = session
-        .run(
-            Envelope::new(
-                1,
-                Request::Rows {
-                    file_id: 9,
-                    offset: 0,
-                    limit: 1,
-                },
-            ),
-            |_| (),
-        )
-        .unwrap_err();
+    let error = rows(&mut session, 9, 0, 1).unwrap_err();
     assert!(
         error.to_string().contains("none (nothing imported yet)"),
         "{error}"
     );
     import_fixture(&mut session, "skeleton/deals-semicolon-bom.csv");
-    let error = session
-        .run(
-            Envelope::new(
-                1,
-                Request::Rows {
-                    file_id: 9,
-                    offset: 0,
-                    limit: 1,
-                },
-            ),
-            |_| (),
-        )
-        .unwrap_err();
+    let error = rows(&mut session, 9, 0, 1).unwrap_err();
     assert!(error.to_string().contains("ids 0"), "{error}");
 }
 
@@ -172,20 +130,19 @@ fn long_imports_report_progress_and_can_be_cancelled_between_slices() {
     let mut session = Session::new();
     let mut job = session.begin(Envelope::new(
         5,
-        Request::ImportFile {
-            name: "big.csv".to_owned(),
-            bytes: big_csv(100_000),
-        },
+        import_request("big.csv", big_csv(1_000_000)),
     ));
-    let first = session.step(&mut job);
-    assert_eq!(first.id, 5);
-    let Reply::Progress { progress } = first.body else {
-        panic!("expected progress, got {:?}", first.body)
-    };
-    assert!(
-        progress.rows > 0 && progress.done_bytes < progress.total_bytes,
-        "{progress:?}"
-    );
+    let mut progress = None;
+    while progress.is_none_or(|p: pipelens::engine::ingest::Progress| p.rows == 0) {
+        let reply = session.step(&mut job);
+        assert_eq!(reply.id, 5);
+        let Reply::Progress { progress: p } = reply.body else {
+            panic!("expected progress, got {:?}", reply.body)
+        };
+        progress = Some(p);
+    }
+    let progress = progress.unwrap();
+    assert!(progress.done_bytes < progress.total_bytes, "{progress:?}");
 
     let noted = session
         .run(Envelope::new(6, Request::Cancel { request_id: 5 }), |_| ())
@@ -200,18 +157,7 @@ fn long_imports_report_progress_and_can_be_cancelled_between_slices() {
         }
     ));
     // Nothing of the cancelled file stays in the session.
-    let error = session.run(
-        Envelope::new(
-            7,
-            Request::Rows {
-                file_id: 0,
-                offset: 0,
-                limit: 1,
-            },
-        ),
-        |_| (),
-    );
-    assert!(error.is_err());
+    assert!(rows(&mut session, 0, 0, 1).is_err());
 }
 
 #[test]
@@ -220,26 +166,20 @@ fn a_finished_import_counts_every_row_and_reports_growing_progress() {
     let mut seen = Vec::new();
     let answer = session
         .run(
-            Envelope::new(
-                1,
-                Request::ImportFile {
-                    name: "big.csv".into(),
-                    bytes: big_csv(50_000),
-                },
-            ),
+            Envelope::new(1, import_request("big.csv", big_csv(600_000))),
             |reply| {
                 if let Reply::Progress { progress } = reply {
-                    seen.push(progress.rows);
+                    seen.push(progress.done_bytes);
                 }
             },
         )
         .unwrap();
-    let Answer::Imported { summary } = answer else {
+    let Answer::Imported { report, .. } = answer else {
         panic!()
     };
-    assert_eq!(summary.rows, 50_000);
+    assert_eq!(report.rows_accepted, 600_000);
     assert!(
-        seen.len() >= 2 && seen.windows(2).all(|w| w[0] < w[1]),
+        seen.len() >= 3 && seen.windows(2).all(|w| w[0] <= w[1]),
         "{seen:?}"
     );
 }
@@ -247,9 +187,10 @@ fn a_finished_import_counts_every_row_and_reports_growing_progress() {
 #[test]
 fn every_message_survives_its_wire_form() {
     let requests = vec![
-        Request::ImportFile {
+        import_request("a.csv", vec![0, 255, 10]),
+        Request::CheckFile {
             name: "a.csv".into(),
-            bytes: vec![0, 255, 10],
+            size_bytes: 3,
         },
         Request::Rows {
             file_id: 1,
@@ -268,7 +209,15 @@ fn every_message_survives_its_wire_form() {
             "{json}"
         );
     }
+    let mut session = Session::new();
+    let report = import_fixture(&mut session, "skeleton/deals-latin1.tsv");
     let replies = vec![
+        Reply::Answer {
+            answer: Answer::Imported {
+                file_id: 0,
+                report: Box::new(report),
+            },
+        },
         Reply::Answer {
             answer: Answer::Rows {
                 page: Page {
@@ -303,50 +252,49 @@ fn forget_drops_every_file() {
             .unwrap(),
         Answer::Forgotten
     );
-    assert!(
-        session
-            .run(
-                Envelope::new(
-                    3,
-                    Request::Rows {
-                        file_id: 0,
-                        offset: 0,
-                        limit: 1
-                    }
-                ),
-                |_| ()
-            )
-            .is_err()
-    );
+    assert!(rows(&mut session, 0, 0, 1).is_err());
 }
 
-/// Every real export beside the repository goes through the door and comes back with a header.
 #[test]
-fn every_real_export_imports_through_the_door() {
-    let Some(shared) = support::shared_data("every_real_export_imports_through_the_door") else {
-        return;
+fn files_beyond_the_size_limits_are_refused_before_reading() {
+    let limits = Limits {
+        max_file_bytes: 1_000,
+        max_session_bytes: 1_500,
+        ..Limits::default()
     };
-    let mut count = 0;
-    for dir in std::fs::read_dir(shared.join("real")).unwrap() {
-        let dir = dir.unwrap().path();
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let path = file.unwrap().path();
-            if path.extension().is_none_or(|e| e != "csv") {
-                continue;
-            }
-            let mut session = Session::new();
-            let summary = import(
-                &mut session,
-                &path.display().to_string(),
-                std::fs::read(&path).unwrap(),
-            )
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(!summary.header.is_empty(), "{}", path.display());
-            count += 1;
-        }
-    }
+    let mut session = Session::with_limits(limits);
+    let check = |session: &mut Session, size_bytes| {
+        session.run(
+            Envelope::new(
+                1,
+                Request::CheckFile {
+                    name: "f.csv".into(),
+                    size_bytes,
+                },
+            ),
+            |_| (),
+        )
+    };
+    assert_eq!(check(&mut session, 900), Ok(Answer::FileOk));
+    let error = check(&mut session, 1_001).unwrap_err();
     assert!(
-        count >= 20,
-        "expected the real exports, found {count} files"
+        error.to_string().contains("reads files of up to 1 KB"),
+        "{error}"
+    );
+    import(
+        &mut session,
+        "a.csv",
+        format!("a,b\n{}", "x,y\n".repeat(200)).into_bytes(),
+    )
+    .unwrap();
+    let error = check(&mut session, 900).unwrap_err();
+    assert!(matches!(error, EngineError::SessionFull { .. }), "{error}");
+    session
+        .run(Envelope::new(2, Request::Forget), |_| ())
+        .unwrap();
+    assert_eq!(
+        check(&mut session, 900),
+        Ok(Answer::FileOk),
+        "forgetting frees the session's room"
     );
 }

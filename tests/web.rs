@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use pipelens::engine::EngineError;
+use pipelens::engine::ingest::ImportOptions;
 use pipelens::engine::protocol::{Answer, Envelope, Reply, Request};
 use pipelens::ui::door::{Door, DoorError};
 use wasm_bindgen::JsCast;
@@ -19,17 +20,18 @@ async fn the_door_imports_bytes_and_pages_the_rows() {
         .request(Request::ImportFile {
             name: "deals.csv".into(),
             bytes: CSV.as_bytes().to_vec(),
+            options: ImportOptions::default(),
         })
         .await
         .unwrap();
-    let Answer::Imported { summary } = answer else {
+    let Answer::Imported { file_id, report } = answer else {
         panic!("{answer:?}")
     };
-    assert_eq!(summary.rows, 2);
-    assert_eq!(summary.header, ["Owner", "Amount", "Stage"]);
+    assert_eq!(report.rows_accepted, 2);
+    assert_eq!(report.header, ["Owner", "Amount", "Stage"]);
     let Answer::Rows { page } = door
         .request(Request::Rows {
-            file_id: summary.file_id,
+            file_id,
             offset: 1,
             limit: 5,
         })
@@ -46,7 +48,7 @@ async fn the_door_imports_bytes_and_pages_the_rows() {
 async fn a_cancelled_import_ends_with_cancelled() {
     let door = Door::new();
     let mut text = String::from("a,b\n");
-    for i in 0..200_000 {
+    for i in 0..2_000_000 {
         text.push_str(&format!("{i},{i}\n"));
     }
     let id = door.next_id();
@@ -57,6 +59,7 @@ async fn a_cancelled_import_ends_with_cancelled() {
             Request::ImportFile {
                 name: "big.csv".into(),
                 bytes: text.into_bytes(),
+                options: ImportOptions::default(),
             },
             move |_| canceller.cancel(id),
         )

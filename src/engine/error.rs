@@ -21,4 +21,63 @@ pub enum EngineError {
 
     #[error("'{file}' is empty: an export needs at least a header row")]
     EmptyFile { file: String },
+
+    #[error(
+        "'{file}' is {size}; pipelens reads files of up to {limit}. Export fewer rows or columns (for example one year at a time)"
+    )]
+    FileTooLarge {
+        file: String,
+        size: String,
+        limit: String,
+    },
+
+    #[error(
+        "'{file}' ({size}) would take this session past {limit} of files; forget some data or import fewer files"
+    )]
+    SessionFull {
+        file: String,
+        size: String,
+        limit: String,
+    },
+
+    #[error(
+        "'{file}' is not a text export ({detail}); pipelens reads CSV, tab-separated text and Excel or OpenDocument workbooks"
+    )]
+    NotText { file: String, detail: String },
+
+    #[error(
+        "'{file}' is {what}, not a CRM export; pipelens reads CSV, tab-separated text and Excel or OpenDocument workbooks"
+    )]
+    NotAnExport { file: String, what: String },
+
+    #[error(
+        "'{file}' is a zip archive, not a workbook; unzip it and import the CSV files inside (a Salesforce Data Export arrives this way)"
+    )]
+    NotAWorkbook { file: String },
+
+    #[error(
+        "'{file}' was refused as a possible zip bomb: {detail}. A real export is never built like this"
+    )]
+    ZipBomb { file: String, detail: String },
+
+    #[error("'{file}' cannot be read as a workbook: {detail}")]
+    Spreadsheet { file: String, detail: String },
+
+    #[error("'{file}' has no sheet called '{sheet}'; its sheets are {valid}")]
+    UnknownSheet {
+        file: String,
+        sheet: String,
+        valid: String,
+    },
+
+    #[error(
+        "'{label}' is not an encoding pipelens knows; use UTF-8, UTF-16LE, UTF-16BE, windows-1252 (also called ISO-8859-1 or latin1) or another WHATWG encoding label"
+    )]
+    UnknownEncoding { label: String },
+
+    #[error("'{value}' is not a delimiter; use comma, semicolon, tab, pipe or a single character")]
+    BadDelimiter { value: String },
+
+    #[error("'{file}' holds more text than one table can keep (4 GB); split the export")]
+    TooBig { file: String },
 }

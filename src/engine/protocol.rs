@@ -8,10 +8,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineError;
-use crate::engine::ingest::{FileId, FileSummary, Progress};
+use crate::engine::ingest::report::FileReport;
+use crate::engine::ingest::{FileId, ImportOptions, Progress};
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -38,11 +39,15 @@ impl<T> Envelope<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
+    /// Whether a file of this size may be imported, asked before its bytes are read into memory.
+    CheckFile { name: String, size_bytes: u64 },
     /// Read one file and keep it in the session. Long: answers with progress events.
     ImportFile {
         name: String,
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
+        #[serde(default)]
+        options: ImportOptions,
     },
     /// A page of an imported file's records (after the header).
     Rows {
@@ -60,9 +65,17 @@ pub enum Request {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Answer {
-    Imported { summary: FileSummary },
-    Rows { page: Page<Vec<String>> },
-    CancelNoted { request_id: RequestId },
+    FileOk,
+    Imported {
+        file_id: FileId,
+        report: Box<FileReport>,
+    },
+    Rows {
+        page: Page<Vec<String>>,
+    },
+    CancelNoted {
+        request_id: RequestId,
+    },
     Forgotten,
 }
 

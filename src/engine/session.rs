@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use crate::engine::EngineError;
+use crate::engine::ingest::limits::{Limits, human_bytes};
 use crate::engine::ingest::{FileId, ImportJob, ImportedFile, Slice};
 use crate::engine::protocol::{
     Answer, Envelope, PROTOCOL_VERSION, Page, Reply, Request, RequestId,
@@ -16,6 +17,9 @@ pub struct Session {
     files: Vec<ImportedFile>,
     next_file_id: FileId,
     cancelled: HashSet<RequestId>,
+    limits: Limits,
+    /// Bytes of the files imported (or being imported) in this session.
+    bytes_held: u64,
 }
 
 /// A request being worked on; advance it with [`Session::step`].
@@ -25,7 +29,7 @@ pub struct Job {
 }
 
 enum Work {
-    Import(Box<ImportJob>),
+    Import(Box<ImportJob>, u64),
     Finished(Option<Result<Answer, EngineError>>),
 }
 
@@ -38,6 +42,33 @@ impl Job {
 impl Session {
     pub fn new() -> Self {
         Session::default()
+    }
+
+    /// A session with other size limits (tests use small ones).
+    pub fn with_limits(limits: Limits) -> Self {
+        Session {
+            limits,
+            ..Session::default()
+        }
+    }
+
+    /// Refuses a file that is too big alone or together with what the session holds.
+    fn check_size(&self, name: &str, size_bytes: u64) -> Result<(), EngineError> {
+        if size_bytes > self.limits.max_file_bytes {
+            return Err(EngineError::FileTooLarge {
+                file: name.to_owned(),
+                size: human_bytes(size_bytes),
+                limit: human_bytes(self.limits.max_file_bytes),
+            });
+        }
+        if self.bytes_held + size_bytes > self.limits.max_session_bytes {
+            return Err(EngineError::SessionFull {
+                file: name.to_owned(),
+                size: human_bytes(size_bytes),
+                limit: human_bytes(self.limits.max_session_bytes),
+            });
+        }
+        Ok(())
     }
 
     /// Accepts a request. Short requests are answered on the first [`Session::step`].
@@ -54,11 +85,26 @@ impl Session {
             };
         }
         let work = match envelope.body {
-            Request::ImportFile { name, bytes } => {
-                let file_id = self.next_file_id;
-                self.next_file_id += 1;
-                Work::Import(Box::new(ImportJob::new(file_id, name, bytes)))
-            }
+            Request::CheckFile { name, size_bytes } => Work::Finished(Some(
+                self.check_size(&name, size_bytes).map(|()| Answer::FileOk),
+            )),
+            Request::ImportFile {
+                name,
+                bytes,
+                options,
+            } => match self.check_size(&name, bytes.len() as u64) {
+                Err(error) => Work::Finished(Some(Err(error))),
+                Ok(()) => {
+                    let file_id = self.next_file_id;
+                    self.next_file_id += 1;
+                    self.bytes_held += bytes.len() as u64;
+                    let size = bytes.len() as u64;
+                    Work::Import(
+                        Box::new(ImportJob::new(file_id, name, bytes, options, self.limits)),
+                        size,
+                    )
+                }
+            },
             Request::Rows {
                 file_id,
                 offset,
@@ -70,6 +116,7 @@ impl Session {
             }
             Request::Forget => {
                 self.files.clear();
+                self.bytes_held = 0;
                 Work::Finished(Some(Ok(Answer::Forgotten)))
             }
         };
@@ -79,6 +126,7 @@ impl Session {
     /// Does one slice of the job's work and says what happened; a final reply ends the job.
     pub fn step(&mut self, job: &mut Job) -> Envelope<Reply> {
         if self.cancelled.remove(&job.id) {
+            self.release(&job.work);
             job.work = Work::Finished(None);
             return Envelope::new(
                 job.id,
@@ -86,13 +134,19 @@ impl Session {
             );
         }
         let reply = match &mut job.work {
-            Work::Import(import) => match import.step() {
+            Work::Import(import, _) => match import.step() {
                 Slice::Working(progress) => Reply::Progress { progress },
                 Slice::Done(result) => {
+                    if result.is_err() {
+                        self.release(&job.work);
+                    }
                     let answer = result.map(|file| {
-                        let summary = file.summary.clone();
-                        self.files.push(file);
-                        Answer::Imported { summary }
+                        let answer = Answer::Imported {
+                            file_id: file.file_id,
+                            report: Box::new(file.report.clone()),
+                        };
+                        self.files.push(*file);
+                        answer
                     });
                     job.work = Work::Finished(None);
                     Reply::from_result(answer)
@@ -123,13 +177,16 @@ impl Session {
         }
     }
 
+    /// Gives back the bytes a cancelled or failed import had reserved.
+    fn release(&mut self, work: &Work) {
+        if let Work::Import(_, size) = work {
+            self.bytes_held = self.bytes_held.saturating_sub(*size);
+        }
+    }
+
     fn rows(&self, file_id: FileId, offset: u64, limit: u64) -> Result<Answer, EngineError> {
-        let Some(file) = self.files.iter().find(|f| f.summary.file_id == file_id) else {
-            let valid: Vec<String> = self
-                .files
-                .iter()
-                .map(|f| f.summary.file_id.to_string())
-                .collect();
+        let Some(file) = self.files.iter().find(|f| f.file_id == file_id) else {
+            let valid: Vec<String> = self.files.iter().map(|f| f.file_id.to_string()).collect();
             let valid = if valid.is_empty() {
                 "none (nothing imported yet)".to_owned()
             } else {
@@ -137,15 +194,11 @@ impl Session {
             };
             return Err(EngineError::UnknownFile { file_id, valid });
         };
-        let total = file.records.len() as u64;
+        let total = file.table.row_count() as u64;
         let start = usize::try_from(offset.min(total)).unwrap_or(usize::MAX);
-        let take = usize::try_from(limit).unwrap_or(usize::MAX);
-        let items = file
-            .records
-            .iter()
-            .skip(start)
-            .take(take)
-            .cloned()
+        let stop = usize::try_from(offset.saturating_add(limit).min(total)).unwrap_or(usize::MAX);
+        let items = (start..stop)
+            .map(|r| file.table.row(r).map(str::to_owned).collect())
             .collect();
         Ok(Answer::Rows {
             page: Page {

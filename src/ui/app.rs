@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_query_map;
 
+use crate::engine::numfmt::thousands;
 use crate::engine::protocol::Request;
 use crate::ui::route::{View, href_for};
 use crate::ui::routes;
@@ -71,13 +72,9 @@ fn DatasetChip() -> impl IntoView {
             if files.is_empty() {
                 "No data yet".to_owned()
             } else {
-                let rows: u64 = files.iter().map(|f| f.summary.rows).sum();
+                let rows: u64 = files.iter().map(|f| f.report.rows_accepted).sum();
                 let plural = if files.len() == 1 { "" } else { "s" };
-                format!(
-                    "{} file{plural} · {} rows",
-                    files.len(),
-                    group_thousands(rows)
-                )
+                format!("{} file{plural} · {} rows", files.len(), thousands(rows))
             }
         })
     };
@@ -111,17 +108,4 @@ fn ForgetData() -> impl IntoView {
             "Forget data"
         </button>
     }
-}
-
-/// `1234567` → `1,234,567`.
-pub fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }

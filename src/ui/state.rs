@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::engine::ingest::{FileSummary, Progress};
+use crate::engine::ingest::report::FileReport;
+use crate::engine::ingest::{FileId, Progress};
 use crate::engine::protocol::RequestId;
 use crate::ui::door::Door;
 
@@ -18,10 +19,11 @@ pub struct ImportInFlight {
     pub progress: Option<Progress>,
 }
 
-/// One imported file as its card shows it: the engine's summary and the first rows.
+/// One imported file as its card shows it: the engine's report and the first accepted rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedCard {
-    pub summary: FileSummary,
+    pub file_id: FileId,
+    pub report: FileReport,
     pub preview: Vec<Vec<String>>,
 }
 

@@ -1,43 +1,162 @@
-//! One card per imported file: what the engine found, in the engine's own figures.
+//! One card per imported file: what the engine found, in the engine's own figures — format, encoding,
+//! delimiter, rows read = accepted + rejected + skipped, every assumption, and every row set aside.
 
 use leptos::prelude::*;
 
-use crate::ui::app::group_thousands;
+use crate::engine::ingest::report::{FileReport, NoteKind, RowNote};
+use crate::engine::numfmt::{bytes, thousands};
 use crate::ui::state::ImportedCard;
 
 #[component]
 pub fn FileCard(card: ImportedCard) -> impl IntoView {
-    let summary = card.summary;
-    let delimiter = delimiter_name(&summary.delimiter);
-    let columns = summary.header.len();
-    let header = summary.header.clone();
+    let report = card.report;
+    let how = how_read(&report);
+    let columns = report.header.len();
+    let header = report.header.clone();
+    let hidden: Vec<bool> = report.columns.iter().map(|c| c.hidden).collect();
+    let set_aside = report.rejections.clone();
+    let set_aside_omitted = report.rejections_omitted;
+    let kept = report.issues.clone();
+    let kept_omitted = report.issues_omitted;
+    let warnings = report.warnings.clone();
     view! {
         <article class="card file-card" data-testid="file-card">
-            <h2 class="file-name">{summary.name.clone()}</h2>
+            <h2 class="file-name">{report.file.clone()}</h2>
+            <p class="how-read" data-testid="file-how">{how}</p>
             <dl class="facts">
-                <div><dt>"Size"</dt><dd data-testid="file-size">{format_bytes(summary.size_bytes)}</dd></div>
-                <div><dt>"Encoding"</dt><dd data-testid="file-encoding">{summary.encoding.clone()}</dd></div>
-                <div><dt>"Delimiter"</dt><dd data-testid="file-delimiter">{delimiter}</dd></div>
-                <div><dt>"Rows"</dt><dd data-testid="file-rows">{group_thousands(summary.rows)}</dd></div>
+                <div><dt>"Size"</dt><dd data-testid="file-size">{bytes(report.size_bytes)}</dd></div>
+                <div><dt>"Encoding"</dt><dd data-testid="file-encoding">{display_or_dash(&report.encoding)}</dd></div>
+                <div><dt>"Delimiter"</dt><dd data-testid="file-delimiter">{delimiter_name(&report.delimiter)}</dd></div>
                 <div><dt>"Columns"</dt><dd data-testid="file-columns">{columns}</dd></div>
+                <div><dt>"Rows read"</dt><dd data-testid="file-rows-read">{thousands(report.rows_read)}</dd></div>
+                <div><dt>"Accepted"</dt><dd data-testid="file-rows">{thousands(report.rows_accepted)}</dd></div>
+                <div><dt>"Rejected"</dt><dd data-testid="file-rows-rejected">{thousands(report.rows_rejected)}</dd></div>
+                <div><dt>"Skipped"</dt><dd data-testid="file-rows-skipped">{thousands(report.rows_skipped)}</dd></div>
             </dl>
-            {(!summary.warnings.is_empty()).then(|| view! {
+            <details class="assumptions" open=true>
+                <summary>{format!("How it was read ({})", warnings.len())}</summary>
                 <ul class="warnings" data-testid="file-warnings">
-                    {summary.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
+                    {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
                 </ul>
-            })}
+            </details>
+            <NoteTable
+                title="Rows set aside (rejected or skipped)"
+                notes=set_aside
+                omitted=set_aside_omitted
+                testid="file-rejections"
+            />
+            <NoteTable title="Rows kept with a problem" notes=kept omitted=kept_omitted testid="file-issues" />
             <div class="table-scroll">
                 <table class="preview" data-testid="file-preview">
-                    <caption>{format!("First {} of {} rows", card.preview.len(), group_thousands(summary.rows))}</caption>
-                    <thead><tr>{header.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                    <caption>{format!("First {} of {} accepted rows", card.preview.len(), thousands(report.rows_accepted))}</caption>
+                    <thead>
+                        <tr>
+                            {header
+                                .into_iter()
+                                .zip(hidden)
+                                .map(|(h, hidden)| {
+                                    let title = hidden.then_some("A hidden Dynamics column: kept, not offered as data");
+                                    view! { <th scope="col" class:hidden-column=hidden title=title>{h}</th> }
+                                })
+                                .collect_view()}
+                        </tr>
+                    </thead>
                     <tbody>
-                        {card.preview.into_iter().map(|row| view! {
-                            <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr>
-                        }).collect_view()}
+                        {card
+                            .preview
+                            .into_iter()
+                            .map(|row| view! { <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr> })
+                            .collect_view()}
                     </tbody>
                 </table>
             </div>
         </article>
+    }
+}
+
+/// The rows of one note list, or nothing when the list is empty.
+#[component]
+fn NoteTable(
+    title: &'static str,
+    notes: Vec<RowNote>,
+    omitted: u64,
+    testid: &'static str,
+) -> impl IntoView {
+    if notes.is_empty() {
+        return None;
+    }
+    let total = notes.len() as u64 + omitted;
+    Some(view! {
+        <details class="notes" data-testid=testid>
+            <summary>{format!("{title}: {}", thousands(total))}</summary>
+            <div class="table-scroll">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col" class="num">"Row"</th>
+                            <th scope="col" class="num">"Line"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"Column"</th>
+                            <th scope="col">"Value"</th>
+                            <th scope="col">"Reason"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {notes
+                            .into_iter()
+                            .map(|note| {
+                                let kind = match note.kind {
+                                    NoteKind::Rejected => "rejected",
+                                    NoteKind::Skipped => "skipped",
+                                    NoteKind::Kept => "kept",
+                                };
+                                view! {
+                                    <tr>
+                                        <td class="num">{thousands(note.row)}</td>
+                                        <td class="num">{thousands(note.line)}</td>
+                                        <td>{kind}</td>
+                                        <td>{note.column.unwrap_or_else(|| "—".to_owned())}</td>
+                                        <td class="value">{note.value}</td>
+                                        <td class="reason">{note.reason}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(omitted > 0).then(|| view! {
+                <p class="omitted">{format!("… and {} more not listed; the counts above include them.", thousands(omitted))}</p>
+            })}
+        </details>
+    })
+}
+
+fn how_read(report: &FileReport) -> String {
+    if report.format == "csv" {
+        format!(
+            "Text · {} · {}-separated · {} line ends · header on row {}",
+            report.encoding,
+            delimiter_name(&report.delimiter),
+            report.line_ending,
+            report.header_row
+        )
+    } else {
+        format!(
+            "{} workbook · sheet '{}' of {} · header on row {}",
+            report.format.to_uppercase(),
+            report.sheet.clone().unwrap_or_default(),
+            report.sheets.len(),
+            report.header_row
+        )
+    }
+}
+
+fn display_or_dash(value: &str) -> String {
+    if value.is_empty() {
+        "—".to_owned()
+    } else {
+        value.to_owned()
     }
 }
 
@@ -47,24 +166,7 @@ fn delimiter_name(delimiter: &str) -> String {
         ";" => "semicolon".to_owned(),
         "\t" => "tab".to_owned(),
         "|" => "pipe".to_owned(),
+        "" => "—".to_owned(),
         other => format!("'{other}'"),
     }
-}
-
-/// `1536` → `1.5 KB`; decimal units, as file managers show them.
-pub fn format_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64;
-    let mut unit = "B";
-    for candidate in UNITS {
-        if value < 1000.0 {
-            break;
-        }
-        value /= 1000.0;
-        unit = candidate;
-    }
-    format!("{value:.1} {unit}")
 }

@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 
 use crate::engine::EngineError;
+use crate::engine::ingest::ImportOptions;
+use crate::engine::numfmt::{bytes, thousands};
 use crate::engine::protocol::{Answer, Request};
-use crate::ui::app::group_thousands;
 use crate::ui::components::drop_zone::DropZone;
-use crate::ui::components::file_card::{FileCard, format_bytes};
+use crate::ui::components::file_card::FileCard;
 use crate::ui::door::DoorError;
 use crate::ui::state::{AppState, ImportInFlight, ImportedCard, mark_ready, use_app_state};
 
@@ -29,7 +30,7 @@ pub fn ImportView() -> impl IntoView {
             <div class="cards">
                 <For
                     each=move || state.files.get()
-                    key=|card| card.summary.file_id
+                    key=|card| card.file_id
                     children=|card| view! { <FileCard card=card /> }
                 />
             </div>
@@ -51,9 +52,9 @@ fn ImportProgress() -> impl IntoView {
                 flight.file_name,
                 flight.file_index,
                 flight.file_count,
-                format_bytes(done),
-                format_bytes(total),
-                group_thousands(rows)
+                bytes(done),
+                bytes(total),
+                thousands(rows)
             );
             let cancel = move |_| {
                 state.cancel_requested.set(true);
@@ -74,7 +75,7 @@ fn ImportProgress() -> impl IntoView {
     }
 }
 
-/// Reads each file, sends it through the door, and adds its card; stops at Cancel.
+/// Checks, reads and imports each file in turn, adding its card; stops at Cancel.
 fn import_files(state: AppState, files: Vec<gloo::file::File>) {
     if files.is_empty() {
         return;
@@ -87,80 +88,85 @@ fn import_files(state: AppState, files: Vec<gloo::file::File>) {
             if state.cancel_requested.get_untracked() {
                 break;
             }
-            let name = file.name();
-            let _ = state.in_flight.try_set(Some(ImportInFlight {
-                file_name: name.clone(),
-                file_index: index + 1,
-                file_count: count,
-                request_id: None,
-                progress: None,
-            }));
-            let bytes = match gloo::file::futures::read_as_bytes(&file).await {
-                Ok(bytes) => bytes,
-                Err(error) => {
-                    let _ = state
-                        .errors
-                        .try_update(|e| e.push(format!("Could not read '{name}': {error}.")));
-                    continue;
-                }
-            };
-            let door = state.door();
-            let id = door.next_id();
-            let _ = state.in_flight.try_update(|f| {
-                if let Some(f) = f {
-                    f.request_id = Some(id);
-                }
-            });
-            let on_progress = move |progress| {
-                let _ = state.in_flight.try_update(|f| {
-                    if let Some(f) = f {
-                        f.progress = Some(progress);
-                    }
-                });
-            };
-            match door
-                .call(
-                    id,
-                    Request::ImportFile {
-                        name: name.clone(),
-                        bytes,
-                    },
-                    on_progress,
-                )
-                .await
-            {
-                Ok(Answer::Imported { summary }) => {
-                    let preview = match door
-                        .request(Request::Rows {
-                            file_id: summary.file_id,
-                            offset: 0,
-                            limit: PREVIEW_ROWS,
-                        })
-                        .await
-                    {
-                        Ok(Answer::Rows { page }) => page.items,
-                        _ => Vec::new(),
-                    };
-                    let _ = state
-                        .files
-                        .try_update(|cards| cards.push(ImportedCard { summary, preview }));
-                }
-                Ok(other) => {
-                    let _ = state.errors.try_update(|e| {
-                        e.push(format!(
-                            "'{name}': the engine gave an unexpected answer ({other:?})."
-                        ))
-                    });
-                }
+            match import_one(state, &file, index, count).await {
+                Ok(()) => {}
                 Err(DoorError::Engine(EngineError::Cancelled { .. })) => break,
                 Err(error) => {
-                    let _ = state
-                        .errors
-                        .try_update(|e| e.push(format!("'{name}': {error}")));
+                    let _ = state.errors.try_update(|e| e.push(error.to_string()));
                 }
             }
         }
         let _ = state.in_flight.try_set(None);
         mark_ready();
     });
+}
+
+async fn import_one(
+    state: AppState,
+    file: &gloo::file::File,
+    index: usize,
+    count: usize,
+) -> Result<(), DoorError> {
+    let name = file.name();
+    let door = state.door();
+    let _ = state.in_flight.try_set(Some(ImportInFlight {
+        file_name: name.clone(),
+        file_index: index + 1,
+        file_count: count,
+        request_id: None,
+        progress: None,
+    }));
+    // Refuse a file that is too big before its bytes fill the tab's memory.
+    door.request(Request::CheckFile {
+        name: name.clone(),
+        size_bytes: file.size(),
+    })
+    .await?;
+    let bytes = gloo::file::futures::read_as_bytes(file)
+        .await
+        .map_err(|error| {
+            DoorError::Wire(format!("the browser could not read '{name}': {error}"))
+        })?;
+    let id = door.next_id();
+    let _ = state.in_flight.try_update(|f| {
+        if let Some(f) = f {
+            f.request_id = Some(id);
+        }
+    });
+    let on_progress = move |progress| {
+        let _ = state.in_flight.try_update(|f| {
+            if let Some(f) = f {
+                f.progress = Some(progress);
+            }
+        });
+    };
+    let request = Request::ImportFile {
+        name: name.clone(),
+        bytes,
+        options: ImportOptions::default(),
+    };
+    let Answer::Imported { file_id, report } = door.call(id, request, on_progress).await? else {
+        return Err(DoorError::Wire(format!(
+            "'{name}': the engine gave an unexpected answer"
+        )));
+    };
+    let preview = match door
+        .request(Request::Rows {
+            file_id,
+            offset: 0,
+            limit: PREVIEW_ROWS,
+        })
+        .await?
+    {
+        Answer::Rows { page } => page.items,
+        _ => Vec::new(),
+    };
+    let _ = state.files.try_update(|cards| {
+        cards.push(ImportedCard {
+            file_id,
+            report: *report,
+            preview,
+        })
+    });
+    Ok(())
 }
