@@ -1,0 +1,2 @@
+//! Values: cell text read as dates, money, probabilities, booleans and ids — decided per column, stated,
+//! reversible.
