@@ -755,3 +755,23 @@ mod properties {
         }
     }
 }
+
+// ---- regressions: one test per bug found, named after it ----
+
+/// Found by `cargo fuzz` (crash-a663116a…): forty blank lines filled the header prelude before any record,
+/// and deciding the header among no rows indexed an empty list.
+#[test]
+fn regression_forty_blank_lines_before_any_record_do_not_panic() {
+    let mut bytes = vec![b'\r'; 40];
+    bytes.extend_from_slice(b"2\xff\t\t");
+    let file = import("blank-start.csv", bytes).unwrap();
+    assert_eq!(file.report.rows_skipped, 40);
+    assert_eq!(file.report.header_row, 41);
+    let mut many = "\n".repeat(100_000);
+    many.push_str("Name,Amount\nAcme,1\n");
+    let file = import("many-blank.csv", many.into_bytes()).unwrap();
+    assert_eq!(
+        (file.report.rows_skipped, file.report.rows_accepted),
+        (100_000, 1)
+    );
+}

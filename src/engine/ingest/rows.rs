@@ -234,6 +234,21 @@ impl RowSink {
                     .map(|f| (i, f))
             })
             .collect();
+        if candidates.is_empty() {
+            // Only blank lines so far (a file may start with many): account for them and keep looking.
+            for h in &held {
+                let reason = self.blank_reason.to_owned();
+                self.report.skip(RowNote::new(
+                    h.row,
+                    h.line,
+                    None,
+                    "",
+                    reason,
+                    NoteKind::Skipped,
+                ));
+            }
+            return;
+        }
         let rows: Vec<&[String]> = candidates.iter().map(|(_, f)| f.as_slice()).collect();
         let choice = match self.forced_header {
             Some(0) => HeaderChoice::None,
@@ -243,13 +258,18 @@ impl RowSink {
                     self.report.warn(format!(
                         "Row {row} cannot be the header (it is blank or beyond the first {PRELUDE_ROWS} rows); the header was found automatically."
                     ));
-                    choose_header(&rows).map_index(|k| candidates[k].0)
+                    choose_header(&rows).map_index(|k| candidates.get(k).map_or(0, |c| c.0))
                 }
             },
-            None => choose_header(&rows).map_index(|k| candidates[k].0),
+            None => choose_header(&rows).map_index(|k| candidates.get(k).map_or(0, |c| c.0)),
         };
         let (header_index, header_cells): (Option<usize>, Vec<String>) = match choice {
-            HeaderChoice::At(i) => (Some(i), held[i].fields.clone().unwrap_or_default()),
+            HeaderChoice::At(i) => (
+                Some(i),
+                held.get(i)
+                    .and_then(|h| h.fields.clone())
+                    .unwrap_or_default(),
+            ),
             HeaderChoice::None => (None, Vec::new()),
         };
         let data_rows: Vec<&[String]> = match header_index {

@@ -1,5 +1,5 @@
 //! Any bytes, read as an export, end in a report that accounts for every row or in a typed error —
-//! never a panic. Text files are also fed in uneven chunks, which must read the same as whole.
+//! never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
