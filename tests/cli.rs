@@ -92,7 +92,18 @@ fn import_json_follows_the_documented_contract() {
     ] {
         assert!(files[0].get(key).is_some(), "missing {key}");
     }
-    assert_eq!(files[0]["source"], "unknown");
+    // Part 2 fills what part 1 left "unknown": ragged.csv (Name, Owner, Amount) is a generic table.
+    assert_eq!(
+        (files[0]["source"].as_str(), files[0]["kind"].as_str()),
+        (Some("generic"), Some("not_used"))
+    );
+    for key in ["confidence", "mapping", "assumptions", "scope"] {
+        assert!(files[0].get(key).is_some(), "missing {key}");
+    }
+    assert!(
+        json["model"]["deals"]["total"].is_u64() && json["model"]["stages"].is_array(),
+        "the model travels with the files"
+    );
     let rejection = &files[0]["rejections"][0];
     for key in ["row", "column", "value", "reason"] {
         assert!(rejection.get(key).is_some(), "rejection misses {key}");
@@ -159,4 +170,58 @@ fn import_usage_mistakes_exit_2() {
     let out = pipelens(&["import", "--delimiter", "bogus", &fixture("pipe.csv")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("use comma, semicolon, tab, pipe"));
+}
+
+#[test]
+fn map_kind_and_assume_reach_the_model_from_the_command_line() {
+    let report = format!(
+        "{}/tests/fixtures/model/salesforce-report/report1700000000000.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = pipelens(&[
+        "import",
+        "--format",
+        "json",
+        "--map",
+        "owner=Account Name",
+        "--assume",
+        "date_order:Close Date=month_first",
+        &report,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reps: Vec<&str> = json["model"]["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(reps.contains(&"Globex"), "{reps:?}");
+    let assumption = json["files"][0]["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "date_order:Close Date")
+        .unwrap();
+    assert_eq!(assumption["choice"], "month_first");
+    let out = pipelens(&[
+        "import",
+        "--format",
+        "json",
+        "--kind",
+        "report1700000000000.csv=not_used",
+        &report,
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["kind"], "not_used");
+    let out = pipelens(&["import", "--map", "nonsense=X", &report]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("fields are"),
+        "the error lists the valid fields"
+    );
 }

@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 use crate::engine::EngineError;
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportOptions, Progress};
+use crate::engine::model::ModelSettings;
+use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -55,6 +57,10 @@ pub enum Request {
         offset: u64,
         limit: u64,
     },
+    /// Every file's report (with the model's decisions) and the model summary.
+    Summary,
+    /// Replace the model settings (mapping, kinds, assumptions, stage table, exclusions) and rebuild.
+    SetSettings { settings: Box<ModelSettings> },
     /// Stop the request with this id at its next slice; answered at once with [`Answer::CancelNoted`].
     Cancel { request_id: RequestId },
     /// Drop every file and result held by the session.
@@ -72,6 +78,10 @@ pub enum Answer {
     },
     Rows {
         page: Page<Vec<String>>,
+    },
+    Summary {
+        files: Vec<FileReport>,
+        model: Box<ModelSummary>,
     },
     CancelNoted {
         request_id: RequestId,

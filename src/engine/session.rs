@@ -1,17 +1,23 @@
-//! The session: the engine-side end of the message door. It holds what has been imported and answers
-//! [`Request`]s, doing long work in slices so that the caller (the page's event loop today, a Web Worker
-//! later) can deliver progress and cancellations between them.
+//! The session: the engine-side end of the message door. It holds what has been imported, the model built
+//! from it and the user's model settings, and answers [`Request`]s, doing long work in slices so that the
+//! caller (the page's event loop today, a Web Worker later) can deliver progress and cancellations between
+//! them. The model is rebuilt from every file whenever a file or a setting changes, so each file's report
+//! always reflects the others (history joined to deals, owners resolved through users).
 
 use std::collections::HashSet;
 
 use crate::engine::EngineError;
 use crate::engine::ingest::limits::{Limits, human_bytes};
+use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportJob, ImportedFile, Slice};
+use crate::engine::model::build::{Built, FileInput, build};
+use crate::engine::model::summary::{ModelSummary, enrich, summarize};
+use crate::engine::model::{ModelSettings, SalesModel};
 use crate::engine::protocol::{
     Answer, Envelope, PROTOCOL_VERSION, Page, Reply, Request, RequestId,
 };
 
-/// Everything the engine holds for one user: imported files and (later) the model built from them.
+/// Everything the engine holds for one user.
 #[derive(Default)]
 pub struct Session {
     files: Vec<ImportedFile>,
@@ -20,6 +26,11 @@ pub struct Session {
     limits: Limits,
     /// Bytes of the files imported (or being imported) in this session.
     bytes_held: u64,
+    settings: ModelSettings,
+    built: Option<Built>,
+    /// Each file's report with the model's decisions, in import order.
+    reports: Vec<FileReport>,
+    summary: ModelSummary,
 }
 
 /// A request being worked on; advance it with [`Session::step`].
@@ -52,6 +63,11 @@ impl Session {
         }
     }
 
+    /// The model built from every file (empty before the first import).
+    pub fn model(&self) -> Option<&SalesModel> {
+        self.built.as_ref().map(|b| &b.model)
+    }
+
     /// Refuses a file that is too big alone or together with what the session holds.
     fn check_size(&self, name: &str, size_bytes: u64) -> Result<(), EngineError> {
         if size_bytes > self.limits.max_file_bytes {
@@ -69,6 +85,45 @@ impl Session {
             });
         }
         Ok(())
+    }
+
+    /// Rebuilds the model and every file's enriched report.
+    fn rebuild(&mut self) {
+        let inputs: Vec<FileInput<'_>> = self
+            .files
+            .iter()
+            .map(|f| FileInput {
+                file_id: f.file_id,
+                report: &f.report,
+                table: &f.table,
+            })
+            .collect();
+        let built = build(&inputs, &self.settings);
+        self.reports = self
+            .files
+            .iter()
+            .zip(&built.files)
+            .map(|(f, m)| enrich(&f.report, m))
+            .collect();
+        let names: Vec<(FileId, String)> = self
+            .files
+            .iter()
+            .map(|f| (f.file_id, f.report.file.clone()))
+            .collect();
+        let zone = self
+            .settings
+            .business_time_zone
+            .clone()
+            .unwrap_or_else(|| "UTC".to_owned());
+        self.summary = summarize(&built, &names, &zone);
+        self.built = Some(built);
+    }
+
+    fn summary_answer(&self) -> Answer {
+        Answer::Summary {
+            files: self.reports.clone(),
+            model: Box::new(self.summary.clone()),
+        }
     }
 
     /// Accepts a request. Short requests are answered on the first [`Session::step`].
@@ -97,8 +152,8 @@ impl Session {
                 Ok(()) => {
                     let file_id = self.next_file_id;
                     self.next_file_id += 1;
-                    self.bytes_held += bytes.len() as u64;
                     let size = bytes.len() as u64;
+                    self.bytes_held += size;
                     Work::Import(
                         Box::new(ImportJob::new(file_id, name, bytes, options, self.limits)),
                         size,
@@ -110,6 +165,12 @@ impl Session {
                 offset,
                 limit,
             } => Work::Finished(Some(self.rows(file_id, offset, limit))),
+            Request::Summary => Work::Finished(Some(Ok(self.summary_answer()))),
+            Request::SetSettings { settings } => {
+                self.settings = *settings;
+                self.rebuild();
+                Work::Finished(Some(Ok(self.summary_answer())))
+            }
             Request::Cancel { request_id } => {
                 self.cancelled.insert(request_id);
                 Work::Finished(Some(Ok(Answer::CancelNoted { request_id })))
@@ -117,6 +178,7 @@ impl Session {
             Request::Forget => {
                 self.files.clear();
                 self.bytes_held = 0;
+                self.rebuild();
                 Work::Finished(Some(Ok(Answer::Forgotten)))
             }
         };
@@ -141,12 +203,14 @@ impl Session {
                         self.release(&job.work);
                     }
                     let answer = result.map(|file| {
-                        let answer = Answer::Imported {
-                            file_id: file.file_id,
-                            report: Box::new(file.report.clone()),
-                        };
+                        let file_id = file.file_id;
                         self.files.push(*file);
-                        answer
+                        self.rebuild();
+                        let report = self.reports.last().cloned().unwrap_or_default();
+                        Answer::Imported {
+                            file_id,
+                            report: Box::new(report),
+                        }
                     });
                     job.work = Work::Finished(None);
                     Reply::from_result(answer)

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_query_map;
 
-use crate::engine::numfmt::thousands;
+use crate::engine::model::summary::dataset_line;
 use crate::engine::protocol::Request;
 use crate::ui::route::{View, href_for};
 use crate::ui::routes;
@@ -68,15 +68,9 @@ fn Frame() -> impl IntoView {
 fn DatasetChip() -> impl IntoView {
     let state = use_app_state();
     let text = move || {
-        state.files.with(|files| {
-            if files.is_empty() {
-                "No data yet".to_owned()
-            } else {
-                let rows: u64 = files.iter().map(|f| f.report.rows_accepted).sum();
-                let plural = if files.len() == 1 { "" } else { "s" };
-                format!("{} file{plural} · {} rows", files.len(), thousands(rows))
-            }
-        })
+        state
+            .model
+            .with(|model| dataset_line(state.files.with(Vec::len), model))
     };
     view! { <span class="dataset-chip" data-testid="dataset-chip">{text}</span> }
 }
@@ -91,6 +85,7 @@ fn ForgetData() -> impl IntoView {
             match door.request(Request::Forget).await {
                 Ok(_) => {
                     state.files.set(Vec::new());
+                    state.model.set(Default::default());
                     state.errors.set(Vec::new());
                 }
                 Err(error) => state.errors.update(|e| e.push(error.to_string())),

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, Progress};
+use crate::engine::model::summary::ModelSummary;
 use crate::engine::protocol::RequestId;
 use crate::ui::door::Door;
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub errors: RwSignal<Vec<String>>,
     /// Set when the user cancels; the import loop stops before the next file.
     pub cancel_requested: RwSignal<bool>,
+    /// The model built from every file: counts, roster, stages, review list.
+    pub model: RwSignal<ModelSummary>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             in_flight: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),
             cancel_requested: RwSignal::new(false),
+            model: RwSignal::new(ModelSummary::default()),
         }
     }
 

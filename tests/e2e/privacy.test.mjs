@@ -50,7 +50,7 @@ test('the app requests nothing but its own files while importing a file', async 
   assert.equal(await second.getByTestId('file-encoding').textContent(), 'windows-1252');
   assert.equal(await second.getByTestId('file-delimiter').textContent(), 'tab');
   assert.match(await second.getByTestId('file-preview').textContent(), /Café Müller/);
-  assert.equal(await app.page.getByTestId('dataset-chip').textContent(), '2 files · 5 rows');
+  assert.match(await app.page.getByTestId('dataset-chip').textContent(), /^2 files · 5 deals · 4 reps/);
   await app.screenshot('import-after-drop-1280');
   await app.page.emulateMedia({ colorScheme: 'dark' });
   await app.screenshot('import-after-drop-1280-dark');

@@ -1,18 +1,19 @@
-//! `pipelens import FILE...`: reads each file through the engine and prints its import report, as a table
-//! for people or as the documented JSON contract (see `pipelens::engine::ingest::report`).
+//! `pipelens import FILE...`: reads each file through the engine and prints what was found — per file the
+//! import report (how it was read, what it is, how its columns map, every assumption, every row set aside)
+//! and, for all files together, the model (reps, stage table, review list) — as a table for people or as
+//! the documented JSON contract (see `pipelens::engine::ingest::report`).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use lexopt::prelude::*;
-use pipelens::engine::ingest::ImportOptions;
-use pipelens::engine::ingest::report::{FileReport, ImportReport, NoteKind, RowNote};
+use pipelens::engine::ingest::report::{FileReport, NoteKind, RowNote};
+use pipelens::engine::model::summary::ModelSummary;
 use pipelens::engine::numfmt::{bytes, thousands};
 use pipelens::engine::protocol::{Answer, Envelope, Request};
-use pipelens::engine::session::Session;
 use serde::Serialize;
 
-use crate::{UsageError, describe};
+use crate::load::{Failure, Load};
+use crate::{Opt, UsageError};
 
 /// Notes printed per file in the table format (the JSON lists them all).
 const NOTES_SHOWN: usize = 20;
@@ -23,29 +24,24 @@ enum Format {
     Json,
 }
 
-/// A file that could not be read at all.
-#[derive(Serialize)]
-struct Failure {
-    file: String,
-    error: String,
-}
-
 #[derive(Serialize)]
 struct Output {
-    #[serde(flatten)]
-    report: ImportReport,
+    files: Vec<FileReport>,
+    model: ModelSummary,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<Failure>,
 }
 
 pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
-    let mut files: Vec<PathBuf> = Vec::new();
+    let mut load = Load::default();
     let mut format = Format::Table;
-    let mut options = ImportOptions::default();
     while let Some(arg) = parser.next()? {
-        match arg {
-            Value(path) => files.push(path.into()),
-            Long("format") => {
+        let arg = Opt::from(arg);
+        if load.take(&arg, parser)? {
+            continue;
+        }
+        match arg.long() {
+            Some("format") => {
                 format = match parser.value()?.string()?.as_str() {
                     "table" => Format::Table,
                     "json" => Format::Json,
@@ -56,74 +52,37 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
                     }
                 }
             }
-            Long("encoding") => options.encoding = Some(parser.value()?.string()?),
-            Long("delimiter") => options.delimiter = Some(parser.value()?.string()?),
-            Long("sheet") => options.sheet = Some(parser.value()?.string()?),
-            Long("header-row") => {
-                let text = parser.value()?.string()?;
-                let row = text.parse().map_err(|_| {
-                    UsageError(format!("--header-row takes a row number, not '{text}'"))
-                })?;
-                options.header_row = Some(row);
-            }
-            other => {
+            _ => {
                 return Err(UsageError(format!(
-                    "unknown option '{}' for import; valid options are --format, --encoding, --delimiter, --sheet and --header-row",
-                    describe(&other)
+                    "unknown option '{arg}' for import; see 'pipelens --help' for the options"
                 )));
             }
         }
     }
-    if files.is_empty() {
+    if load.files.is_empty() {
         return Err(UsageError("import needs at least one file".to_owned()));
     }
-
-    let mut session = Session::new();
-    let mut output = Output {
-        report: ImportReport { files: Vec::new() },
-        errors: Vec::new(),
+    let (mut session, errors) = load.run();
+    let (files, model) = match session.run(Envelope::new(u64::MAX, Request::Summary), |_| ()) {
+        Ok(Answer::Summary { files, model }) => (files, *model),
+        _ => (Vec::new(), ModelSummary::default()),
     };
-    for (i, path) in files.iter().enumerate() {
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                output.errors.push(Failure {
-                    file: name,
-                    error: format!("cannot read {}: {error}", path.display()),
-                });
-                continue;
-            }
-        };
-        let request = Request::ImportFile {
-            name: name.clone(),
-            bytes,
-            options: options.clone(),
-        };
-        match session.run(Envelope::new(i as u64 + 1, request), |_| ()) {
-            Ok(Answer::Imported { report, .. }) => output.report.files.push(*report),
-            Ok(other) => output.errors.push(Failure {
-                file: name,
-                error: format!("unexpected answer {other:?}"),
-            }),
-            Err(error) => output.errors.push(Failure {
-                file: name,
-                error: error.to_string(),
-            }),
-        }
-    }
-
+    let output = Output {
+        files,
+        model,
+        errors,
+    };
     match format {
         Format::Json => match serde_json::to_string_pretty(&output) {
             Ok(json) => println!("{json}"),
             Err(error) => eprintln!("pipelens: cannot write JSON: {error}"),
         },
         Format::Table => {
-            for report in &output.report.files {
-                print!("{}", table(report));
+            for report in &output.files {
+                print!("{}", file_table(report));
+            }
+            if !output.files.is_empty() {
+                print!("{}", model_table(&output.model));
             }
         }
     }
@@ -138,7 +97,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
 }
 
 /// The report of one file for people.
-fn table(report: &FileReport) -> String {
+fn file_table(report: &FileReport) -> String {
     let mut out = String::new();
     let how = if report.format == "csv" {
         let delimiter = match report.delimiter.as_str() {
@@ -164,16 +123,20 @@ fn table(report: &FileReport) -> String {
         report.file,
         bytes(report.size_bytes)
     ));
+    if !report.kind.is_empty() {
+        out.push_str(&format!(
+            "  {} · {} ({})\n",
+            report.layout,
+            report.kind.replace('_', " "),
+            report.confidence
+        ));
+    }
     let header = if report.header_row == 0 {
         "no header row".to_owned()
     } else {
         format!("header on row {}", report.header_row)
     };
-    out.push_str(&format!(
-        "  {header}, {} columns: {}\n",
-        report.header.len(),
-        report.header.join(", ")
-    ));
+    out.push_str(&format!("  {header}, {} columns\n", report.header.len()));
     out.push_str(&format!(
         "  rows read {} = accepted {} + rejected {} + skipped {}\n",
         thousands(report.rows_read),
@@ -181,6 +144,17 @@ fn table(report: &FileReport) -> String {
         thousands(report.rows_rejected),
         thousands(report.rows_skipped)
     ));
+    if !report.mapping.is_empty() {
+        let pairs: Vec<String> = report
+            .mapping
+            .iter()
+            .map(|m| format!("{} ← {}", m.field, m.column))
+            .collect();
+        out.push_str(&format!("  mapping: {}\n", pairs.join(", ")));
+    }
+    for line in &report.scope {
+        out.push_str(&format!("  scope: {line}\n"));
+    }
     if !report.warnings.is_empty() {
         out.push_str("  notes:\n");
         for warning in &report.warnings {
@@ -209,12 +183,35 @@ fn notes(out: &mut String, title: &str, list: &[RowNote], omitted: u64) {
     }
     let total = list.len() as u64 + omitted;
     out.push_str(&format!("  {title} ({}):\n", thousands(total)));
-    out.push_str("    row      line     kind      column              value / reason\n");
-    for note in list.iter().take(NOTES_SHOWN) {
+    out.push_str("    row          line     kind      column              value / reason\n");
+    // Runs of rows with the same reason and no value print as one line ("rows 2–19").
+    let mut groups: Vec<(&RowNote, u64, usize)> = Vec::new();
+    for note in list {
+        match groups.last_mut() {
+            Some((first, last_row, count))
+                if note.value.is_empty()
+                    && first.value.is_empty()
+                    && first.reason == note.reason
+                    && first.kind == note.kind
+                    && first.column == note.column
+                    && note.row == *last_row + 1 =>
+            {
+                *last_row = note.row;
+                *count += 1;
+            }
+            _ => groups.push((note, note.row, 1)),
+        }
+    }
+    for (note, last_row, count) in groups.iter().take(NOTES_SHOWN) {
         let kind = match note.kind {
             NoteKind::Rejected => "rejected",
             NoteKind::Skipped => "skipped",
             NoteKind::Kept => "kept",
+        };
+        let rows = if *count > 1 {
+            format!("{}–{last_row}", note.row)
+        } else {
+            note.row.to_string()
         };
         let column = note.column.clone().unwrap_or_else(|| "—".to_owned());
         let value = if note.value.is_empty() {
@@ -223,19 +220,110 @@ fn notes(out: &mut String, title: &str, list: &[RowNote], omitted: u64) {
             format!("'{}' ", note.value.replace('\n', "⏎"))
         };
         out.push_str(&format!(
-            "    {:<8} {:<8} {kind:<9} {:<19} {value}{}\n",
-            note.row,
+            "    {rows:<12} {:<8} {kind:<9} {:<19} {value}{}\n",
             note.line,
             truncate(&column, 19),
             note.reason
         ));
     }
-    if total > NOTES_SHOWN as u64 {
+    let shown: usize = groups.iter().take(NOTES_SHOWN).map(|(_, _, n)| n).sum();
+    if total > shown as u64 {
         out.push_str(&format!(
             "    … and {} more (see --format json)\n",
-            thousands(total - NOTES_SHOWN as u64)
+            thousands(total - shown as u64)
         ));
     }
+}
+
+/// The model of all files together, for people.
+fn model_table(model: &ModelSummary) -> String {
+    let mut out = String::from("Model\n");
+    let d = &model.deals;
+    out.push_str(&format!(
+        "  deals {} = open {} + won {} + lost {} + disqualified {}; {} on the review list, {} excluded\n",
+        thousands(d.total),
+        thousands(d.open),
+        thousands(d.won),
+        thousands(d.lost),
+        thousands(d.disqualified),
+        d.flagged,
+        d.excluded
+    ));
+    out.push_str(&format!(
+        "  history rows {} ({} stage changes) · activities {} · quotas {} · fiscal periods {} · time zone {}\n",
+        thousands(model.history_rows),
+        thousands(model.stage_changes),
+        thousands(model.activities),
+        model.quotas,
+        model.fiscal_periods,
+        model.business_time_zone
+    ));
+    out.push_str(&format!("  reps ({}):\n", model.reps.len()));
+    for rep in &model.reps {
+        let mut facts = vec![
+            format!("{} deals", rep.deals_owned),
+            format!("{} activities", rep.activities),
+        ];
+        if let Some(team) = &rep.team {
+            facts.push(format!("team {team}"));
+        }
+        if let Some(manager) = &rep.manager {
+            facts.push(format!("manager {manager}"));
+        }
+        if rep.active == Some(false) {
+            facts.push("inactive".to_owned());
+        }
+        out.push_str(&format!(
+            "    {:<28} {}\n",
+            truncate(&rep.name, 28),
+            facts.join(" · ")
+        ));
+        if let Some(review) = &rep.review {
+            out.push_str(&format!("      review: {review}\n"));
+        }
+    }
+    out.push_str("  stages (pipeline · stage → standard, order, outcome; deals):\n");
+    for s in &model.stages {
+        let pipeline = if s.pipeline.is_empty() {
+            String::new()
+        } else {
+            format!("{} · ", s.pipeline)
+        };
+        out.push_str(&format!(
+            "    {pipeline}{} → {:?}, {}, {:?}; {} deals{}  (order from {}; outcome from {})\n",
+            if s.raw.is_empty() {
+                "(no stage)"
+            } else {
+                &s.raw
+            },
+            s.standard,
+            s.order,
+            s.outcome,
+            s.deals,
+            if s.history_only { ", history only" } else { "" },
+            s.order_from,
+            s.outcome_from
+        ));
+    }
+    if !model.review.is_empty() {
+        out.push_str(&format!("  review list ({}):\n", model.review.len()));
+        for item in model.review.iter().take(NOTES_SHOWN) {
+            out.push_str(&format!(
+                "    [{}] {}{}\n",
+                item.key,
+                item.description,
+                if item.excluded { " (excluded)" } else { "" }
+            ));
+        }
+    }
+    for merge in &model.merges {
+        out.push_str(&format!("  matched: {merge}\n"));
+    }
+    for warning in &model.warnings {
+        out.push_str(&format!("  warning: {warning}\n"));
+    }
+    out.push('\n');
+    out
 }
 
 fn truncate(text: &str, chars: usize) -> String {

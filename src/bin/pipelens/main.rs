@@ -2,6 +2,7 @@
 //! runs the same engine the browser runs (through the same message door), and prints what it finds.
 
 mod import;
+mod load;
 
 use std::process::ExitCode;
 
@@ -14,16 +15,17 @@ USAGE:
 
 IMPORT OPTIONS:
     --format table|json       output format (default: table)
-    --encoding LABEL          read text as this encoding (UTF-8, windows-1252, UTF-16LE, …)
-    --delimiter D             comma, semicolon, tab, pipe or one character
-    --sheet NAME              the workbook sheet to read
-    --header-row N            the spreadsheet row of the header (0: the file has none)
+{LOAD_OPTIONS}
 
 Exit status: 0 when every file was read (rows may still be rejected, as the report says);
 1 when a file could not be read at all; 2 for a mistake in the command line.
 
 The browser app is the same engine compiled to WebAssembly; see README.md.
 ";
+
+fn help() -> String {
+    HELP.replace("{LOAD_OPTIONS}", load::LOAD_OPTIONS)
+}
 
 /// A command-line mistake: printed with a hint, exit status 2.
 pub struct UsageError(pub String);
@@ -38,11 +40,11 @@ fn main() -> ExitCode {
     let mut parser = lexopt::Parser::from_env();
     let outcome = match parser.next() {
         Ok(None) => {
-            print!("{HELP}");
+            print!("{}", help());
             Ok(ExitCode::SUCCESS)
         }
         Ok(Some(lexopt::Arg::Long("help") | lexopt::Arg::Short('h'))) => {
-            print!("{HELP}");
+            print!("{}", help());
             Ok(ExitCode::SUCCESS)
         }
         Ok(Some(lexopt::Arg::Long("version") | lexopt::Arg::Short('V'))) => {
@@ -52,7 +54,7 @@ fn main() -> ExitCode {
         Ok(Some(lexopt::Arg::Value(command))) => match command.to_string_lossy().as_ref() {
             "import" => import::run(&mut parser),
             "help" => {
-                print!("{HELP}");
+                print!("{}", help());
                 Ok(ExitCode::SUCCESS)
             }
             other => Err(UsageError(format!(
@@ -76,9 +78,43 @@ fn main() -> ExitCode {
 
 /// An argument as the user typed it.
 pub fn describe(arg: &lexopt::Arg<'_>) -> String {
-    match arg {
-        lexopt::Arg::Short(c) => format!("-{c}"),
-        lexopt::Arg::Long(name) => format!("--{name}"),
-        lexopt::Arg::Value(value) => value.to_string_lossy().into_owned(),
+    Opt::from(arg.clone()).to_string()
+}
+
+/// A command-line argument that does not borrow the parser, so options can take their values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opt {
+    Long(String),
+    Short(char),
+    Value(std::ffi::OsString),
+}
+
+impl From<lexopt::Arg<'_>> for Opt {
+    fn from(arg: lexopt::Arg<'_>) -> Self {
+        match arg {
+            lexopt::Arg::Long(name) => Opt::Long(name.to_owned()),
+            lexopt::Arg::Short(c) => Opt::Short(c),
+            lexopt::Arg::Value(value) => Opt::Value(value),
+        }
+    }
+}
+
+impl Opt {
+    /// The name of a `--long` option.
+    pub fn long(&self) -> Option<&str> {
+        match self {
+            Opt::Long(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Opt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Opt::Short(c) => write!(f, "-{c}"),
+            Opt::Long(name) => write!(f, "--{name}"),
+            Opt::Value(value) => write!(f, "{}", value.to_string_lossy()),
+        }
     }
 }

@@ -25,8 +25,17 @@
 //!     "rejections_omitted": 0,        // entries not listed (the counts above stay exact)
 //!     "issues": [ { "row", "line", "column", "value", "reason", "kind" } ],
 //!     "issues_omitted": 0,
-//!     "warnings": [ "…" ]             // one plain sentence per assumption or problem
-//! } ] }
+//!     "warnings": [ "…" ],            // one plain sentence per assumption or problem
+//!     // Filled by the model layer (import part 2):
+//!     "confidence": "sure",           // "sure", "likely", "guess" or "chosen" (by the user)
+//!     "layout": "Data Export: Opportunity",
+//!     "mapping": [ { "field": "owner", "column": "OwnerId", "by": "layout" } ],
+//!     "assumptions": [ { "id": "date_order:Close Date", "column": "Close Date", "text": "…",
+//!                        "choice": "month_first", "alternatives": ["day_first"] } ],
+//!     "scope": [ "512 deals: 146 open, 163 won, 203 lost." ]
+//! } ],
+//!   "model": { … }                    // the whole model: reps, stage table, review list (see the CLI)
+//! }
 //! ```
 //!
 //! Invariant, checked by every test: `rows_read = rows_accepted + rows_rejected + rows_skipped`.
@@ -34,7 +43,9 @@
 //! spreadsheet row number (`row`, as Excel numbers the rows of the file, blank lines included), the physical
 //! line it starts on (`line`), the column concerned (`null` for the whole row), the raw value and the reason.
 //! `issues` lists rows that were kept despite a problem (`kind: "kept"`), for instance a short row or
-//! replaced bytes.
+//! replaced bytes. Once the model has read a file, rows it could not use move from accepted to rejected (a
+//! bad value in a field the record needs) or skipped (a file of no use, a duplicate id, history of a deal
+//! not imported), each listed with its reason; the invariant still holds.
 
 use serde::{Deserialize, Serialize};
 
@@ -120,8 +131,28 @@ pub struct SheetInfo {
     pub chosen: bool,
 }
 
-/// What was read from one file.
+/// A canonical field and the column it is read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingEntry {
+    pub field: String,
+    pub column: String,
+    /// `layout` (the source's known export), `header_name` (a usual name for the field) or `user`.
+    pub by: String,
+}
+
+/// An assumption made about a file, with the other answers the user can give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assumption {
+    /// Stable key, e.g. `date_order:Close Date`; answering it is saved under this key.
+    pub id: String,
+    pub column: Option<String>,
+    pub text: String,
+    pub choice: String,
+    pub alternatives: Vec<String>,
+}
+
+/// What was read from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileReport {
     pub file: String,
     pub source: String,
@@ -146,6 +177,16 @@ pub struct FileReport {
     pub issues: Vec<RowNote>,
     pub issues_omitted: u64,
     pub warnings: Vec<String>,
+    #[serde(default)]
+    pub confidence: String,
+    #[serde(default)]
+    pub layout: String,
+    #[serde(default)]
+    pub mapping: Vec<MappingEntry>,
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
+    #[serde(default)]
+    pub scope: Vec<String>,
 }
 
 impl FileReport {
@@ -174,7 +215,26 @@ impl FileReport {
             issues: Vec::new(),
             issues_omitted: 0,
             warnings: Vec::new(),
+            confidence: String::new(),
+            layout: String::new(),
+            mapping: Vec::new(),
+            assumptions: Vec::new(),
+            scope: Vec::new(),
         }
+    }
+
+    /// A row read as accepted that the model could not use after all.
+    pub fn reject_accepted(&mut self, note: RowNote) {
+        self.rows_accepted = self.rows_accepted.saturating_sub(1);
+        self.rows_rejected += 1;
+        push_capped(&mut self.rejections, &mut self.rejections_omitted, note);
+    }
+
+    /// A row read as accepted that the model set aside (not used, a duplicate, an orphan).
+    pub fn skip_accepted(&mut self, note: RowNote) {
+        self.rows_accepted = self.rows_accepted.saturating_sub(1);
+        self.rows_skipped += 1;
+        push_capped(&mut self.rejections, &mut self.rejections_omitted, note);
     }
 
     /// True when every row read is accounted for.

@@ -19,9 +19,13 @@ pub fn FileCard(card: ImportedCard) -> impl IntoView {
     let kept = report.issues.clone();
     let kept_omitted = report.issues_omitted;
     let warnings = report.warnings.clone();
+    let identity = identity(&report);
+    let mapping = report.mapping.clone();
+    let scope = report.scope.clone();
     view! {
         <article class="card file-card" data-testid="file-card">
             <h2 class="file-name">{report.file.clone()}</h2>
+            <p class="identity" data-testid="file-identity">{identity}</p>
             <p class="how-read" data-testid="file-how">{how}</p>
             <dl class="facts">
                 <div><dt>"Size"</dt><dd data-testid="file-size">{bytes(report.size_bytes)}</dd></div>
@@ -33,6 +37,30 @@ pub fn FileCard(card: ImportedCard) -> impl IntoView {
                 <div><dt>"Rejected"</dt><dd data-testid="file-rows-rejected">{thousands(report.rows_rejected)}</dd></div>
                 <div><dt>"Skipped"</dt><dd data-testid="file-rows-skipped">{thousands(report.rows_skipped)}</dd></div>
             </dl>
+            {(!scope.is_empty()).then(|| view! {
+                <ul class="scope" data-testid="file-scope">
+                    {scope.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
+            })}
+            {(!mapping.is_empty()).then(|| view! {
+                <details class="mapping" data-testid="file-mapping">
+                    <summary>{format!("Column mapping ({} fields)", mapping.len())}</summary>
+                    <table>
+                        <thead><tr><th scope="col">"Field"</th><th scope="col">"Column"</th><th scope="col">"Mapped by"</th></tr></thead>
+                        <tbody>
+                            {mapping.into_iter().map(|m| {
+                                let by = match m.by.as_str() {
+                                    "layout" => "the export's layout",
+                                    "header_name" => "the header's name",
+                                    "user" => "you",
+                                    _ => "",
+                                };
+                                view! { <tr><td>{m.field.replace('_', " ")}</td><td>{m.column}</td><td>{by}</td></tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </details>
+            })}
             <details class="assumptions" open=true>
                 <summary>{format!("How it was read ({})", warnings.len())}</summary>
                 <ul class="warnings" data-testid="file-warnings">
@@ -130,6 +158,28 @@ fn NoteTable(
             })}
         </details>
     })
+}
+
+/// "Salesforce · Deals · sure", the way the design names a recognised file.
+fn identity(report: &FileReport) -> String {
+    if report.kind.is_empty() {
+        return String::new();
+    }
+    let source = match report.source.as_str() {
+        "salesforce" => "Salesforce",
+        "hubspot" => "HubSpot",
+        "pipedrive" => "Pipedrive",
+        "zoho" => "Zoho CRM",
+        "dynamics" => "Dynamics 365",
+        "close" => "Close",
+        _ => "Any table",
+    };
+    let kind = report.kind.replace('_', " ");
+    let mut kind_label = kind.clone();
+    if let Some(first) = kind_label.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    format!("{source} · {kind_label} · {}", report.confidence)
 }
 
 fn how_read(report: &FileReport) -> String {

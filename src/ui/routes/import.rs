@@ -30,7 +30,13 @@ pub fn ImportView() -> impl IntoView {
             <div class="cards">
                 <For
                     each=move || state.files.get()
-                    key=|card| card.file_id
+                    key=|card| (
+                        card.file_id,
+                        card.report.kind.clone(),
+                        card.report.rows_accepted,
+                        card.report.warnings.join("\n"),
+                        card.report.mapping.len(),
+                    )
                     children=|card| view! { <FileCard card=card /> }
                 />
             </div>
@@ -168,5 +174,19 @@ async fn import_one(
             preview,
         })
     });
+    refresh_summary(state).await
+}
+
+/// Every card's report and the model summary, after a change: a new file can change what the others mean
+/// (history joined to deals, owners named through a users file).
+pub async fn refresh_summary(state: AppState) -> Result<(), DoorError> {
+    if let Answer::Summary { files, model } = state.door().request(Request::Summary).await? {
+        let _ = state.files.try_update(|cards| {
+            for (card, report) in cards.iter_mut().zip(files) {
+                card.report = report;
+            }
+        });
+        let _ = state.model.try_set(*model);
+    }
     Ok(())
 }

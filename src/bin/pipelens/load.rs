@@ -1,0 +1,196 @@
+//! Loading: the options every command that reads exports shares (files, how to read them, how to map them)
+//! and the one way they are read — through a [`Session`], exactly as the browser does.
+
+use std::path::PathBuf;
+
+use lexopt::prelude::*;
+use pipelens::engine::ingest::ImportOptions;
+use pipelens::engine::model::{
+    AssumptionChoice, Field, Kind, KindChoice, MappingChoice, ModelSettings,
+};
+use pipelens::engine::protocol::{Answer, Envelope, Request};
+use pipelens::engine::session::Session;
+use serde::Serialize;
+
+use crate::{Opt, UsageError};
+
+/// What to read and how.
+#[derive(Default)]
+pub struct Load {
+    pub files: Vec<PathBuf>,
+    pub options: ImportOptions,
+    pub settings: ModelSettings,
+}
+
+/// A file that could not be read at all.
+#[derive(Serialize)]
+pub struct Failure {
+    pub file: String,
+    pub error: String,
+}
+
+pub const LOAD_OPTIONS: &str = "\
+    --encoding LABEL          read text as this encoding (UTF-8, windows-1252, UTF-16LE, …)
+    --delimiter D             comma, semicolon, tab, pipe or one character
+    --sheet NAME              the workbook sheet to read
+    --header-row N            the spreadsheet row of the header (0: the file has none)
+    --map FIELD=COLUMN        read FIELD (owner, stage, amount, created, expected_close, …) from COLUMN;
+                              'FILE:FIELD=COLUMN' for one file only; 'FIELD=' unmaps it
+    --kind FILE=KIND          read FILE as deals, stage_history, field_history, activities, users,
+                              teams, quotas, periods, leads or not_used
+    --assume [FILE:]ID=CHOICE answer an assumption (e.g. 'date_order:Close Date=day_first')
+    --time-zone ZONE          business time zone for datetimes (IANA name; default UTC)
+    --exclude KEY             exclude a review-list item (e.g. 'duplicate:006…')
+    --settings FILE.json      a saved mapping profile (model settings)";
+
+impl Load {
+    /// Takes one shared option if `arg` is one; `Ok(false)` when it is not.
+    pub fn take(&mut self, arg: &Opt, parser: &mut lexopt::Parser) -> Result<bool, UsageError> {
+        if let Opt::Value(path) = arg {
+            self.files.push(PathBuf::from(path));
+            return Ok(true);
+        }
+        match arg.long().unwrap_or_default() {
+            "encoding" => self.options.encoding = Some(parser.value()?.string()?),
+            "delimiter" => self.options.delimiter = Some(parser.value()?.string()?),
+            "sheet" => self.options.sheet = Some(parser.value()?.string()?),
+            "header-row" => {
+                let text = parser.value()?.string()?;
+                let row = text.parse().map_err(|_| {
+                    UsageError(format!("--header-row takes a row number, not '{text}'"))
+                })?;
+                self.options.header_row = Some(row);
+            }
+            "map" => {
+                let text = parser.value()?.string()?;
+                let (file, rest) = split_file(&text);
+                let (field, column) = rest
+                    .split_once('=')
+                    .ok_or_else(|| UsageError(format!("--map takes FIELD=COLUMN, not '{text}'")))?;
+                let field = Field::from_id(field).ok_or_else(|| {
+                    UsageError(format!(
+                        "'{field}' is not a field; fields are {}",
+                        field_list()
+                    ))
+                })?;
+                let column = (!column.is_empty()).then(|| column.to_owned());
+                self.settings.mappings.push(MappingChoice {
+                    file,
+                    field,
+                    column,
+                });
+            }
+            "kind" => {
+                let text = parser.value()?.string()?;
+                let (file, kind) = text
+                    .rsplit_once('=')
+                    .ok_or_else(|| UsageError(format!("--kind takes FILE=KIND, not '{text}'")))?;
+                let kind = Kind::from_id(kind).ok_or_else(|| {
+                    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.id()).collect();
+                    UsageError(format!(
+                        "'{kind}' is not a kind; kinds are {}",
+                        kinds.join(", ")
+                    ))
+                })?;
+                self.settings.kinds.push(KindChoice {
+                    file: Some(file.to_owned()),
+                    kind,
+                });
+            }
+            "assume" => {
+                let text = parser.value()?.string()?;
+                let (file, rest) = split_file(&text);
+                let (id, choice) = rest
+                    .rsplit_once('=')
+                    .ok_or_else(|| UsageError(format!("--assume takes ID=CHOICE, not '{text}'")))?;
+                self.settings.assumptions.push(AssumptionChoice {
+                    file,
+                    id: id.to_owned(),
+                    choice: choice.to_owned(),
+                });
+            }
+            "time-zone" => self.settings.business_time_zone = Some(parser.value()?.string()?),
+            "exclude" => self.settings.excluded.push(parser.value()?.string()?),
+            "settings" => {
+                let path = PathBuf::from(parser.value()?);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+                let loaded: ModelSettings = serde_json::from_str(&text).map_err(|e| {
+                    UsageError(format!(
+                        "{} is not a pipelens settings file: {e}",
+                        path.display()
+                    ))
+                })?;
+                let extra = std::mem::take(&mut self.settings);
+                self.settings = loaded;
+                self.settings.mappings.extend(extra.mappings);
+                self.settings.kinds.extend(extra.kinds);
+                self.settings.assumptions.extend(extra.assumptions);
+                self.settings.excluded.extend(extra.excluded);
+                if extra.business_time_zone.is_some() {
+                    self.settings.business_time_zone = extra.business_time_zone;
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Reads every file into a session with the settings; the files that could not be read are returned.
+    pub fn run(&self) -> (Session, Vec<Failure>) {
+        let mut session = Session::new();
+        let mut failures = Vec::new();
+        for (i, path) in self.files.iter().enumerate() {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let bytes = match std::fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    failures.push(Failure {
+                        file: name,
+                        error: format!("cannot read {}: {error}", path.display()),
+                    });
+                    continue;
+                }
+            };
+            let request = Request::ImportFile {
+                name: name.clone(),
+                bytes,
+                options: self.options.clone(),
+            };
+            if let Err(error) = session.run(Envelope::new(i as u64 + 1, request), |_| ()) {
+                failures.push(Failure {
+                    file: name,
+                    error: error.to_string(),
+                });
+            }
+        }
+        let settings = Request::SetSettings {
+            settings: Box::new(self.settings.clone()),
+        };
+        let _: Option<Answer> = session.run(Envelope::new(0, settings), |_| ()).ok();
+        (session, failures)
+    }
+}
+
+/// `deals.csv:owner=Rep` → (`Some("deals.csv")`, `owner=Rep`); without a file part, (`None`, all).
+fn split_file(text: &str) -> (Option<String>, &str) {
+    match text.split_once(':') {
+        Some((file, rest)) if file.contains('.') && !rest.is_empty() => {
+            (Some(file.to_owned()), rest)
+        }
+        _ => (None, text),
+    }
+}
+
+fn field_list() -> String {
+    let mut fields: Vec<String> = Kind::ALL
+        .iter()
+        .flat_map(|k| k.fields().iter().map(|f| f.id()))
+        .collect();
+    fields.sort();
+    fields.dedup();
+    fields.join(", ")
+}

@@ -1,0 +1,337 @@
+//! People: the roster of reps, built from every name, e-mail and user id the files use for a person.
+//!
+//! A user id resolves through the users files; otherwise the same person in two files is one rep only on an
+//! exact normalised e-mail or name match — and each such merge is listed, so it can be undone
+//! ([`crate::engine::model::ModelSettings::keep_apart`]). System and integration users and managers are
+//! flagged for review, never removed silently.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::engine::ingest::FileId;
+use crate::engine::model::words::looks_like_system_user;
+use crate::engine::model::{Rep, RepIx};
+
+/// A user as a users file describes them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserInfo {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub active: Option<bool>,
+    pub role: Option<String>,
+    pub manager_id: Option<String>,
+}
+
+/// A rep's team facts, as a teams file gives them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TeamInfo {
+    pub manager: Option<String>,
+    pub team: Option<String>,
+    pub role: Option<String>,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// Case and spacing folded; accents kept (José and Jose may be two people).
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+#[derive(Default)]
+pub struct Roster {
+    reps: Vec<Rep>,
+    by_name: HashMap<String, RepIx>,
+    by_email: HashMap<String, RepIx>,
+    by_id: HashMap<String, RepIx>,
+    users: HashMap<String, UserInfo>,
+    /// Which file first named each rep, to list matches made across files.
+    first_file: Vec<FileId>,
+    merges: Vec<String>,
+    /// `file|key` pairs the user keeps apart.
+    keep_apart: Vec<String>,
+    file_names: HashMap<FileId, String>,
+}
+
+impl Roster {
+    pub fn new(keep_apart: &[String]) -> Self {
+        Roster {
+            keep_apart: keep_apart.to_vec(),
+            ..Roster::default()
+        }
+    }
+
+    pub fn name_file(&mut self, file: FileId, name: &str) {
+        self.file_names.insert(file, name.to_owned());
+    }
+
+    /// Registers a user from a users file; users become reps only when something names them.
+    pub fn add_user(&mut self, user: UserInfo) {
+        if !user.id.is_empty() {
+            self.users.insert(user.id.clone(), user);
+        }
+    }
+
+    fn user(&self, id: &str) -> Option<&UserInfo> {
+        // Salesforce ids come in 15- and 18-character forms of the same record.
+        self.users.get(id).or_else(|| {
+            (id.len() == 18 || id.len() == 15)
+                .then(|| {
+                    self.users
+                        .iter()
+                        .find(|(k, _)| k.len() >= 15 && id.len() >= 15 && k[..15] == id[..15])
+                        .map(|(_, u)| u)
+                })
+                .flatten()
+        })
+    }
+
+    /// The rep a reference names (a user id, an e-mail or a name), adding one on first sight.
+    pub fn resolve(&mut self, raw: &str, file: FileId) -> Option<RepIx> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        if let Some(&rep) = self.by_id.get(raw) {
+            self.note_file(rep, file);
+            return Some(rep);
+        }
+        if let Some(user) = self.user(raw).cloned() {
+            let rep = self.person(&user.name, user.email.as_deref(), file, Some(&user.id));
+            let manager = user
+                .manager_id
+                .as_deref()
+                .and_then(|m| self.user(m))
+                .map(|m| m.name.clone());
+            let r = &mut self.reps[rep as usize];
+            if !r.ids.contains(&user.id) {
+                r.ids.push(user.id.clone());
+            }
+            if r.active.is_none() {
+                r.active = user.active;
+            }
+            if r.role.is_none() {
+                r.role = user.role.clone();
+            }
+            if r.manager.is_none() {
+                r.manager = manager;
+            }
+            self.by_id.insert(raw.to_owned(), rep);
+            return Some(rep);
+        }
+        if raw.contains('@') && !raw.contains(' ') {
+            return Some(self.person(raw, Some(raw), file, None));
+        }
+        Some(self.person(raw, None, file, None))
+    }
+
+    /// The rep for a name and/or e-mail, matching an existing one on e-mail first, then name.
+    fn person(&mut self, name: &str, email: Option<&str>, file: FileId, id: Option<&str>) -> RepIx {
+        let key_name = name_key(name);
+        let key_email = email.map(email_key);
+        let found = key_email
+            .as_ref()
+            .and_then(|e| self.by_email.get(e))
+            .map(|r| (*r, "e-mail"))
+            .or_else(|| self.by_name.get(&key_name).map(|r| (*r, "name")));
+        if let Some((rep, how)) = found {
+            let key = self.reps[rep as usize].key.clone();
+            let apart = self
+                .file_names
+                .get(&file)
+                .is_some_and(|f| self.keep_apart.contains(&format!("{f}|{key}")));
+            if !apart {
+                self.note_match(rep, name, file, how);
+                if let Some(e) = key_email {
+                    self.by_email.entry(e).or_insert(rep);
+                    if self.reps[rep as usize].email.is_none() {
+                        self.reps[rep as usize].email = email.map(str::to_owned);
+                    }
+                }
+                self.by_name.entry(key_name).or_insert(rep);
+                return rep;
+            }
+        }
+        let rep = self.reps.len() as RepIx;
+        let display = if name.trim().is_empty() {
+            email.unwrap_or("(unnamed)")
+        } else {
+            name.trim()
+        };
+        let key = key_email.clone().unwrap_or_else(|| key_name.clone());
+        self.reps.push(Rep {
+            key: if found.is_some() {
+                format!("{key}#{}", self.reps.len())
+            } else {
+                key
+            },
+            name: display.to_owned(),
+            email: email.map(str::to_owned),
+            ids: id.map(|i| vec![i.to_owned()]).unwrap_or_default(),
+            team: None,
+            manager: None,
+            role: None,
+            active: None,
+            started_on: None,
+            ended_on: None,
+            aliases: Vec::new(),
+            files: vec![file],
+            review: None,
+        });
+        self.first_file.push(file);
+        if found.is_none() {
+            if let Some(e) = key_email {
+                self.by_email.insert(e, rep);
+            }
+            self.by_name.insert(key_name, rep);
+        }
+        rep
+    }
+
+    fn note_file(&mut self, rep: RepIx, file: FileId) {
+        if let Some(r) = self.reps.get_mut(rep as usize)
+            && !r.files.contains(&file)
+        {
+            r.files.push(file);
+        }
+    }
+
+    fn note_match(&mut self, rep: RepIx, spelled: &str, file: FileId, how: &str) {
+        let first = self.first_file[rep as usize];
+        let r = &mut self.reps[rep as usize];
+        if spelled.trim() != r.name
+            && !r.aliases.iter().any(|a| a == spelled.trim())
+            && !spelled.contains('@')
+        {
+            r.aliases.push(spelled.trim().to_owned());
+        }
+        if file != first && !r.files.contains(&file) {
+            let name = |f: FileId| {
+                self.file_names
+                    .get(&f)
+                    .cloned()
+                    .unwrap_or_else(|| format!("file {f}"))
+            };
+            self.merges.push(format!(
+                "'{}' in {} and '{}' in {} are one rep (same {how}).",
+                r.name,
+                name(first),
+                spelled.trim(),
+                name(file)
+            ));
+        }
+        if !r.files.contains(&file) {
+            r.files.push(file);
+        }
+    }
+
+    /// Team facts for a rep named in a teams file.
+    pub fn add_team(&mut self, raw_rep: &str, info: TeamInfo, file: FileId) -> Option<RepIx> {
+        let rep = self.resolve(raw_rep, file)?;
+        let r = &mut self.reps[rep as usize];
+        r.manager = info.manager.or(r.manager.take());
+        r.team = info.team.or(r.team.take());
+        r.role = info.role.or(r.role.take());
+        r.started_on = info.started_on.or(r.started_on);
+        r.ended_on = info.ended_on.or(r.ended_on);
+        Some(rep)
+    }
+
+    /// The roster, with system users and managers flagged for review, and the cross-file matches made.
+    pub fn finish(mut self, deals_owned: &[u32]) -> (Vec<Rep>, Vec<String>) {
+        let managers: HashMap<String, usize> = self
+            .reps
+            .iter()
+            .filter_map(|r| r.manager.as_deref())
+            .fold(HashMap::new(), |mut m, name| {
+                *m.entry(name_key(name)).or_insert(0) += 1;
+                m
+            });
+        for (i, rep) in self.reps.iter_mut().enumerate() {
+            if looks_like_system_user(&rep.name) {
+                rep.review = Some(
+                    "The name looks like a system or integration user, not a person who sells."
+                        .to_owned(),
+                );
+            } else if let Some(&reports) = managers.get(&name_key(&rep.name)) {
+                let owned = deals_owned.get(i).copied().unwrap_or(0);
+                rep.review = Some(format!(
+                    "Manages {reports} rep(s) and owns {owned} deal(s): a manager, perhaps not a rep to coach."
+                ));
+            }
+        }
+        (self.reps, self.merges)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_names_and_emails_resolve_to_one_rep_only_on_exact_matches() {
+        let mut roster = Roster::new(&[]);
+        roster.name_file(0, "deals.csv");
+        roster.name_file(1, "calls.csv");
+        roster.add_user(UserInfo {
+            id: "005A00000012345".into(),
+            name: "Dana Reyes".into(),
+            email: Some("dana@acme.test".into()),
+            active: Some(true),
+            ..UserInfo::default()
+        });
+        let by_id = roster.resolve("005A00000012345AAA", 0).unwrap();
+        let by_name = roster.resolve("dana  REYES", 1).unwrap();
+        let by_email = roster.resolve("Dana@Acme.test", 1).unwrap();
+        assert_eq!((by_id, by_name, by_email), (0, 0, 0));
+        let other = roster.resolve("Dana R.", 1).unwrap();
+        assert_ne!(other, by_id, "no fuzzy matching");
+        assert_eq!(roster.resolve("  ", 0), None);
+        let (reps, merges) = roster.finish(&[3, 1]);
+        assert_eq!(reps.len(), 2);
+        assert_eq!(reps[0].active, Some(true));
+        assert_eq!(reps[0].aliases, ["dana  REYES"]);
+        assert_eq!(
+            merges,
+            ["'Dana Reyes' in deals.csv and 'dana  REYES' in calls.csv are one rep (same name)."]
+        );
+    }
+
+    #[test]
+    fn the_user_can_keep_a_match_apart_and_system_users_are_flagged() {
+        let mut roster = Roster::new(&["calls.csv|sam ortiz".to_owned()]);
+        roster.name_file(0, "deals.csv");
+        roster.name_file(1, "calls.csv");
+        let a = roster.resolve("Sam Ortiz", 0).unwrap();
+        let b = roster.resolve("Sam Ortiz", 1).unwrap();
+        assert_ne!(a, b);
+        roster.resolve("Integration User", 0);
+        roster.add_team(
+            "Sam Ortiz",
+            TeamInfo {
+                manager: Some("Integration User".into()),
+                ..TeamInfo::default()
+            },
+            0,
+        );
+        let (reps, merges) = roster.finish(&[]);
+        assert!(merges.is_empty());
+        assert!(
+            reps.iter()
+                .find(|r| r.name == "Integration User")
+                .unwrap()
+                .review
+                .as_deref()
+                .unwrap()
+                .contains("system")
+        );
+    }
+}
