@@ -225,3 +225,103 @@ fn map_kind_and_assume_reach_the_model_from_the_command_line() {
         "the error lists the valid fields"
     );
 }
+
+#[test]
+fn report_prints_per_rep_metrics_in_table_json_and_safe_csv() {
+    let dir = format!("{}/tests/fixtures/metrics/team", env!("CARGO_MANIFEST_DIR"));
+    let deals = format!("{dir}/deals.csv");
+    let quotas = format!("{dir}/quotas.csv");
+    let args = [
+        "report",
+        &deals,
+        "--quotas",
+        &quotas,
+        "--period",
+        "2026-Q1",
+        "--as-of",
+        "2026-03-31",
+    ];
+    let out = pipelens(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Period 2026-01-01 to 2026-03-31") && text.contains("Ana Alves"),
+        "{text}"
+    );
+    let out = pipelens(&[&args[..], &["--format", "json"]].concat());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "import",
+        "period",
+        "home_currency",
+        "team",
+        "reps",
+        "definitions",
+        "reconciliation",
+        "assumptions",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert!(json["import"]["files"].as_array().unwrap().len() == 2);
+    assert_eq!(json["period"]["as_of"], "2026-03-31");
+    let ana = json["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rep"] == "Ana Alves")
+        .unwrap();
+    for key in [
+        "rep_id",
+        "rep",
+        "deals_won",
+        "deals_lost",
+        "bookings",
+        "win_rate",
+        "avg_deal_size",
+        "median_deal_size",
+        "sales_cycle_median_days",
+        "opps_created",
+        "attainment",
+    ] {
+        assert!(ana.get(key).is_some(), "rep misses {key}");
+    }
+    assert_eq!(ana["deals_won"], 3);
+    assert_eq!(ana["attainment"], 0.5);
+    let out = pipelens(&[&args[..], &["--format", "csv"]].concat());
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.starts_with("rep_id,rep,team,active,deals_won"), "{csv}");
+    assert_eq!(csv.lines().count(), 3, "a header and one row per rep");
+}
+
+#[test]
+fn report_csv_defuses_formula_names_and_bad_input_exits_cleanly() {
+    let dir = std::env::temp_dir().join(format!("pipelens-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let deals = dir.join("deals.csv");
+    std::fs::write(&deals, "Opportunity ID,Opportunity Owner,Amount,Close Date,Stage\nA,=cmd|' /C calc'!A0,100,2026-01-10,Closed Won\nB,@SUM(1),50,2026-01-11,Closed Lost\n").unwrap();
+    let out = pipelens(&["report", deals.to_str().unwrap(), "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        csv.lines()
+            .skip(1)
+            .all(|l| !l.starts_with('=') && !l.contains(",=") && !l.contains(",@")),
+        "{csv}"
+    );
+    assert!(csv.contains("'=cmd") && csv.contains("'@SUM"), "{csv}");
+    let empty = dir.join("teams.csv");
+    std::fs::write(&empty, "rep,manager\nDana,Kim\n").unwrap();
+    let out = pipelens(&["report", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no deals are loaded"));
+    assert_eq!(
+        pipelens(&["report", deals.to_str().unwrap(), "--period", "2026-Q9"])
+            .status
+            .code(),
+        Some(2)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -80,4 +80,10 @@ pub enum EngineError {
 
     #[error("'{file}' holds more text than one table can keep (4 GB); split the export")]
     TooBig { file: String },
+
+    #[error("no deals are loaded: import a deals export (or try the demo data) to see metrics")]
+    NoDeals,
+
+    #[error("{detail}")]
+    Period { detail: String },
 }

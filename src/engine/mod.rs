@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod ingest;
+pub mod metrics;
 pub mod model;
 pub mod numfmt;
 pub mod protocol;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::EngineError;
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportOptions, Progress};
+use crate::engine::metrics::{MetricSettings, MetricsReport};
 use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
@@ -61,6 +62,8 @@ pub enum Request {
     Summary,
     /// Replace the model settings (mapping, kinds, assumptions, stage table, exclusions) and rebuild.
     SetSettings { settings: Box<ModelSettings> },
+    /// Every metric for a period, scope and money settings.
+    Metrics { settings: Box<MetricSettings> },
     /// Stop the request with this id at its next slice; answered at once with [`Answer::CancelNoted`].
     Cancel { request_id: RequestId },
     /// Drop every file and result held by the session.
@@ -82,6 +85,9 @@ pub enum Answer {
     Summary {
         files: Vec<FileReport>,
         model: Box<ModelSummary>,
+    },
+    Metrics {
+        report: Box<MetricsReport>,
     },
     CancelNoted {
         request_id: RequestId,

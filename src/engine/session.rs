@@ -10,6 +10,8 @@ use crate::engine::EngineError;
 use crate::engine::ingest::limits::{Limits, human_bytes};
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportJob, ImportedFile, Slice};
+use crate::engine::metrics::MetricSettings;
+use crate::engine::metrics::compute::{MetricsError, compute};
 use crate::engine::model::build::{Built, FileInput, build};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
@@ -171,6 +173,7 @@ impl Session {
                 self.rebuild();
                 Work::Finished(Some(Ok(self.summary_answer())))
             }
+            Request::Metrics { settings } => Work::Finished(Some(self.metrics(&settings))),
             Request::Cancel { request_id } => {
                 self.cancelled.insert(request_id);
                 Work::Finished(Some(Ok(Answer::CancelNoted { request_id })))
@@ -239,6 +242,26 @@ impl Session {
                 progress @ Reply::Progress { .. } => on_progress(&progress),
             }
         }
+    }
+
+    fn metrics(&self, settings: &MetricSettings) -> Result<Answer, EngineError> {
+        let model = self
+            .built
+            .as_ref()
+            .map(|b| &b.model)
+            .ok_or(EngineError::NoDeals)?;
+        let mut settings = settings.clone();
+        if settings.calendar.periods.is_empty() && settings.calendar.fiscal_start_month == 1 {
+            settings.calendar.periods = model.periods.clone();
+        }
+        compute(model, &settings)
+            .map(|report| Answer::Metrics {
+                report: Box::new(report),
+            })
+            .map_err(|e| match e {
+                MetricsError::NoDeals => EngineError::NoDeals,
+                MetricsError::Period(why) => EngineError::Period { detail: why },
+            })
     }
 
     /// Gives back the bytes a cancelled or failed import had reserved.

@@ -3,6 +3,7 @@
 
 mod import;
 mod load;
+mod report;
 
 use std::process::ExitCode;
 
@@ -11,11 +12,15 @@ pipelens — sales-coaching analytics from CRM exports, computed on your machine
 
 USAGE:
     pipelens import FILE... [OPTIONS]     read exports and report what was found in them
+    pipelens report FILE... [OPTIONS]     per-rep performance metrics of a period
     pipelens --help | --version
 
-IMPORT OPTIONS:
-    --format table|json       output format (default: table)
+OPTIONS FOR READING FILES (import and report):
+    --format table|json       output format (default: table; report also takes csv)
 {LOAD_OPTIONS}
+
+REPORT OPTIONS:
+{REPORT_OPTIONS}
 
 Exit status: 0 when every file was read (rows may still be rejected, as the report says);
 1 when a file could not be read at all; 2 for a mistake in the command line.
@@ -25,6 +30,7 @@ The browser app is the same engine compiled to WebAssembly; see README.md.
 
 fn help() -> String {
     HELP.replace("{LOAD_OPTIONS}", load::LOAD_OPTIONS)
+        .replace("{REPORT_OPTIONS}", report::REPORT_OPTIONS)
 }
 
 /// A command-line mistake: printed with a hint, exit status 2.
@@ -53,12 +59,13 @@ fn main() -> ExitCode {
         }
         Ok(Some(lexopt::Arg::Value(command))) => match command.to_string_lossy().as_ref() {
             "import" => import::run(&mut parser),
+            "report" => report::run(&mut parser),
             "help" => {
                 print!("{}", help());
                 Ok(ExitCode::SUCCESS)
             }
             other => Err(UsageError(format!(
-                "unknown command '{other}'; the commands are import and help"
+                "unknown command '{other}'; the commands are import, report and help"
             ))),
         },
         Ok(Some(other)) => Err(UsageError(format!(

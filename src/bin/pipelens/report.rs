@@ -1,0 +1,514 @@
+//! `pipelens report FILE...`: the per-rep performance metrics of a period, with their definitions, the
+//! money conversion, every assumption and the reconciliation against CRM reports — as a table, as JSON
+//! (the import contract extended: `import`, `period`, `home_currency`, `team`, `reps` …) or as CSV (one row
+//! per rep, safe to open in a spreadsheet).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use lexopt::prelude::*;
+use pipelens::engine::ingest::report::FileReport;
+use pipelens::engine::metrics::MetricSettings;
+use pipelens::engine::metrics::compute::{
+    DealType, LostCategory, LostReasonRule, MetricsReport, OppsCredit, RepMetrics, compute,
+};
+use pipelens::engine::metrics::definitions::DEFINITIONS;
+use pipelens::engine::metrics::money::Money;
+use pipelens::engine::metrics::period::{Calendar, PeriodSpec, QuarterPattern, YearNaming};
+use pipelens::engine::model::summary::ModelSummary;
+use pipelens::engine::model::{Kind, KindChoice};
+use pipelens::engine::numfmt::thousands;
+use pipelens::engine::protocol::{Answer, Envelope, Request};
+use serde::Serialize;
+
+use crate::load::{Failure, Load};
+use crate::{Opt, UsageError};
+
+pub const REPORT_OPTIONS: &str = "\
+    --period P                all, 2017, 2017-Q2, 2017-05, 2017-01-01..2017-03-31, this-quarter,
+                              last-quarter, this-year, last-year (default: all)
+    --as-of YYYY-MM-DD        \"today\" for the numbers (default: the latest date in the data)
+    --fiscal-start-month N    the month (1-12) the fiscal year starts in (default 1; a Period.csv
+                              export sets the whole calendar)
+    --fiscal-year-named start|end   name fiscal years by the year they start or end in
+    --quarters months|445|454|544   how quarters are cut
+    --home-currency CODE      the currency every amount is shown in (default USD)
+    --rates FILE              currency,rate[,from date] lines: one unit of currency in home units
+    --quotas FILE             a quota file: rep,period,amount[,currency]
+    --pipeline NAME           only this pipeline (repeatable); likewise --deal-type new_business|
+                              expansion|renewal|other, --team NAME, --role NAME, --rep NAME
+    --stage-floor STAGE       also compute the win rate of deals that reached STAGE
+    --ramp 0.25,0.5,0.75      new reps' quota share by month since they started
+    --opps-credit owner|creator   who gets credit for opportunities created
+    --lost-reason 'REASON=competitive|no_decision|disqualified|other'
+    --no-decision-not-lost    leave no-decision losses out of win rates";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Serialize)]
+struct ImportPart {
+    files: Vec<FileReport>,
+    model: ModelSummary,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    import: ImportPart,
+    #[serde(flatten)]
+    metrics: &'a MetricsReport,
+    definitions: &'static [pipelens::engine::metrics::definitions::Definition],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<Failure>,
+}
+
+pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
+    let mut load = Load::default();
+    let mut format = Format::Table;
+    let mut settings = MetricSettings::default();
+    let mut fiscal_month: Option<u32> = None;
+    let mut rates_file: Option<PathBuf> = None;
+    while let Some(arg) = parser.next()? {
+        let arg = Opt::from(arg);
+        if load.take(&arg, parser)? {
+            continue;
+        }
+        let name = arg.long().unwrap_or_default().to_owned();
+        let mut value = || -> Result<String, UsageError> { Ok(parser.value()?.string()?) };
+        match name.as_str() {
+            "format" => {
+                format = match value()?.as_str() {
+                    "table" => Format::Table,
+                    "json" => Format::Json,
+                    "csv" => Format::Csv,
+                    other => {
+                        return Err(UsageError(format!(
+                            "unknown format '{other}'; use table, json or csv"
+                        )));
+                    }
+                }
+            }
+            "period" => settings.period = PeriodSpec::parse(&value()?).map_err(UsageError)?,
+            "as-of" => {
+                let text = value()?;
+                let day = NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                    UsageError(format!(
+                        "--as-of takes a date like 2017-12-31, not '{text}'"
+                    ))
+                })?;
+                settings.as_of = Some(day);
+            }
+            "fiscal-start-month" => {
+                let text = value()?;
+                let month = text.parse().ok().filter(|m| (1..=12).contains(m));
+                fiscal_month = Some(month.ok_or_else(|| {
+                    UsageError(format!("--fiscal-start-month takes 1 to 12, not '{text}'"))
+                })?);
+            }
+            "fiscal-year-named" => {
+                settings.calendar.naming = match value()?.as_str() {
+                    "start" => YearNaming::StartYear,
+                    "end" => YearNaming::EndYear,
+                    other => {
+                        return Err(UsageError(format!(
+                            "--fiscal-year-named takes start or end, not '{other}'"
+                        )));
+                    }
+                }
+            }
+            "quarters" => {
+                settings.calendar.quarters = match value()?.as_str() {
+                    "months" => QuarterPattern::Months,
+                    "445" | "4-4-5" => QuarterPattern::Weeks445,
+                    "454" | "4-5-4" => QuarterPattern::Weeks454,
+                    "544" | "5-4-4" => QuarterPattern::Weeks544,
+                    other => {
+                        return Err(UsageError(format!(
+                            "--quarters takes months, 445, 454 or 544, not '{other}'"
+                        )));
+                    }
+                }
+            }
+            "home-currency" => settings.money.home_currency = value()?.to_uppercase(),
+            "rates" => rates_file = Some(PathBuf::from(value()?)),
+            "quotas" => {
+                let path = PathBuf::from(value()?);
+                let file = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                load.settings.kinds.push(KindChoice {
+                    file: Some(file),
+                    kind: Kind::Quotas,
+                });
+                load.files.push(path);
+            }
+            "pipeline" => settings.scope.pipelines.push(value()?),
+            "team" => settings.scope.teams.push(value()?),
+            "role" => settings.scope.roles.push(value()?),
+            "rep" => settings.scope.reps.push(value()?),
+            "deal-type" => {
+                let text = value()?;
+                let kind = match text.as_str() {
+                    "new_business" | "new-business" | "new" => DealType::NewBusiness,
+                    "expansion" => DealType::Expansion,
+                    "renewal" => DealType::Renewal,
+                    "other" => DealType::Other,
+                    other => {
+                        return Err(UsageError(format!(
+                            "--deal-type takes new_business, expansion, renewal or other, not '{other}'"
+                        )));
+                    }
+                };
+                settings.scope.deal_types.push(kind);
+            }
+            "stage-floor" => settings.stage_floor = Some(value()?),
+            "ramp" => {
+                let text = value()?;
+                settings.ramp = text
+                    .split(',')
+                    .map(|s| {
+                        s.trim()
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|v| (0.0..=1.0).contains(v))
+                    })
+                    .collect::<Option<Vec<f64>>>()
+                    .ok_or_else(|| {
+                        UsageError(format!(
+                            "--ramp takes shares between 0 and 1 like 0.25,0.5,0.75, not '{text}'"
+                        ))
+                    })?;
+            }
+            "opps-credit" => {
+                settings.opps_credit = match value()?.as_str() {
+                    "owner" => OppsCredit::Owner,
+                    "creator" => OppsCredit::Creator,
+                    other => {
+                        return Err(UsageError(format!(
+                            "--opps-credit takes owner or creator, not '{other}'"
+                        )));
+                    }
+                }
+            }
+            "lost-reason" => {
+                let text = value()?;
+                let (reason, category) = text.rsplit_once('=').ok_or_else(|| {
+                    UsageError(format!("--lost-reason takes REASON=CATEGORY, not '{text}'"))
+                })?;
+                let category = match category {
+                    "competitive" => LostCategory::Competitive,
+                    "no_decision" => LostCategory::NoDecision,
+                    "disqualified" => LostCategory::Disqualified,
+                    "other" => LostCategory::Other,
+                    other => {
+                        return Err(UsageError(format!(
+                            "'{other}' is not a category; use competitive, no_decision, disqualified or other"
+                        )));
+                    }
+                };
+                settings.lost_reasons.push(LostReasonRule {
+                    reason: reason.to_owned(),
+                    category,
+                });
+            }
+            "no-decision-not-lost" => settings.no_decision_is_lost = false,
+            _ => {
+                return Err(UsageError(format!(
+                    "unknown option '{arg}' for report; see 'pipelens --help' for the options"
+                )));
+            }
+        }
+    }
+    if load.files.is_empty() {
+        return Err(UsageError("report needs at least one file".to_owned()));
+    }
+    if let Some(path) = rates_file {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+        settings.money.rates = Money::parse_rates(&text)
+            .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+    }
+    let (mut session, errors) = load.run();
+    let (files, model_summary) =
+        match session.run(Envelope::new(u64::MAX, Request::Summary), |_| ()) {
+            Ok(Answer::Summary { files, model }) => (files, *model),
+            _ => (Vec::new(), ModelSummary::default()),
+        };
+    let Some(model) = session.model() else {
+        eprintln!("pipelens: no file could be read");
+        return Ok(ExitCode::from(1));
+    };
+    settings.calendar = match fiscal_month {
+        Some(month) => Calendar {
+            fiscal_start_month: month,
+            ..settings.calendar
+        },
+        None => Calendar {
+            periods: model.periods.clone(),
+            ..settings.calendar
+        },
+    };
+    let metrics = match compute(model, &settings) {
+        Ok(metrics) => metrics,
+        Err(error) => {
+            for failure in &errors {
+                eprintln!("pipelens: {}", failure.error);
+            }
+            eprintln!("pipelens: {error}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match format {
+        Format::Json => {
+            let output = Output {
+                import: ImportPart {
+                    files,
+                    model: model_summary,
+                },
+                metrics: &metrics,
+                definitions: DEFINITIONS,
+                errors: Vec::new(),
+            };
+            match serde_json::to_string_pretty(&output) {
+                Ok(json) => println!("{json}"),
+                Err(error) => eprintln!("pipelens: cannot write JSON: {error}"),
+            }
+        }
+        Format::Csv => print!("{}", csv(&metrics)),
+        Format::Table => print!("{}", table(&metrics)),
+    }
+    for failure in &errors {
+        eprintln!("pipelens: {}", failure.error);
+    }
+    Ok(if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn money(value: Option<f64>) -> String {
+    value.map_or_else(
+        || "—".to_owned(),
+        |v| {
+            let whole = v.round() as i64;
+            let sign = if whole < 0 { "-" } else { "" };
+            format!("{sign}{}", thousands(whole.unsigned_abs()))
+        },
+    )
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn days(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))
+}
+
+fn row(m: &RepMetrics) -> Vec<String> {
+    vec![
+        m.rep.clone(),
+        m.deals_won.to_string(),
+        m.deals_lost.to_string(),
+        format!("{} (n={})", percent(m.win_rate), m.win_rate_n),
+        money(m.bookings),
+        money(m.avg_deal_size),
+        money(m.median_deal_size),
+        days(m.sales_cycle_median_days),
+        m.opps_created.to_string(),
+        money(m.quota),
+        percent(m.attainment),
+    ]
+}
+
+/// The report for people: one line per rep, the team and its median, then how to read them.
+fn table(report: &MetricsReport) -> String {
+    let headers = [
+        "Rep",
+        "Won",
+        "Lost",
+        "Win rate",
+        "Bookings",
+        "Avg deal",
+        "Median deal",
+        "Cycle d",
+        "Opps",
+        "Quota",
+        "Attain.",
+    ];
+    let mut rows: Vec<Vec<String>> = report.reps.iter().map(row).collect();
+    rows.push(row(&report.team));
+    let mut median = row(&report.team_median);
+    median[1] = "".to_owned();
+    median[2] = "".to_owned();
+    median[3] = percent(report.team_median.win_rate);
+    rows.push(median);
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(headers[c].len())
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if c == 0 {
+                    format!("{cell:<w$}", w = widths[c])
+                } else {
+                    format!("{cell:>w$}", w = widths[c])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let mut out = format!(
+        "Period {} to {} · as of {} ({}) · amounts in {}\n\n",
+        report.period.start,
+        report.period.end,
+        report.period.as_of,
+        report.period.as_of_from,
+        report.home_currency
+    );
+    out.push_str(&line(
+        &headers.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>(),
+    ));
+    out.push('\n');
+    let reps = report.reps.len();
+    for (i, r) in rows.iter().enumerate() {
+        if i == reps {
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+            out.push('\n');
+        }
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out.push_str("\nReconciliation:\n");
+    for r in &report.reconciliation {
+        let removed: Vec<String> = r
+            .removed
+            .iter()
+            .map(|(why, n)| format!("{n} {why}"))
+            .collect();
+        out.push_str(&format!(
+            "  {}: {} counted of {} in the files{}\n",
+            r.metric,
+            r.counted,
+            r.in_files,
+            if removed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", removed.join("; "))
+            }
+        ));
+        for note in &r.notes {
+            out.push_str(&format!("    {note}\n"));
+        }
+    }
+    out.push_str("\nHow to read these numbers:\n");
+    for a in &report.assumptions {
+        out.push_str(&format!("  - {a}\n"));
+    }
+    out
+}
+
+/// A cell that cannot be read as a spreadsheet formula (`=`, `+`, `-`, `@`, tab or CR first gets a quote).
+pub fn safe_cell(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+fn csv(report: &MetricsReport) -> String {
+    let headers = [
+        "rep_id",
+        "rep",
+        "team",
+        "active",
+        "deals_won",
+        "deals_lost",
+        "deals_disqualified",
+        "bookings",
+        "win_rate",
+        "win_rate_n",
+        "win_rate_by_value",
+        "avg_deal_size",
+        "median_deal_size",
+        "sales_cycle_median_days",
+        "time_to_lose_median_days",
+        "opps_created",
+        "opps_created_value",
+        "quota",
+        "attainment",
+        "pacing",
+    ];
+    let num = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v}"));
+    let mut out = headers.join(",");
+    out.push('\n');
+    for m in &report.reps {
+        let cells = [
+            m.rep_id.clone().unwrap_or_default(),
+            m.rep.clone(),
+            m.team.clone().unwrap_or_default(),
+            m.active.to_string(),
+            m.deals_won.to_string(),
+            m.deals_lost.to_string(),
+            m.deals_disqualified.to_string(),
+            num(m.bookings),
+            num(m.win_rate),
+            m.win_rate_n.to_string(),
+            num(m.win_rate_by_value),
+            num(m.avg_deal_size),
+            num(m.median_deal_size),
+            num(m.sales_cycle_median_days),
+            num(m.time_to_lose_median_days),
+            m.opps_created.to_string(),
+            num(m.opps_created_value),
+            num(m.quota),
+            num(m.attainment),
+            num(m.pacing),
+        ];
+        // Numbers are never formulas; text cells are guarded.
+        let line: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i <= 2 { safe_cell(c) } else { c.clone() })
+            .collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(safe_cell("+1"), "'+1");
+        assert_eq!(safe_cell("-2"), "'-2");
+        assert_eq!(safe_cell("@SUM"), "'@SUM");
+        assert_eq!(safe_cell("Dana, Reyes"), "\"Dana, Reyes\"");
+        assert_eq!(safe_cell("Dana"), "Dana");
+    }
+}
