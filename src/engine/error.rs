@@ -86,4 +86,7 @@ pub enum EngineError {
 
     #[error("{detail}")]
     Period { detail: String },
+
+    #[error("{detail}")]
+    Explain { detail: String },
 }

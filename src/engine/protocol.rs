@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use crate::engine::EngineError;
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportOptions, Progress};
+use crate::engine::metrics::explain::Explanation;
 use crate::engine::metrics::{MetricSettings, MetricsReport};
 use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -64,6 +65,18 @@ pub enum Request {
     SetSettings { settings: Box<ModelSettings> },
     /// Every metric for a period, scope and money settings.
     Metrics { settings: Box<MetricSettings> },
+    /// One metric's formula with its inputs and a page of the records behind it, for a rep or the team.
+    Explain {
+        settings: Box<MetricSettings>,
+        metric: String,
+        /// A rep's name, alias, email or key; `None` (or "Team") for the team.
+        #[serde(default)]
+        rep: Option<String>,
+        #[serde(default)]
+        page: u32,
+        #[serde(default)]
+        page_size: Option<u32>,
+    },
     /// Stop the request with this id at its next slice; answered at once with [`Answer::CancelNoted`].
     Cancel { request_id: RequestId },
     /// Drop every file and result held by the session.
@@ -88,6 +101,9 @@ pub enum Answer {
     },
     Metrics {
         report: Box<MetricsReport>,
+    },
+    Explained {
+        explanation: Box<Explanation>,
     },
     CancelNoted {
         request_id: RequestId,

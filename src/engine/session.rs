@@ -12,6 +12,7 @@ use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportJob, ImportedFile, Slice};
 use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::{MetricsError, compute};
+use crate::engine::metrics::explain::{PAGE_SIZE, explain};
 use crate::engine::model::build::{Built, FileInput, build};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
@@ -174,6 +175,19 @@ impl Session {
                 Work::Finished(Some(Ok(self.summary_answer())))
             }
             Request::Metrics { settings } => Work::Finished(Some(self.metrics(&settings))),
+            Request::Explain {
+                settings,
+                metric,
+                rep,
+                page,
+                page_size,
+            } => Work::Finished(Some(self.explain(
+                &settings,
+                &metric,
+                rep.as_deref(),
+                page,
+                page_size.unwrap_or(PAGE_SIZE),
+            ))),
             Request::Cancel { request_id } => {
                 self.cancelled.insert(request_id);
                 Work::Finished(Some(Ok(Answer::CancelNoted { request_id })))
@@ -244,7 +258,11 @@ impl Session {
         }
     }
 
-    fn metrics(&self, settings: &MetricSettings) -> Result<Answer, EngineError> {
+    /// The model, and the settings with the CRM's fiscal calendar when the user has not set one.
+    fn metric_inputs(
+        &self,
+        settings: &MetricSettings,
+    ) -> Result<(&SalesModel, MetricSettings), EngineError> {
         let model = self
             .built
             .as_ref()
@@ -254,14 +272,32 @@ impl Session {
         if settings.calendar.periods.is_empty() && settings.calendar.fiscal_start_month == 1 {
             settings.calendar.periods = model.periods.clone();
         }
+        Ok((model, settings))
+    }
+
+    fn metrics(&self, settings: &MetricSettings) -> Result<Answer, EngineError> {
+        let (model, settings) = self.metric_inputs(settings)?;
         compute(model, &settings)
             .map(|report| Answer::Metrics {
                 report: Box::new(report),
             })
-            .map_err(|e| match e {
-                MetricsError::NoDeals => EngineError::NoDeals,
-                MetricsError::Period(why) => EngineError::Period { detail: why },
+            .map_err(engine_error)
+    }
+
+    fn explain(
+        &self,
+        settings: &MetricSettings,
+        metric: &str,
+        rep: Option<&str>,
+        page: u32,
+        page_size: u32,
+    ) -> Result<Answer, EngineError> {
+        let (model, settings) = self.metric_inputs(settings)?;
+        explain(model, &settings, metric, rep, page, page_size)
+            .map(|explanation| Answer::Explained {
+                explanation: Box::new(explanation),
             })
+            .map_err(engine_error)
     }
 
     /// Gives back the bytes a cancelled or failed import had reserved.
@@ -294,5 +330,13 @@ impl Session {
                 items,
             },
         })
+    }
+}
+
+fn engine_error(e: MetricsError) -> EngineError {
+    match e {
+        MetricsError::NoDeals => EngineError::NoDeals,
+        MetricsError::Period(detail) => EngineError::Period { detail },
+        MetricsError::Explain(detail) => EngineError::Explain { detail },
     }
 }

@@ -20,6 +20,8 @@ pub struct Load {
     pub files: Vec<PathBuf>,
     pub options: ImportOptions,
     pub settings: ModelSettings,
+    /// The day each named file was taken from the CRM.
+    pub taken_on: Vec<(String, chrono::NaiveDate)>,
 }
 
 /// A file that could not be read at all.
@@ -39,6 +41,8 @@ pub const LOAD_OPTIONS: &str = "\
     --kind FILE=KIND          read FILE as deals, stage_history, field_history, activities, users,
                               teams, quotas, periods, leads or not_used
     --assume [FILE:]ID=CHOICE answer an assumption (e.g. 'date_order:Close Date=day_first')
+    --taken-on FILE=DATE      the day FILE was exported (two exports of the same deals taken on
+                              different days show slips and pushes)
     --time-zone ZONE          business time zone for datetimes (IANA name; default UTC)
     --exclude KEY             exclude a review-list item (e.g. 'duplicate:006…')
     --settings FILE.json      a saved mapping profile (model settings)";
@@ -109,6 +113,19 @@ impl Load {
                     choice: choice.to_owned(),
                 });
             }
+            "taken-on" => {
+                let text = parser.value()?.string()?;
+                let parsed = text.rsplit_once('=').and_then(|(file, day)| {
+                    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                        .ok()
+                        .map(|d| (file.to_owned(), d))
+                });
+                self.taken_on.push(parsed.ok_or_else(|| {
+                    UsageError(format!(
+                        "--taken-on takes FILE=YYYY-MM-DD (like deals.csv=2017-06-30), not '{text}'"
+                    ))
+                })?);
+            }
             "time-zone" => self.settings.business_time_zone = Some(parser.value()?.string()?),
             "exclude" => self.settings.excluded.push(parser.value()?.string()?),
             "settings" => {
@@ -155,10 +172,14 @@ impl Load {
                     continue;
                 }
             };
+            let mut options = self.options.clone();
+            if let Some((_, day)) = self.taken_on.iter().find(|(file, _)| *file == name) {
+                options.taken_on = Some(*day);
+            }
             let request = Request::ImportFile {
                 name: name.clone(),
                 bytes,
-                options: self.options.clone(),
+                options,
             };
             if let Err(error) = session.run(Envelope::new(i as u64 + 1, request), |_| ()) {
                 failures.push(Failure {

@@ -1,6 +1,7 @@
 //! `pipelens`: the command-line face of the engine, for scripts, checks and the curious. It reads files,
 //! runs the same engine the browser runs (through the same message door), and prints what it finds.
 
+mod explain;
 mod import;
 mod load;
 mod report;
@@ -12,15 +13,21 @@ pipelens — sales-coaching analytics from CRM exports, computed on your machine
 
 USAGE:
     pipelens import FILE... [OPTIONS]     read exports and report what was found in them
-    pipelens report FILE... [OPTIONS]     per-rep performance metrics of a period
+    pipelens report FILE... [OPTIONS]     per-rep metrics of a period: performance, process,
+                                          pipeline health, activity and team context
+    pipelens explain METRIC FILE... [--rep NAME] [OPTIONS]
+                                          one metric's formula, inputs and the records behind it
     pipelens --help | --version
 
 OPTIONS FOR READING FILES (import and report):
     --format table|json       output format (default: table; report also takes csv)
 {LOAD_OPTIONS}
 
-REPORT OPTIONS:
+REPORT OPTIONS (report and explain):
 {REPORT_OPTIONS}
+
+EXPLAIN OPTIONS:
+{EXPLAIN_OPTIONS}
 
 Exit status: 0 when every file was read (rows may still be rejected, as the report says);
 1 when a file could not be read at all; 2 for a mistake in the command line.
@@ -31,6 +38,7 @@ The browser app is the same engine compiled to WebAssembly; see README.md.
 fn help() -> String {
     HELP.replace("{LOAD_OPTIONS}", load::LOAD_OPTIONS)
         .replace("{REPORT_OPTIONS}", report::REPORT_OPTIONS)
+        .replace("{EXPLAIN_OPTIONS}", explain::EXPLAIN_OPTIONS)
 }
 
 /// A command-line mistake: printed with a hint, exit status 2.
@@ -60,12 +68,13 @@ fn main() -> ExitCode {
         Ok(Some(lexopt::Arg::Value(command))) => match command.to_string_lossy().as_ref() {
             "import" => import::run(&mut parser),
             "report" => report::run(&mut parser),
+            "explain" => explain::run(&mut parser),
             "help" => {
                 print!("{}", help());
                 Ok(ExitCode::SUCCESS)
             }
             other => Err(UsageError(format!(
-                "unknown command '{other}'; the commands are import, report and help"
+                "unknown command '{other}'; the commands are import, report, explain and help"
             ))),
         },
         Ok(Some(other)) => Err(UsageError(format!(

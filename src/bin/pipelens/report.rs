@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::load::{Failure, Load};
 use crate::{Opt, UsageError};
+use pipelens::engine::session::Session;
 
 pub const REPORT_OPTIONS: &str = "\
     --period P                all, 2017, 2017-Q2, 2017-05, 2017-01-01..2017-03-31, this-quarter,
@@ -42,10 +43,13 @@ pub const REPORT_OPTIONS: &str = "\
     --ramp 0.25,0.5,0.75      new reps' quota share by month since they started
     --opps-credit owner|creator   who gets credit for opportunities created
     --lost-reason 'REASON=competitive|no_decision|disqualified|other'
-    --no-decision-not-lost    leave no-decision losses out of win rates";
+    --no-decision-not-lost    leave no-decision losses out of win rates
+    --skipped-stages-not-passed   the funnel counts only stages a deal entered
+    --stale-days N            open deals untouched this long are stale (default 30)
+    --slip-reference DATE     the day whose close dates define a slip (default: the period's start)";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub enum Format {
     Table,
     Json,
     Csv,
@@ -67,22 +71,28 @@ struct Output<'a> {
     errors: Vec<Failure>,
 }
 
-pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
-    let mut load = Load::default();
-    let mut format = Format::Table;
-    let mut settings = MetricSettings::default();
-    let mut fiscal_month: Option<u32> = None;
-    let mut rates_file: Option<PathBuf> = None;
-    while let Some(arg) = parser.next()? {
-        let arg = Opt::from(arg);
-        if load.take(&arg, parser)? {
-            continue;
+/// The options `report` and `explain` share: what to read, the period, money, scope and definitions.
+#[derive(Default)]
+pub struct ReportArgs {
+    pub load: Load,
+    pub format: Option<Format>,
+    pub settings: MetricSettings,
+    fiscal_month: Option<u32>,
+    rates_file: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// Takes one option (or file) if `arg` is one of them; `Ok(false)` when it is not.
+    pub fn take(&mut self, arg: &Opt, parser: &mut lexopt::Parser) -> Result<bool, UsageError> {
+        if self.load.take(arg, parser)? {
+            return Ok(true);
         }
+        let settings = &mut self.settings;
         let name = arg.long().unwrap_or_default().to_owned();
         let mut value = || -> Result<String, UsageError> { Ok(parser.value()?.string()?) };
         match name.as_str() {
             "format" => {
-                format = match value()?.as_str() {
+                self.format = Some(match value()?.as_str() {
                     "table" => Format::Table,
                     "json" => Format::Json,
                     "csv" => Format::Csv,
@@ -91,7 +101,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
                             "unknown format '{other}'; use table, json or csv"
                         )));
                     }
-                }
+                })
             }
             "period" => settings.period = PeriodSpec::parse(&value()?).map_err(UsageError)?,
             "as-of" => {
@@ -106,7 +116,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
             "fiscal-start-month" => {
                 let text = value()?;
                 let month = text.parse().ok().filter(|m| (1..=12).contains(m));
-                fiscal_month = Some(month.ok_or_else(|| {
+                self.fiscal_month = Some(month.ok_or_else(|| {
                     UsageError(format!("--fiscal-start-month takes 1 to 12, not '{text}'"))
                 })?);
             }
@@ -135,18 +145,18 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
                 }
             }
             "home-currency" => settings.money.home_currency = value()?.to_uppercase(),
-            "rates" => rates_file = Some(PathBuf::from(value()?)),
+            "rates" => self.rates_file = Some(PathBuf::from(value()?)),
             "quotas" => {
                 let path = PathBuf::from(value()?);
                 let file = path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                load.settings.kinds.push(KindChoice {
+                self.load.settings.kinds.push(KindChoice {
                     file: Some(file),
                     kind: Kind::Quotas,
                 });
-                load.files.push(path);
+                self.load.files.push(path);
             }
             "pipeline" => settings.scope.pipelines.push(value()?),
             "team" => settings.scope.teams.push(value()?),
@@ -218,41 +228,101 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
                 });
             }
             "no-decision-not-lost" => settings.no_decision_is_lost = false,
-            _ => {
-                return Err(UsageError(format!(
-                    "unknown option '{arg}' for report; see 'pipelens --help' for the options"
-                )));
+            "skipped-stages-not-passed" => settings.skipped_stages_pass = false,
+            "stale-days" => {
+                let text = value()?;
+                settings.stale_days = text.parse().map_err(|_| {
+                    UsageError(format!("--stale-days takes a number of days, not '{text}'"))
+                })?;
             }
+            "slip-reference" => {
+                let text = value()?;
+                settings.slip_reference =
+                    Some(NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                        UsageError(format!(
+                            "--slip-reference takes a date like 2017-04-01, not '{text}'"
+                        ))
+                    })?);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Reads the files and settles the settings: the session, the import part, the failures.
+    pub fn load(mut self) -> Result<Loaded, UsageError> {
+        if self.load.files.is_empty() {
+            return Err(UsageError("at least one file is needed".to_owned()));
+        }
+        if let Some(path) = &self.rates_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+            self.settings.money.rates = Money::parse_rates(&text)
+                .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+        }
+        let (mut session, errors) = self.load.run();
+        let (files, model_summary) =
+            match session.run(Envelope::new(u64::MAX, Request::Summary), |_| ()) {
+                Ok(Answer::Summary { files, model }) => (files, *model),
+                _ => (Vec::new(), ModelSummary::default()),
+            };
+        if let Some(model) = session.model() {
+            self.settings.calendar = match self.fiscal_month {
+                Some(month) => Calendar {
+                    fiscal_start_month: month,
+                    ..self.settings.calendar
+                },
+                None => Calendar {
+                    periods: model.periods.clone(),
+                    ..self.settings.calendar
+                },
+            };
+        }
+        Ok(Loaded {
+            session,
+            errors,
+            files,
+            model_summary,
+            settings: self.settings,
+            format: self.format.unwrap_or(Format::Table),
+        })
+    }
+}
+
+/// Files read and settings settled.
+pub struct Loaded {
+    pub session: Session,
+    pub errors: Vec<Failure>,
+    pub files: Vec<FileReport>,
+    pub model_summary: ModelSummary,
+    pub settings: MetricSettings,
+    pub format: Format,
+}
+
+pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
+    let mut args = ReportArgs::default();
+    while let Some(arg) = parser.next()? {
+        let arg = Opt::from(arg);
+        if !args.take(&arg, parser)? {
+            return Err(UsageError(format!(
+                "unknown option '{arg}' for report; see 'pipelens --help' for the options"
+            )));
         }
     }
-    if load.files.is_empty() {
+    if args.load.files.is_empty() {
         return Err(UsageError("report needs at least one file".to_owned()));
     }
-    if let Some(path) = rates_file {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
-        settings.money.rates = Money::parse_rates(&text)
-            .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
-    }
-    let (mut session, errors) = load.run();
-    let (files, model_summary) =
-        match session.run(Envelope::new(u64::MAX, Request::Summary), |_| ()) {
-            Ok(Answer::Summary { files, model }) => (files, *model),
-            _ => (Vec::new(), ModelSummary::default()),
-        };
+    let Loaded {
+        session,
+        errors,
+        files,
+        model_summary,
+        settings,
+        format,
+    } = args.load()?;
     let Some(model) = session.model() else {
         eprintln!("pipelens: no file could be read");
         return Ok(ExitCode::from(1));
-    };
-    settings.calendar = match fiscal_month {
-        Some(month) => Calendar {
-            fiscal_start_month: month,
-            ..settings.calendar
-        },
-        None => Calendar {
-            periods: model.periods.clone(),
-            ..settings.calendar
-        },
     };
     let metrics = match compute(model, &settings) {
         Ok(metrics) => metrics,

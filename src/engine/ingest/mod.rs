@@ -52,6 +52,10 @@ pub struct ImportOptions {
     /// Spreadsheet row number of the header; 0 when the file has no header row.
     #[serde(default)]
     pub header_row: Option<u64>,
+    /// The day the export was taken from the CRM. Two exports of the same deals taken on different days
+    /// tell which deals slipped or were pushed; the browser proposes the file's modified date.
+    #[serde(default)]
+    pub taken_on: Option<chrono::NaiveDate>,
 }
 
 impl ImportOptions {
@@ -274,6 +278,7 @@ impl ImportJob {
         let dialect = dialect::sniff(&sample, self.options.delimiter()?);
 
         let mut report = FileReport::new(&self.name, self.bytes.len() as u64);
+        report.taken_on = self.options.taken_on;
         report.encoding = decision.encoding.name().to_owned();
         report.delimiter = char::from(dialect.delimiter).to_string();
         report.quote = dialect
@@ -404,6 +409,7 @@ impl ImportJob {
             date_1904,
         )?;
         let mut report = FileReport::new(&self.name, self.bytes.len() as u64);
+        report.taken_on = self.options.taken_on;
         report.format = workbook.format.to_owned();
         report.sheet = Some(workbook.sheet.clone());
         report.sheets = workbook.sheets;

@@ -187,6 +187,9 @@ pub struct FileReport {
     pub assumptions: Vec<Assumption>,
     #[serde(default)]
     pub scope: Vec<String>,
+    /// The day the export was taken, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_on: Option<chrono::NaiveDate>,
 }
 
 impl FileReport {
@@ -220,6 +223,7 @@ impl FileReport {
             mapping: Vec::new(),
             assumptions: Vec::new(),
             scope: Vec::new(),
+            taken_on: None,
         }
     }
 

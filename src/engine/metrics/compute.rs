@@ -8,8 +8,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::metrics::activity::{ActivityReport, activity};
+use crate::engine::metrics::context::{MetricContext, context};
 use crate::engine::metrics::money::{Money, Sum, Unconverted};
 use crate::engine::metrics::period::{Calendar, DateRange, PeriodSpec, business_days};
+use crate::engine::metrics::pipeline::{PipelineReport, pipeline};
+use crate::engine::metrics::process::{ProcessReport, process};
 use crate::engine::model::words::{Outcome, StandardStage, fold};
 use crate::engine::model::{DealIx, DealStatus, RepIx, SalesModel, Sym};
 
@@ -202,10 +206,23 @@ pub struct MetricSettings {
     pub ramp: Vec<f64>,
     #[serde(default)]
     pub opps_credit: OppsCredit,
+    /// An open deal with no activity and no stage change for this many days is stale.
+    #[serde(default = "thirty")]
+    pub stale_days: u32,
+    /// The day whose expected close dates define "slipped from the period" (default: the period's start).
+    #[serde(default)]
+    pub slip_reference: Option<NaiveDate>,
+    /// Count skipped stages as passed in the funnel (the default) or only stages a deal entered.
+    #[serde(default = "yes")]
+    pub skipped_stages_pass: bool,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn thirty() -> u32 {
+    30
 }
 
 impl Default for MetricSettings {
@@ -221,6 +238,9 @@ impl Default for MetricSettings {
             stage_floor: None,
             ramp: Vec::new(),
             opps_credit: OppsCredit::Owner,
+            stale_days: 30,
+            slip_reference: None,
+            skipped_stages_pass: true,
         }
     }
 }
@@ -286,7 +306,7 @@ pub struct Reconciliation {
 }
 
 /// The period, how money was converted, and what was assumed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PeriodInfo {
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -303,7 +323,7 @@ pub struct MoneyInfo {
 }
 
 /// All metrics for a period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
     pub period: PeriodInfo,
     pub home_currency: String,
@@ -317,6 +337,18 @@ pub struct MetricsReport {
     pub scope: String,
     /// Every assumption behind the numbers, as sentences.
     pub assumptions: Vec<String>,
+    #[serde(default)]
+    pub process: ProcessReport,
+    #[serde(default)]
+    pub pipeline: PipelineReport,
+    #[serde(default)]
+    pub activity: ActivityReport,
+    /// Each metric across the reps, against the previous period and the year before.
+    #[serde(default)]
+    pub context: Vec<MetricContext>,
+    /// The periods the changes compare with (previous, then a year before), each up to the same day.
+    #[serde(default)]
+    pub compared_with: Vec<PeriodInfo>,
 }
 
 /// Why metrics could not be computed.
@@ -324,13 +356,15 @@ pub struct MetricsReport {
 pub enum MetricsError {
     NoDeals,
     Period(String),
+    /// A metric or rep `explain` does not know, with what is valid.
+    Explain(String),
 }
 
 impl std::fmt::Display for MetricsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             MetricsError::NoDeals => write!(f, "no deals are loaded: import a deals export first"),
-            MetricsError::Period(why) => write!(f, "{why}"),
+            MetricsError::Period(why) | MetricsError::Explain(why) => write!(f, "{why}"),
         }
     }
 }
@@ -407,6 +441,24 @@ impl<'a> Prepared<'a> {
             .ok_or_else(|| {
                 MetricsError::Period("the period does not exist in this calendar".to_owned())
             })?;
+        Ok(Prepared::for_range(
+            model,
+            settings,
+            period,
+            as_of,
+            &as_of_from,
+        ))
+    }
+
+    /// Prepared for a given range and as-of date (an earlier period to compare with).
+    pub fn for_range(
+        model: &'a SalesModel,
+        settings: &'a MetricSettings,
+        period: DateRange,
+        as_of: NaiveDate,
+        as_of_from: &str,
+    ) -> Prepared<'a> {
+        let as_of_from = as_of_from.to_owned();
         let d = &model.deals;
         let scope = &settings.scope;
         // Decided once per rep and per distinct text, then looked up per deal.
@@ -495,7 +547,7 @@ impl<'a> Prepared<'a> {
                 }
             }
         }
-        Ok(Prepared {
+        Prepared {
             model,
             settings,
             period,
@@ -506,7 +558,7 @@ impl<'a> Prepared<'a> {
             has_history,
             qualified_on,
             furthest_order,
-        })
+        }
     }
 
     /// Closed within the period and no later than the as-of date.
@@ -787,6 +839,11 @@ fn metrics_of(
 /// A rep's quota for the period: each quota overlapping it, prorated by the days they share, scaled by the
 /// ramp schedule for a rep who started recently.
 fn quota_for(p: &Prepared<'_>, rep: RepIx) -> Option<i64> {
+    quota_in(p, rep, p.period)
+}
+
+/// A rep's quota for any range of days, prorated and ramped as [`quota_for`] says.
+pub fn quota_in(p: &Prepared<'_>, rep: RepIx, period: DateRange) -> Option<i64> {
     let quotas: Vec<_> = p
         .model
         .quotas
@@ -800,7 +857,7 @@ fn quota_for(p: &Prepared<'_>, rep: RepIx) -> Option<i64> {
     let mut total = 0f64;
     for q in quotas {
         let range = DateRange::new(q.period_start, q.period_end);
-        let shared = range.overlap(&p.period);
+        let shared = range.overlap(&period);
         if shared == 0 {
             continue;
         }
@@ -812,8 +869,8 @@ fn quota_for(p: &Prepared<'_>, rep: RepIx) -> Option<i64> {
         let share = match (started, p.settings.ramp.is_empty()) {
             // Day by day over the shared days: nothing before the start, the ramp's share in each month after.
             (Some(start), false) => {
-                let from = range.start.max(p.period.start);
-                let to = range.end.min(p.period.end);
+                let from = range.start.max(period.start);
+                let to = range.end.min(period.end);
                 let mut weighted = 0f64;
                 let mut day = from;
                 while day <= to {
@@ -842,6 +899,30 @@ fn quota_for(p: &Prepared<'_>, rep: RepIx) -> Option<i64> {
     Some(total.round() as i64)
 }
 
+/// A team's shared quota (quota rows without a rep) over a range, prorated by the days it shares.
+pub fn shared_quota_in(p: &Prepared<'_>, period: DateRange) -> Option<i64> {
+    let shared: i64 = p
+        .model
+        .quotas
+        .iter()
+        .filter(|q| q.rep.is_none())
+        .map(|q| {
+            let range = DateRange::new(q.period_start, q.period_end);
+            let amount = p
+                .settings
+                .money
+                .to_home(
+                    q.amount_cents,
+                    q.currency.as_deref().unwrap_or(""),
+                    Some(q.period_start),
+                )
+                .unwrap_or(0) as f64;
+            (amount * range.overlap(&period) as f64 / range.days() as f64).round() as i64
+        })
+        .sum();
+    (shared > 0).then_some(shared)
+}
+
 /// The share of a period's bookings usually booked by the as-of date's business day: the median over the
 /// previous 4–8 periods of the same length, or straight-line when there are fewer. Returns the share and
 /// how it was found.
@@ -856,18 +937,7 @@ fn pacing_share(p: &Prepared<'_>) -> Option<(f64, String)> {
     let mut shares = Vec::new();
     let mut past = p.period;
     for _ in 0..8 {
-        past = match &p.settings.period {
-            PeriodSpec::ThisQuarter | PeriodSpec::Quarter { .. } => {
-                p.settings.calendar.quarter_of(past.start.pred_opt()?)?
-            }
-            PeriodSpec::ThisMonth | PeriodSpec::Month { .. } => {
-                p.settings.calendar.month_of(past.start.pred_opt()?)?
-            }
-            PeriodSpec::ThisYear | PeriodSpec::Year { .. } => {
-                p.settings.calendar.year_of(past.start.pred_opt()?)?
-            }
-            _ => past.previous(),
-        };
+        past = p.settings.calendar.step(&p.settings.period, past, -1)?;
         // The same business day of the past period.
         let mut cutoff = past.start;
         let mut counted = 0;
@@ -921,20 +991,58 @@ fn median_of(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
     lower_median(&mut v)
 }
 
-/// All metrics for the settings' period.
+/// All metrics for the settings' period: performance, process, pipeline health, activity, and each
+/// metric in the context of the team, the previous period and the same period a year before.
 pub fn compute(
     model: &SalesModel,
     settings: &MetricSettings,
 ) -> Result<MetricsReport, MetricsError> {
     let p = Prepared::new(model, settings)?;
     let by_rep = sets(&p);
-    let pacing = pacing_share(&p);
+    let mut report = core(&p, &by_rep);
+    report.process = process(&p, settings.skipped_stages_pass);
+    report.pipeline = pipeline(&p, &report.reps, &report.team);
+    report.activity = activity(&p, &by_rep);
+    // The same metrics up to the same day of the previous period and of the same period a year before.
+    let offset = (p.as_of - p.period.start).num_days().max(0) as u64;
+    let compared = |range: Option<DateRange>| -> Option<MetricsReport> {
+        let range = range?;
+        let as_of = range
+            .start
+            .checked_add_days(chrono::Days::new(offset))?
+            .min(range.end);
+        let earlier =
+            Prepared::for_range(model, settings, range, as_of, "the same day of that period");
+        let earlier_sets = sets(&earlier);
+        let mut r = core(&earlier, &earlier_sets);
+        r.activity = activity(&earlier, &earlier_sets);
+        r.pipeline = pipeline(&earlier, &r.reps, &r.team);
+        Some(r)
+    };
+    let previous = compared(settings.calendar.step(&settings.period, p.period, -1));
+    let year_ago = compared(settings.calendar.year_before(&settings.period, p.period));
+    report.context = context(model, &report, previous.as_ref(), year_ago.as_ref());
+    report.compared_with = [previous.as_ref(), year_ago.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|r| r.period.clone())
+        .collect();
+    report
+        .assumptions
+        .extend(report.process.note.iter().cloned());
+    Ok(report)
+}
+
+/// Performance metrics of one period (no process, pipeline or context).
+fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> MetricsReport {
+    let (model, settings) = (p.model, p.settings);
+    let pacing = pacing_share(p);
     let mut unconverted = BTreeMap::new();
     let mut reps = Vec::new();
-    for (rep, rep_sets) in &by_rep {
-        let quota = rep.and_then(|r| quota_for(&p, r));
+    for (rep, rep_sets) in by_rep {
+        let quota = rep.and_then(|r| quota_for(p, r));
         let mut m = metrics_of(
-            &p,
+            p,
             rep_sets,
             quota,
             pacing.as_ref().map(|(s, _)| *s),
@@ -964,30 +1072,10 @@ pub fn compute(
     let rep_quotas: Vec<f64> = reps.iter().filter_map(|r| r.quota).collect();
     let team_quota = (!rep_quotas.is_empty())
         .then(|| (rep_quotas.iter().sum::<f64>() * 100.0).round() as i64)
-        .or_else(|| {
-            // A team's shared quota, when the quota file gives one.
-            let shared: i64 = model
-                .quotas
-                .iter()
-                .filter(|q| q.rep.is_none())
-                .map(|q| {
-                    let range = DateRange::new(q.period_start, q.period_end);
-                    let amount = settings
-                        .money
-                        .to_home(
-                            q.amount_cents,
-                            q.currency.as_deref().unwrap_or(""),
-                            Some(q.period_start),
-                        )
-                        .unwrap_or(0) as f64;
-                    (amount * range.overlap(&p.period) as f64 / range.days() as f64).round() as i64
-                })
-                .sum();
-            (shared > 0).then_some(shared)
-        });
+        .or_else(|| shared_quota_in(p, p.period));
     let mut scratch = BTreeMap::new();
     let mut team = metrics_of(
-        &p,
+        p,
         &all,
         team_quota,
         pacing.as_ref().map(|(s, _)| *s),
@@ -1064,7 +1152,7 @@ pub fn compute(
             settings.money.home_currency
         ));
     }
-    Ok(MetricsReport {
+    MetricsReport {
         period: PeriodInfo {
             start: p.period.start,
             end: p.period.end,
@@ -1080,12 +1168,13 @@ pub fn compute(
             unconverted,
         },
         reconciliation: vec![
-            reconcile(&p, DealStatus::Won, "deals_won"),
-            reconcile(&p, DealStatus::Lost, "deals_lost"),
+            reconcile(p, DealStatus::Won, "deals_won"),
+            reconcile(p, DealStatus::Lost, "deals_lost"),
         ],
         scope: settings.scope.sentence(),
         assumptions,
-    })
+        ..MetricsReport::default()
+    }
 }
 
 /// Why the count of won (or lost) deals here differs from all such deals in the files — and from a CRM

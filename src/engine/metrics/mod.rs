@@ -3,9 +3,15 @@
 //! reconciliation against CRM reports ([`compute`]). Pure functions of the model and the settings: the same
 //! inputs give the same numbers, whatever day it is.
 
+pub mod activity;
 pub mod compute;
+pub mod context;
 pub mod definitions;
+pub mod explain;
 pub mod money;
 pub mod period;
+pub mod pipeline;
+pub mod process;
+pub mod stats;
 
 pub use compute::{MetricSettings, MetricsReport, RepMetrics, compute};

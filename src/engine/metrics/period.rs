@@ -140,6 +140,55 @@ impl Calendar {
             .find(|p| p.period_type.eq_ignore_ascii_case(kind) && p.start <= day && day <= p.end)
     }
 
+    /// The period of the same kind as `range` (by `spec`: month, quarter or year; else the same length)
+    /// `steps` periods later (negative: earlier).
+    pub fn step(&self, spec: &PeriodSpec, range: DateRange, steps: i32) -> Option<DateRange> {
+        let mut current = range;
+        for _ in 0..steps.unsigned_abs() {
+            let day = if steps < 0 {
+                current.start.pred_opt()?
+            } else {
+                current.end.succ_opt()?
+            };
+            current = match spec {
+                PeriodSpec::ThisQuarter | PeriodSpec::LastQuarter | PeriodSpec::Quarter { .. } => {
+                    self.quarter_of(day)?
+                }
+                PeriodSpec::ThisMonth | PeriodSpec::LastMonth | PeriodSpec::Month { .. } => {
+                    self.month_of(day)?
+                }
+                PeriodSpec::ThisYear | PeriodSpec::LastYear | PeriodSpec::Year { .. } => {
+                    self.year_of(day)?
+                }
+                _ if steps < 0 => current.previous(),
+                _ => {
+                    let start = current.end.succ_opt()?;
+                    let end =
+                        start.checked_add_days(Days::new((current.days() - 1).max(0) as u64))?;
+                    DateRange::new(start, end)
+                }
+            };
+        }
+        Some(current)
+    }
+
+    /// The same period a year earlier.
+    pub fn year_before(&self, spec: &PeriodSpec, range: DateRange) -> Option<DateRange> {
+        let back = |day: NaiveDate| day.checked_sub_months(chrono::Months::new(12));
+        match spec {
+            PeriodSpec::ThisQuarter | PeriodSpec::LastQuarter | PeriodSpec::Quarter { .. } => {
+                self.quarter_of(back(range.start)?)
+            }
+            PeriodSpec::ThisMonth | PeriodSpec::LastMonth | PeriodSpec::Month { .. } => {
+                self.month_of(back(range.start)?)
+            }
+            PeriodSpec::ThisYear | PeriodSpec::LastYear | PeriodSpec::Year { .. } => {
+                self.year_of(range.start.pred_opt()?)
+            }
+            _ => Some(DateRange::new(back(range.start)?, back(range.end)?)),
+        }
+    }
+
     /// The fiscal year containing `day`.
     pub fn year_of(&self, day: NaiveDate) -> Option<DateRange> {
         if let Some(p) = self.crm_period("year", day) {

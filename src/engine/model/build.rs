@@ -91,6 +91,8 @@ pub fn build(inputs: &[FileInput<'_>], settings: &ModelSettings) -> Built {
         pending_history: Vec::new(),
         owner_changes: Vec::new(),
         deal_flags: Vec::new(),
+        deals_taken: Vec::new(),
+        snapshot_deals: HashMap::new(),
     };
     let mut files: Vec<FileModel> = inputs.iter().map(|input| ctx.plan(input)).collect();
     for input in inputs {
@@ -109,9 +111,16 @@ pub fn build(inputs: &[FileInput<'_>], settings: &ModelSettings) -> Built {
         Kind::Periods,
         Kind::NotUsed,
     ] {
-        for (input, file) in inputs.iter().zip(files.iter_mut()) {
-            if file.mapping.kind == kind {
-                ctx.read(input, file);
+        // Deal exports newest first: an older export of the same deals is read as their earlier state.
+        let mut order: Vec<usize> = (0..inputs.len()).collect();
+        if kind == Kind::Deals {
+            order.sort_by_key(|&i| {
+                std::cmp::Reverse(inputs[i].report.taken_on.unwrap_or(NaiveDate::MAX))
+            });
+        }
+        for i in order {
+            if files[i].mapping.kind == kind {
+                ctx.read(&inputs[i], &mut files[i]);
             }
         }
     }
@@ -189,6 +198,10 @@ struct Context<'s> {
     /// Owner changes: (deal, at, old owner, new owner).
     owner_changes: Vec<(DealIx, NaiveDateTime, Option<RepIx>, Option<RepIx>)>,
     deal_flags: Vec<DealFlags>,
+    /// The day each deals file was taken (`None`: not said, read as the newest).
+    deals_taken: Vec<(FileId, Option<NaiveDate>)>,
+    /// Deals with a row from an older export, and the day their current values were taken (if said).
+    snapshot_deals: HashMap<DealIx, Option<NaiveDate>>,
 }
 
 /// The columns a file's mapping points at, by field.
@@ -656,9 +669,78 @@ impl Context<'_> {
             );
         }
         let table = input.table;
+        // An older export of deals already read (most ids known) is read as their state on the day it was
+        // taken: a history row per deal, for slips and pushes.
+        let taken_on = input.report.taken_on;
+        let newer_taken = self
+            .deals_taken
+            .iter()
+            .filter(|(_, t)| match (t, taken_on) {
+                (None, Some(_)) => true,
+                (Some(t), Some(mine)) => *t > mine,
+                _ => false,
+            })
+            .map(|(_, t)| *t)
+            .max();
+        let snapshot_on = match (taken_on, newer_taken) {
+            (Some(day), Some(newer)) => {
+                let known = (0..table.row_count())
+                    .filter(|&row| self.deal_index.contains_key(cell(table, row, id_c)))
+                    .count();
+                (known * 2 >= table.row_count() && known > 0).then_some((day, newer))
+            }
+            _ => None,
+        };
+        self.deals_taken.push((input.file_id, taken_on));
+        let (mut snapshot_rows, mut snapshot_gone) = (0u64, 0u64);
         let mut dollar_rows = 0u64;
         let mut excel_ids = 0u64;
         for row in 0..table.row_count() {
+            if let Some((day, newer)) = snapshot_on {
+                let raw_id = cell(table, row, id_c);
+                let Some(&deal) = self.deal_index.get(raw_id) else {
+                    snapshot_gone += 1;
+                    file.skipped.push(note(
+                        table,
+                        row,
+                        file.mapping.column(Field::DealId),
+                        raw_id,
+                        format!(
+                            "This deal is in this export of {day} but not in the newer export{}: the newer export is each deal's current state, so it is left out.",
+                            newer.map(|n| format!(" of {n}")).unwrap_or_default()
+                        ),
+                        NoteKind::Skipped,
+                    ));
+                    continue;
+                };
+                let pipeline = self
+                    .model
+                    .strings
+                    .get(self.model.deals.pipeline[deal as usize])
+                    .to_owned();
+                let stage_raw = cell(table, row, stage_c);
+                let stage = (!stage_raw.is_empty())
+                    .then(|| self.stages.see_in_history(&pipeline, stage_raw));
+                let amount = money
+                    .as_ref()
+                    .and_then(|m| m.parse(cell(table, row, amount_c)).ok().flatten())
+                    .map(|m| m.amount_cents);
+                let close_on = expected
+                    .1
+                    .as_ref()
+                    .and_then(|d| d.parse(cell(table, row, expected.0)).ok().flatten())
+                    .map(|p| self.date_of(p, gmt));
+                self.pending_history.push((
+                    deal,
+                    day.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                    stage,
+                    amount,
+                    close_on,
+                ));
+                self.snapshot_deals.insert(deal, newer);
+                snapshot_rows += 1;
+                continue;
+            }
             let raw_id = cell(table, row, id_c);
             if let IdCheck::ExcelDamaged { .. } = check_id(raw_id) {
                 excel_ids += 1;
@@ -884,6 +966,13 @@ impl Context<'_> {
                     .and_modify(|e| *e = None)
                     .or_insert(Some(ix));
             }
+        }
+        if let Some((day, newer)) = snapshot_on {
+            file.notes.push(format!(
+                "An earlier export of the same deals, taken on {day} (the newer one{}): {snapshot_rows} rows read as each deal's stage, amount and close date on that day, for slips and pushes{}.",
+                newer.map(|n| format!(" was taken on {n}")).unwrap_or_else(|| " does not say when it was taken, so it is read as of the as-of date".to_owned()),
+                if snapshot_gone > 0 { format!("; {snapshot_gone} deals not in the newer export are left out") } else { String::new() }
+            ));
         }
         if dollar_rows > 0 {
             push_assumption(
@@ -1535,6 +1624,20 @@ impl Context<'_> {
 
     /// After every file: the stage table, each deal's status, close date and credited rep, and the history.
     fn finish_deals(&mut self, files: &mut [FileModel]) {
+        // A deal seen in an older export: its current values are a history row on the day they were taken.
+        for (&deal, taken) in &self.snapshot_deals {
+            if let Some(day) = taken {
+                let d = &self.model.deals;
+                let ix = deal as usize;
+                self.pending_history.push((
+                    deal,
+                    day.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                    Some(d.stage[ix]),
+                    d.amount_cents[ix],
+                    d.expected_close_on[ix],
+                ));
+            }
+        }
         // History sequences order stages that carry no other evidence.
         self.pending_history.sort_by_key(|h| (h.0, h.1));
         let mut start = 0;
@@ -1587,6 +1690,10 @@ impl Context<'_> {
                 self.model.history.at[i],
             );
             let Some(stage) = stage else { continue };
+            if self.snapshot_deals.contains_key(&deal) {
+                // An export's day is not the day a deal closed.
+                continue;
+            }
             let closed = stages.outcome(stage) != Outcome::Open;
             let was_closed = previous_closed.insert(deal, closed).unwrap_or(false);
             if closed && !was_closed {

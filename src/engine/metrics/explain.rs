@@ -1,0 +1,615 @@
+//! Show the math: for any metric of a rep (or the team) in a period, the formula with its inputs ("win rate =
+//! 41 ÷ (41 + 27) = 60.3%") and the records behind it, paged — so every number drills down to its deals or
+//! activities, and the CLI's `pipelens explain` prints the same.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::metrics::compute::{
+    MetricSettings, MetricsError, MetricsReport, Prepared, RepMetrics, compute, sets,
+};
+use crate::engine::metrics::definitions::{Unit, definition};
+use crate::engine::metrics::process::FunnelStage;
+use crate::engine::model::{DealIx, DealStatus, RepIx, SalesModel};
+
+/// Records per page unless asked otherwise.
+pub const PAGE_SIZE: u32 = 50;
+
+/// The metrics `explain` knows, for messages and the CLI's help.
+pub const EXPLAINABLE: &[&str] = &[
+    "deals_won",
+    "deals_lost",
+    "win_rate",
+    "bookings",
+    "avg_deal_size",
+    "sales_cycle_median_days",
+    "opps_created",
+    "attainment",
+    "coverage",
+    "past_due_deals",
+    "pushes",
+    "slipped_deals",
+    "stale_deals",
+    "stalled_deals",
+    "stage_conversion:STAGE",
+    "activities_per_day",
+    "connect_rate",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Deal,
+    Activity,
+}
+
+/// One record behind a number: enough to find it in the CRM and in the file it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub kind: RecordKind,
+    pub id: String,
+    pub name: String,
+    pub rep: String,
+    /// Deal stage or activity kind.
+    pub stage: String,
+    /// won / lost / open …, or the activity's outcome.
+    pub status: String,
+    /// As in the file.
+    pub amount: Option<f64>,
+    pub currency: String,
+    /// The day that put it in the metric (closed, created, expected close, done).
+    pub date: Option<NaiveDate>,
+    pub file: u32,
+    /// Spreadsheet row in its file.
+    pub row: u64,
+}
+
+/// A metric's value, how it was computed and the records behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub metric: String,
+    pub name: String,
+    pub rep: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub as_of: NaiveDate,
+    pub value: Option<f64>,
+    pub unit: Unit,
+    pub definition: String,
+    /// The formula with its inputs, as one line.
+    pub formula: String,
+    /// Why the value is missing or what it leaves out.
+    pub notes: Vec<String>,
+    pub records: Vec<Record>,
+    pub total_records: u64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn num(v: Option<f64>) -> String {
+    match v {
+        None => "—".to_owned(),
+        Some(v) if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 => {
+            format!("{}", v.round() as i64)
+        }
+        Some(v) => format!("{v:.2}"),
+    }
+}
+
+fn deal_record(model: &SalesModel, i: usize, date: Option<NaiveDate>) -> Record {
+    let d = &model.deals;
+    let status = match d.status[i] {
+        DealStatus::Open => "open",
+        DealStatus::Won => "won",
+        DealStatus::Lost => "lost",
+        DealStatus::Disqualified => "disqualified",
+    };
+    Record {
+        kind: RecordKind::Deal,
+        id: model.text(d.id[i]).to_owned(),
+        name: model.text(d.name[i]).to_owned(),
+        rep: model.rep_name(d.credited[i]).to_owned(),
+        stage: model.text(d.stage_raw[i]).to_owned(),
+        status: status.to_owned(),
+        amount: d.amount_cents[i].map(|c| c as f64 / 100.0),
+        currency: model.text(d.currency[i]).to_owned(),
+        date,
+        file: d.file[i],
+        row: d.row[i],
+    }
+}
+
+fn activity_record(model: &SalesModel, k: usize) -> Record {
+    let a = &model.activities;
+    Record {
+        kind: RecordKind::Activity,
+        id: model.text(a.id[k]).to_owned(),
+        name: model.text(a.subject[k]).to_owned(),
+        rep: model.rep_name(a.rep[k]).to_owned(),
+        stage: a.kind[k].label().to_owned(),
+        status: model.text(a.outcome[k]).to_owned(),
+        amount: None,
+        currency: String::new(),
+        date: a.at[k].map(|t| t.date()),
+        file: a.file[k],
+        row: a.row[k],
+    }
+}
+
+/// A metric's value, its formula, its deals (with the day that counts) and its activities.
+type Parts = (
+    Option<f64>,
+    String,
+    Vec<(DealIx, Option<NaiveDate>)>,
+    Vec<u32>,
+);
+
+/// Finds a rep by name, alias or key; `None` for the team.
+fn find_rep(
+    model: &SalesModel,
+    report: &MetricsReport,
+    rep: Option<&str>,
+) -> Result<Option<RepIx>, MetricsError> {
+    let Some(wanted) = rep
+        .map(str::trim)
+        .filter(|r| !r.is_empty() && !r.eq_ignore_ascii_case("team"))
+    else {
+        return Ok(None);
+    };
+    let found = model.reps.iter().position(|r| {
+        r.name.eq_ignore_ascii_case(wanted)
+            || r.key.eq_ignore_ascii_case(wanted)
+            || r.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
+            || r.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(wanted))
+    });
+    match found {
+        Some(ix) => Ok(Some(ix as RepIx)),
+        None => {
+            let names: Vec<&str> = report
+                .reps
+                .iter()
+                .filter(|r| r.rep_ix.is_some())
+                .map(|r| r.rep.as_str())
+                .collect();
+            Err(MetricsError::Explain(format!(
+                "no rep named '{wanted}': use Team or one of {}",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+/// Explains one metric of one rep (or the team, `rep = None`), with page `page` (0-based) of its records.
+pub fn explain(
+    model: &SalesModel,
+    settings: &MetricSettings,
+    metric: &str,
+    rep: Option<&str>,
+    page: u32,
+    page_size: u32,
+) -> Result<Explanation, MetricsError> {
+    let report = compute(model, settings)?;
+    let p = Prepared::new(model, settings)?;
+    let rep_ix = find_rep(model, &report, rep)?;
+    let team = rep_ix.is_none();
+    let row: RepMetrics = if team {
+        report.team.clone()
+    } else {
+        report
+            .reps
+            .iter()
+            .find(|r| r.rep_ix == rep_ix)
+            .cloned()
+            .unwrap_or_else(|| RepMetrics {
+                rep: model.rep_name(rep_ix).to_owned(),
+                ..RepMetrics::default()
+            })
+    };
+    // The rep's sets (the team: all of them).
+    let all_sets = sets(&p);
+    let mut won: Vec<DealIx> = Vec::new();
+    let mut lost: Vec<DealIx> = Vec::new();
+    let mut created: Vec<DealIx> = Vec::new();
+    for (owner, s) in &all_sets {
+        if team || *owner == rep_ix {
+            won.extend(&s.won);
+            lost.extend(&s.lost);
+            created.extend(&s.created);
+        }
+    }
+    let pipe = if team {
+        Some(report.pipeline.team.clone())
+    } else {
+        report
+            .pipeline
+            .reps
+            .iter()
+            .find(|r| r.rep_ix == rep_ix)
+            .cloned()
+    };
+    let act = if team {
+        Some(report.activity.team.clone())
+    } else {
+        report
+            .activity
+            .reps
+            .iter()
+            .find(|r| r.rep_ix == rep_ix)
+            .cloned()
+    };
+    let cur = &report.home_currency;
+    let d = &model.deals;
+    let closed = |i: DealIx| d.closed_on[i as usize];
+    let mut notes = Vec::new();
+    let (base, stage_name) = match metric.split_once(':') {
+        Some((b, s)) => (b, Some(s.trim())),
+        None => (metric, None),
+    };
+    // (value, formula, deals with the day that counts, activities)
+    let (value, formula, deals, activities): Parts = match base {
+        "deals_won" => (
+            Some(row.deals_won as f64),
+            format!(
+                "deals won = {} won deals closed {} – {}",
+                row.deals_won,
+                p.period.start,
+                p.period.end.min(p.as_of)
+            ),
+            won.iter().map(|&i| (i, closed(i))).collect(),
+            Vec::new(),
+        ),
+        "deals_lost" => (
+            Some(row.deals_lost as f64),
+            format!(
+                "deals lost = {} lost deals closed in the period ({} disqualified left out)",
+                row.deals_lost, row.deals_disqualified
+            ),
+            lost.iter().map(|&i| (i, closed(i))).collect(),
+            Vec::new(),
+        ),
+        "win_rate" => (
+            row.win_rate,
+            format!(
+                "win rate = won ÷ (won + lost) = {} ÷ ({} + {}) = {}",
+                row.deals_won,
+                row.deals_won,
+                row.deals_lost,
+                pct(row.win_rate)
+            ),
+            won.iter().chain(&lost).map(|&i| (i, closed(i))).collect(),
+            Vec::new(),
+        ),
+        "bookings" => {
+            if report.money.incomplete {
+                notes.push(
+                    "Some amounts have no rate into the home currency and are left out of the sum."
+                        .to_owned(),
+                );
+            }
+            (
+                row.bookings,
+                format!(
+                    "bookings = Σ amount of {} won deals, in {cur} = {}",
+                    row.deals_won,
+                    num(row.bookings)
+                ),
+                won.iter().map(|&i| (i, closed(i))).collect(),
+                Vec::new(),
+            )
+        }
+        "avg_deal_size" => {
+            let with_amount: Vec<DealIx> = won
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    d.amount_cents[i as usize].is_some_and(|a| a > 0)
+                        && p.home_cents(i as usize).is_some()
+                })
+                .collect();
+            let sum: i64 = with_amount
+                .iter()
+                .filter_map(|&i| p.home_cents(i as usize))
+                .sum();
+            (
+                row.avg_deal_size,
+                format!(
+                    "average deal size = Σ won amounts above 0 ÷ their count = {} ÷ {} = {} {cur}",
+                    num(Some(sum as f64 / 100.0)),
+                    with_amount.len(),
+                    num(row.avg_deal_size)
+                ),
+                with_amount.iter().map(|&i| (i, closed(i))).collect(),
+                Vec::new(),
+            )
+        }
+        "sales_cycle_median_days" => (
+            row.sales_cycle_median_days,
+            format!(
+                "sales cycle = lower median of (close − creation) days over {} won deals = {} days",
+                won.iter()
+                    .filter(|&&i| d.created_on[i as usize].is_some())
+                    .count(),
+                num(row.sales_cycle_median_days)
+            ),
+            won.iter().map(|&i| (i, closed(i))).collect(),
+            Vec::new(),
+        ),
+        "opps_created" => (
+            Some(row.opps_created as f64),
+            format!(
+                "opportunities created = {} deals created in the period",
+                row.opps_created
+            ),
+            created
+                .iter()
+                .map(|&i| (i, d.created_on[i as usize]))
+                .collect(),
+            Vec::new(),
+        ),
+        "attainment" => {
+            if row.quota.is_none() {
+                notes.push(
+                    "No quota for this rep and period: import a quota file or pass one.".to_owned(),
+                );
+            }
+            (
+                row.attainment,
+                format!(
+                    "attainment = bookings ÷ quota = {} ÷ {} = {}",
+                    num(row.bookings),
+                    num(row.quota),
+                    pct(row.attainment)
+                ),
+                won.iter().map(|&i| (i, closed(i))).collect(),
+                Vec::new(),
+            )
+        }
+        "coverage" => {
+            let pipe = pipe.clone().unwrap_or_default();
+            let c = &pipe.coverage;
+            let formula = if c.quota_met {
+                format!(
+                    "coverage: quota met (booked {} of {}); {} open",
+                    num(Some(c.booked)),
+                    num(c.quota),
+                    num(Some(c.open_amount))
+                )
+            } else {
+                format!(
+                    "coverage = open amount expected {} – {} ÷ (quota − booked) = {} ÷ ({} − {}) = {}",
+                    p.as_of,
+                    p.period.end,
+                    num(Some(c.open_amount)),
+                    num(c.quota),
+                    num(Some(c.booked)),
+                    c.coverage.map_or("—".to_owned(), |v| format!("{v:.2}×"))
+                )
+            };
+            if c.quota.is_none() {
+                notes.push("No quota: coverage needs one.".to_owned());
+            }
+            (
+                c.coverage,
+                formula,
+                c.deals
+                    .iter()
+                    .map(|&i| (i, d.expected_close_on[i as usize]))
+                    .collect(),
+                Vec::new(),
+            )
+        }
+        "past_due_deals" | "pushes" | "slipped_deals" | "stale_deals" => {
+            let pipe = pipe.clone().unwrap_or_default();
+            if base != "past_due_deals"
+                && base != "stale_deals"
+                && let Some(why) = &report.pipeline.slips_hidden
+            {
+                notes.push(why.clone());
+            }
+            let (value, formula, list) = match base {
+                "past_due_deals" => (
+                    pipe.past_due_deals as f64,
+                    format!(
+                        "past due = {} open deals expected to close before {}",
+                        pipe.past_due_deals, p.as_of
+                    ),
+                    pipe.past_due.clone(),
+                ),
+                "pushes" => (
+                    pipe.pushes as f64,
+                    format!(
+                        "pushes = {} close-date moves to a later date in the period, on {} deals (median {} days); {} pulled in",
+                        pipe.pushes,
+                        pipe.deals_pushed,
+                        num(pipe.push_days_median),
+                        pipe.pulled_in
+                    ),
+                    pipe.pushed.clone(),
+                ),
+                "slipped_deals" => (
+                    pipe.slipped_deals as f64,
+                    format!(
+                        "slipped = {} of {} deals open on {} with a close date in the period, still open after it with a later date ({})",
+                        pipe.slipped_deals,
+                        pipe.slip_base_deals,
+                        report.pipeline.slip_reference,
+                        pct(pipe.slip_rate)
+                    ),
+                    pipe.slipped.clone(),
+                ),
+                _ => (
+                    pipe.stale_deals as f64,
+                    format!(
+                        "stale = {} open deals without activity or stage change for {} days",
+                        pipe.stale_deals, settings.stale_days
+                    ),
+                    pipe.stale.clone(),
+                ),
+            };
+            (
+                Some(value),
+                formula,
+                list.iter()
+                    .map(|&i| (i, d.expected_close_on[i as usize]))
+                    .collect(),
+                Vec::new(),
+            )
+        }
+        "stalled_deals" => {
+            let list: Vec<DealIx> = report
+                .process
+                .stalled
+                .iter()
+                .copied()
+                .filter(|&i| team || d.owner[i as usize] == rep_ix)
+                .collect();
+            (
+                Some(list.len() as f64),
+                format!(
+                    "stalled = {} open deals in their stage longer than won deals' 75th percentile there",
+                    list.len()
+                ),
+                list.iter()
+                    .map(|&i| (i, d.created_on[i as usize]))
+                    .collect(),
+                Vec::new(),
+            )
+        }
+        "stage_conversion" => {
+            let Some(stage) = stage_name else {
+                return Err(MetricsError::Explain(
+                    "name the stage: stage_conversion:STAGE".to_owned(),
+                ));
+            };
+            let funnels = if team {
+                Some(&report.process.team)
+            } else {
+                report.process.by_rep.get(&rep_ix)
+            };
+            let found: Option<&FunnelStage> = funnels
+                .into_iter()
+                .flatten()
+                .flat_map(|f| f.stages.iter())
+                .find(|s| s.stage.eq_ignore_ascii_case(stage));
+            let Some(s) = found else {
+                let names: Vec<String> = report
+                    .process
+                    .team
+                    .iter()
+                    .flat_map(|f| f.stages.iter().map(|s| s.stage.clone()))
+                    .collect();
+                return Err(MetricsError::Explain(format!(
+                    "no deal entered a stage named '{stage}' in the period: use one of {}",
+                    names.join(", ")
+                )));
+            };
+            if let Some(why) = &s.hidden {
+                notes.push(format!("The rate is hidden: {why}."));
+            }
+            (
+                s.rate,
+                format!(
+                    "conversion from {} = moved on ÷ entered = {} ÷ {} ({} lost, {} still open) = {}",
+                    s.stage,
+                    s.converted,
+                    s.entered,
+                    s.lost,
+                    s.open,
+                    if s.hidden.is_some() {
+                        "hidden".to_owned()
+                    } else {
+                        pct(s.rate)
+                    }
+                ),
+                s.deals
+                    .iter()
+                    .map(|&i| (i, d.created_on[i as usize]))
+                    .collect(),
+                Vec::new(),
+            )
+        }
+        "activities_per_day" | "connect_rate" => {
+            let act = act.clone().unwrap_or_default();
+            if !report.activity.available {
+                notes.extend(report.activity.note.iter().cloned());
+            }
+            let (value, formula) = if base == "activities_per_day" {
+                (
+                    act.per_working_day,
+                    format!(
+                        "activities per working day = {} completed activities ÷ {} working days = {}",
+                        act.total,
+                        act.working_days,
+                        num(act.per_working_day)
+                    ),
+                )
+            } else {
+                (
+                    act.connect_rate,
+                    format!(
+                        "connect rate = connected ÷ calls = {} ÷ {} = {}",
+                        act.connected_calls
+                            .map_or("—".to_owned(), |c| c.to_string()),
+                        act.calls,
+                        pct(act.connect_rate)
+                    ),
+                )
+            };
+            (value, formula, Vec::new(), act.records.clone())
+        }
+        _ => {
+            return Err(MetricsError::Explain(format!(
+                "'{metric}' is not a metric explain knows: use one of {}",
+                EXPLAINABLE.join(", ")
+            )));
+        }
+    };
+    let def = definition(base);
+    let mut records: Vec<(Option<NaiveDate>, String, Record)> = deals
+        .iter()
+        .map(|&(i, day)| {
+            let r = deal_record(model, i as usize, day);
+            (day, r.id.clone(), r)
+        })
+        .chain(activities.iter().map(|&k| {
+            let r = activity_record(model, k as usize);
+            (r.date, r.id.clone(), r)
+        }))
+        .collect();
+    records.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let total = records.len() as u64;
+    let size = page_size.max(1);
+    let records = records
+        .into_iter()
+        .skip(page as usize * size as usize)
+        .take(size as usize)
+        .map(|(_, _, r)| r)
+        .collect();
+    Ok(Explanation {
+        metric: metric.to_owned(),
+        name: def.map_or(base, |d| d.name).to_owned(),
+        rep: if team {
+            "Team".to_owned()
+        } else {
+            row.rep.clone()
+        },
+        period_start: p.period.start,
+        period_end: p.period.end,
+        as_of: p.as_of,
+        value,
+        unit: def.map_or(Unit::Count, |d| d.unit),
+        definition: def.map_or("", |d| d.definition).to_owned(),
+        formula,
+        notes,
+        records,
+        total_records: total,
+        page,
+        page_size: size,
+    })
+}
