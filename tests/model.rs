@@ -611,3 +611,55 @@ fn sample_org_and_olist_import_with_every_row_accounted_for() {
         "each deal is dated by its lead's first contact (joined by mql_id)"
     );
 }
+
+/// Imports (name, text) pairs into a fresh session.
+fn session_from(files: &[(&str, &str)]) -> Session {
+    let mut session = Session::new();
+    for (i, (name, text)) in files.iter().enumerate() {
+        let request = Request::ImportFile {
+            name: (*name).to_owned(),
+            bytes: text.as_bytes().to_vec(),
+            options: ImportOptions::default(),
+        };
+        session
+            .run(Envelope::new(i as u64, request), |_| ())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    session
+}
+
+/// Regression (found by the demo generator): a Salesforce report's 15-character ids did not join the
+/// 18-character ids of OpportunityHistory.csv, so the history was skipped.
+#[test]
+fn report_ids_of_15_characters_join_data_export_ids_of_18() {
+    let report = "\"Opportunity ID\",\"Opportunity Name\",\"Account Name\",\"Opportunity Owner\",\"Amount\",\"Close Date\",\"Created Date\",\"Stage\",\"Probability (%)\",\"Forecast Category\",\"Fiscal Period\"\n\
+        \"0068a00001keiIU\",\"Acme - Platform\",\"Acme\",\"Dana Reyes\",\"USD 1,000.00\",\"9/16/2024\",\"6/27/2024\",\"Closed Won\",\"100%\",\"Closed\",\"Q3-2024\"\n";
+    let history = "\"Id\",\"OpportunityId\",\"CreatedDate\",\"StageName\",\"Amount\",\"CloseDate\"\n\
+        \"0088a00001kyFu6AAE\",\"0068a00001keiIUAAY\",\"2024-06-27 10:00:00\",\"Prospecting\",\"1000\",\"2024-09-30 00:00:00\"\n\
+        \"0088a00001kyFu7AAE\",\"0068a00001keiIUAAY\",\"2024-09-10 10:00:00\",\"Closed Won\",\"1000\",\"2024-09-10 00:00:00\"\n";
+    let session = session_from(&[
+        ("opportunities.csv", report),
+        ("OpportunityHistory.csv", history),
+    ]);
+    let model = session.model().expect("a model");
+    assert_eq!(model.deals.len(), 1);
+    assert_eq!(model.history.len(), 2, "both history rows join the deal");
+    assert_eq!(model.deals.closed_on_from[0], ClosedOnFrom::History);
+    assert_eq!(
+        model.deals.closed_on[0],
+        chrono::NaiveDate::from_ymd_opt(2024, 9, 10)
+    );
+}
+
+/// Regression (found by the demo generator): with several HubSpot pipelines only the first
+/// `Date entered "Closed Won (…)"` column was read, so a Renewals win was dated by its Close Date.
+#[test]
+fn every_hubspot_date_entered_closed_won_column_dates_the_win() {
+    let deals = "\"Record ID\",\"Deal Name\",\"Deal Stage\",\"Pipeline\",\"Deal owner\",\"Amount\",\"Close Date\",\"Create Date\",\"Date entered \"\"Closed Won (New Business)\"\"\",\"Date entered \"\"Closed Won (Renewals)\"\"\"\n\
+        \"1\",\"A\",\"Closed Won\",\"New Business\",\"Dana Reyes\",\"100\",\"2026-01-31 10:00\",\"2025-12-01 10:00\",\"2026-01-15 10:00\",\"\"\n\
+        \"2\",\"B\",\"Closed Won\",\"Renewals\",\"Dana Reyes\",\"100\",\"2026-01-31 10:00\",\"2025-12-01 10:00\",\"\",\"2026-01-20 10:00\"\n";
+    let session = session_from(&[("hubspot-crm-exports-deals.csv", deals)]);
+    let model = session.model().expect("a model");
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d);
+    assert_eq!(model.deals.closed_on, vec![day(15), day(20)]);
+}

@@ -11,6 +11,7 @@ use crate::engine::EngineError;
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportOptions, Progress};
 use crate::engine::metrics::explain::Explanation;
+use crate::engine::metrics::trend::Month;
 use crate::engine::metrics::{MetricSettings, MetricsReport};
 use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
@@ -77,6 +78,8 @@ pub enum Request {
         #[serde(default)]
         page_size: Option<u32>,
     },
+    /// The main metrics month by month, for trends.
+    Trends { settings: Box<MetricSettings> },
     /// Stop the request with this id at its next slice; answered at once with [`Answer::CancelNoted`].
     Cancel { request_id: RequestId },
     /// Drop every file and result held by the session.
@@ -104,6 +107,9 @@ pub enum Answer {
     },
     Explained {
         explanation: Box<Explanation>,
+    },
+    Trends {
+        months: Vec<Month>,
     },
     CancelNoted {
         request_id: RequestId,

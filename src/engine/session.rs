@@ -13,6 +13,7 @@ use crate::engine::ingest::{FileId, ImportJob, ImportedFile, Slice};
 use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::{MetricsError, compute};
 use crate::engine::metrics::explain::{PAGE_SIZE, explain};
+use crate::engine::metrics::trend::monthly;
 use crate::engine::model::build::{Built, FileInput, build};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
@@ -175,6 +176,7 @@ impl Session {
                 Work::Finished(Some(Ok(self.summary_answer())))
             }
             Request::Metrics { settings } => Work::Finished(Some(self.metrics(&settings))),
+            Request::Trends { settings } => Work::Finished(Some(self.trends(&settings))),
             Request::Explain {
                 settings,
                 metric,
@@ -281,6 +283,13 @@ impl Session {
             .map(|report| Answer::Metrics {
                 report: Box::new(report),
             })
+            .map_err(engine_error)
+    }
+
+    fn trends(&self, settings: &MetricSettings) -> Result<Answer, EngineError> {
+        let (model, settings) = self.metric_inputs(settings)?;
+        monthly(model, &settings)
+            .map(|months| Answer::Trends { months })
             .map_err(engine_error)
     }
 

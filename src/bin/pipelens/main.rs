@@ -1,6 +1,7 @@
 //! `pipelens`: the command-line face of the engine, for scripts, checks and the curious. It reads files,
 //! runs the same engine the browser runs (through the same message door), and prints what it finds.
 
+mod demo;
 mod explain;
 mod import;
 mod load;
@@ -17,6 +18,7 @@ USAGE:
                                           pipeline health, activity and team context
     pipelens explain METRIC FILE... [--rep NAME] [OPTIONS]
                                           one metric's formula, inputs and the records behind it
+    pipelens demo DIR --as-of DATE [OPTIONS]   write the demo team's exports and truth into DIR
     pipelens --help | --version
 
 OPTIONS FOR READING FILES (import and report):
@@ -29,6 +31,9 @@ REPORT OPTIONS (report and explain):
 EXPLAIN OPTIONS:
 {EXPLAIN_OPTIONS}
 
+DEMO OPTIONS:
+{DEMO_OPTIONS}
+
 Exit status: 0 when every file was read (rows may still be rejected, as the report says);
 1 when a file could not be read at all; 2 for a mistake in the command line.
 
@@ -39,6 +44,7 @@ fn help() -> String {
     HELP.replace("{LOAD_OPTIONS}", load::LOAD_OPTIONS)
         .replace("{REPORT_OPTIONS}", report::REPORT_OPTIONS)
         .replace("{EXPLAIN_OPTIONS}", explain::EXPLAIN_OPTIONS)
+        .replace("{DEMO_OPTIONS}", demo::DEMO_OPTIONS)
 }
 
 /// A command-line mistake: printed with a hint, exit status 2.
@@ -69,12 +75,13 @@ fn main() -> ExitCode {
             "import" => import::run(&mut parser),
             "report" => report::run(&mut parser),
             "explain" => explain::run(&mut parser),
+            "demo" => demo::run(&mut parser),
             "help" => {
                 print!("{}", help());
                 Ok(ExitCode::SUCCESS)
             }
             other => Err(UsageError(format!(
-                "unknown command '{other}'; the commands are import, report, explain and help"
+                "unknown command '{other}'; the commands are import, report, explain, demo and help"
             ))),
         },
         Ok(Some(other)) => Err(UsageError(format!(

@@ -464,6 +464,7 @@ fn table(report: &MetricsReport) -> String {
         out.push_str(&line(r));
         out.push('\n');
     }
+    out.push_str(&sections(report));
     out.push_str("\nReconciliation:\n");
     for r in &report.reconciliation {
         let removed: Vec<String> = r
@@ -489,6 +490,190 @@ fn table(report: &MetricsReport) -> String {
     out.push_str("\nHow to read these numbers:\n");
     for a in &report.assumptions {
         out.push_str(&format!("  - {a}\n"));
+    }
+    out
+}
+
+/// Columns aligned: the first left, the rest right.
+fn grid(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+                .max(headers[c].chars().count())
+        })
+        .collect();
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if c == 0 {
+                    format!("{cell:<w$}", w = widths[c])
+                } else {
+                    format!("{cell:>w$}", w = widths[c])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let mut out = line(headers.iter().map(|h| (*h).to_owned()).collect());
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r.clone()));
+        out.push('\n');
+    }
+    out
+}
+
+/// Process, pipeline health and activity, for people.
+fn sections(report: &MetricsReport) -> String {
+    let mut out = String::from(
+        "\nProcess — funnel by cohort (deals first entering each stage in the period):\n",
+    );
+    let process = &report.process;
+    if let Some(note) = &process.note {
+        out.push_str(&format!("  {note}\n"));
+    }
+    for funnel in &process.team {
+        if !funnel.pipeline.is_empty() {
+            out.push_str(&format!("  Pipeline {}:\n", funnel.pipeline));
+        }
+        let rows: Vec<Vec<String>> = funnel
+            .stages
+            .iter()
+            .map(|s| {
+                vec![
+                    s.stage.clone(),
+                    s.entered.to_string(),
+                    s.converted.to_string(),
+                    s.lost.to_string(),
+                    s.open.to_string(),
+                    match &s.hidden {
+                        Some(why) => format!("hidden: {why}"),
+                        None => percent(s.rate),
+                    },
+                ]
+            })
+            .collect();
+        out.push_str(&grid(
+            &["Stage", "Entered", "Moved on", "Lost", "Open", "Conversion"],
+            &rows,
+        ));
+    }
+    if !process.time_in_stage.is_empty() {
+        let rows: Vec<Vec<String>> = process
+            .time_in_stage
+            .iter()
+            .map(|t| {
+                vec![
+                    t.stage.clone(),
+                    t.stays.to_string(),
+                    days(t.median_days),
+                    days(t.p75_days),
+                    days(t.won_p75_days),
+                ]
+            })
+            .collect();
+        out.push_str("\nTime in stage (days, stays that ended in the period):\n");
+        out.push_str(&grid(
+            &["Stage", "Stays", "Median", "p75", "Won p75"],
+            &rows,
+        ));
+        out.push_str(&format!("Stalled open deals: {}\n", process.stalled_count));
+    }
+    let pipeline = &report.pipeline;
+    out.push_str("\nPipeline health:\n");
+    if let Some(why) = &pipeline.slips_hidden {
+        out.push_str(&format!("  {why}\n"));
+    }
+    let coverage = |c: &pipelens::engine::metrics::pipeline::Coverage| {
+        if c.quota_met {
+            "quota met".to_owned()
+        } else {
+            c.coverage.map_or("—".to_owned(), |v| format!("{v:.2}×"))
+        }
+    };
+    let mut rows: Vec<Vec<String>> = pipeline
+        .reps
+        .iter()
+        .chain(std::iter::once(&pipeline.team))
+        .map(|r| {
+            vec![
+                r.rep.clone(),
+                r.open_deals.to_string(),
+                money(Some(r.open_amount)),
+                coverage(&r.coverage),
+                r.coverage
+                    .required
+                    .map_or("—".to_owned(), |v| format!("{v:.2}×")),
+                r.past_due_deals.to_string(),
+                r.pushes.to_string(),
+                format!("{} of {}", r.slipped_deals, r.slip_base_deals),
+                r.stale_deals.to_string(),
+                days(r.age_median_days),
+                percent(r.top1_share),
+            ]
+        })
+        .collect();
+    if pipeline.slips_hidden.is_some() {
+        for r in &mut rows {
+            r[6] = "—".to_owned();
+            r[7] = "—".to_owned();
+        }
+    }
+    out.push_str(&grid(
+        &[
+            "Rep", "Open", "Open amt", "Coverage", "Required", "Past due", "Pushes", "Slipped",
+            "Stale", "Age d", "Top deal",
+        ],
+        &rows,
+    ));
+    let activity = &report.activity;
+    out.push_str("\nActivity (completed, per working day employed):\n");
+    if let Some(note) = &activity.note {
+        out.push_str(&format!("  {note}\n"));
+    }
+    if activity.available {
+        let rows: Vec<Vec<String>> = activity
+            .reps
+            .iter()
+            .chain(std::iter::once(&activity.team))
+            .map(|a| {
+                vec![
+                    a.rep.clone(),
+                    a.calls.to_string(),
+                    a.connected_calls.map_or("—".to_owned(), |c| c.to_string()),
+                    a.emails.to_string(),
+                    a.meetings_held.to_string(),
+                    a.tasks.to_string(),
+                    a.working_days.to_string(),
+                    a.per_working_day
+                        .map_or("—".to_owned(), |v| format!("{v:.1}")),
+                    a.meetings_per_opportunity
+                        .map_or("—".to_owned(), |v| format!("{v:.2}")),
+                    a.opportunities_per_win
+                        .map_or("—".to_owned(), |v| format!("{v:.2}")),
+                ]
+            })
+            .collect();
+        out.push_str(&grid(
+            &[
+                "Rep",
+                "Calls",
+                "Connected",
+                "Emails",
+                "Meetings",
+                "Tasks",
+                "Days",
+                "Per day",
+                "Mtg/opp",
+                "Opp/win",
+            ],
+            &rows,
+        ));
     }
     out
 }

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{Datelike, Timelike};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::compute::{Prepared, Sets};
@@ -78,6 +79,12 @@ pub struct RepActivity {
     pub connect_rate: Option<f64>,
     /// Each kind's share of the total, by kind label; kinds with none are left out.
     pub mix: Vec<(String, f64)>,
+    /// Completed activities by weekday, Monday first.
+    #[serde(default)]
+    pub by_weekday: Vec<u32>,
+    /// By weekday × hour (168 counts, Monday 00:00 first); empty when the export gives no times of day.
+    #[serde(default)]
+    pub by_weekday_hour: Vec<u32>,
     pub opps_created: u64,
     pub deals_won: u64,
     /// total ÷ meetings held.
@@ -99,6 +106,9 @@ struct Tally {
     calls_with_answer: u64,
     connected: u64,
     records: Vec<u32>,
+    /// Counts by weekday (Monday 0) × hour.
+    by_weekday_hour: Vec<u32>,
+    timed: u64,
 }
 
 impl Tally {
@@ -113,6 +123,16 @@ impl Tally {
             self.connected += u64::from(connected);
         }
         self.records.push(i as u32);
+        if let Some(at) = activities.at[i] {
+            if self.by_weekday_hour.is_empty() {
+                self.by_weekday_hour = vec![0; 7 * 24];
+            }
+            let slot = at.weekday().num_days_from_monday() as usize * 24 + at.hour() as usize;
+            self.by_weekday_hour[slot] += 1;
+            if at.time() != chrono::NaiveTime::MIN {
+                self.timed += 1;
+            }
+        }
     }
 }
 
@@ -159,6 +179,17 @@ fn row(
         .collect();
     let mut records = tally.records;
     records.sort_unstable();
+    let has_times = tally.timed > 0;
+    // Without times of day, only the weekday is known: every count sits at hour 0.
+    let by_weekday: Vec<u32> = if tally.by_weekday_hour.is_empty() {
+        vec![0; 7]
+    } else {
+        tally
+            .by_weekday_hour
+            .chunks(24)
+            .map(|day| day.iter().sum())
+            .collect()
+    };
     RepActivity {
         rep_ix,
         rep,
@@ -180,6 +211,12 @@ fn row(
         meetings_per_opportunity: ratio(meetings_held, opps_created),
         opportunities_per_win: ratio(opps_created, deals_won),
         records,
+        by_weekday,
+        by_weekday_hour: if has_times {
+            tally.by_weekday_hour
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -205,20 +242,9 @@ pub fn activity(p: &Prepared<'_>, sets: &BTreeMap<Option<RepIx>, Sets>) -> Activ
         };
     }
     // The scope's rep filters (team, role, rep) apply to activities as they do to deals.
-    let scope = &p.settings.scope;
-    let rep_filtered = !(scope.roles.is_empty() && scope.teams.is_empty() && scope.reps.is_empty());
-    let rep_allowed: Vec<bool> = model
-        .reps
-        .iter()
-        .map(|r| {
-            (scope.roles.is_empty() || r.role.as_ref().is_some_and(|x| scope.roles.contains(x)))
-                && (scope.teams.is_empty()
-                    || r.team.as_ref().is_some_and(|t| scope.teams.contains(t)))
-                && (scope.reps.is_empty() || scope.reps.contains(&r.name))
-        })
-        .collect();
+    let rep_filtered = p.rep_filtered;
     let allowed = |rep: Option<RepIx>| match rep {
-        Some(r) => rep_allowed.get(r as usize).copied().unwrap_or(false),
+        Some(r) => p.rep_allowed.get(r as usize).copied().unwrap_or(false),
         None => !rep_filtered,
     };
 

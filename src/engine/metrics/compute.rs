@@ -413,6 +413,10 @@ pub struct Prepared<'a> {
     pub qualified_on: Vec<Option<NaiveDate>>,
     /// The highest open-stage order each deal reached (from history and its current stage).
     pub furthest_order: Vec<Option<u32>>,
+    /// Each rep passes the scope's rep filters (role, team, rep).
+    pub rep_allowed: Vec<bool>,
+    /// Some rep filter is set.
+    pub rep_filtered: bool,
 }
 
 impl<'a> Prepared<'a> {
@@ -558,6 +562,8 @@ impl<'a> Prepared<'a> {
             has_history,
             qualified_on,
             furthest_order,
+            rep_allowed,
+            rep_filtered: !no_rep_allowed,
         }
     }
 
@@ -1034,7 +1040,7 @@ pub fn compute(
 }
 
 /// Performance metrics of one period (no process, pipeline or context).
-fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> MetricsReport {
+pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> MetricsReport {
     let (model, settings) = (p.model, p.settings);
     let pacing = pacing_share(p);
     let mut unconverted = BTreeMap::new();

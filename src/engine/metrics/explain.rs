@@ -32,6 +32,7 @@ pub const EXPLAINABLE: &[&str] = &[
     "stale_deals",
     "stalled_deals",
     "stage_conversion:STAGE",
+    "open_deals",
     "activities_per_day",
     "connect_rate",
 ];
@@ -62,6 +63,9 @@ pub struct Record {
     pub file: u32,
     /// Spreadsheet row in its file.
     pub row: u64,
+    /// Risks on an open deal: stale, past due, pushed, slipped, over-age.
+    #[serde(default)]
+    pub flags: Vec<String>,
 }
 
 /// A metric's value, how it was computed and the records behind it.
@@ -120,6 +124,7 @@ fn deal_record(model: &SalesModel, i: usize, date: Option<NaiveDate>) -> Record 
         date,
         file: d.file[i],
         row: d.row[i],
+        flags: Vec::new(),
     }
 }
 
@@ -137,6 +142,7 @@ fn activity_record(model: &SalesModel, k: usize) -> Record {
         date: a.at[k].map(|t| t.date()),
         file: a.file[k],
         row: a.row[k],
+        flags: Vec::new(),
     }
 }
 
@@ -461,6 +467,31 @@ pub fn explain(
                 Vec::new(),
             )
         }
+        "open_deals" => {
+            let pipe = pipe.clone().unwrap_or_default();
+            let over_age_days = report
+                .team
+                .sales_cycle_median_days
+                .map_or(180.0, |c| (2.0 * c).max(60.0));
+            notes.push(format!(
+                "Flags: stale (no activity or stage change for {} days), past due, pushed, slipped, over-age (older than {:.0} days: twice the team's median won cycle, at least 60).",
+                settings.stale_days, over_age_days
+            ));
+            (
+                Some(pipe.open_deals as f64),
+                format!(
+                    "open deals = {} deals open on {}, worth {} {cur}",
+                    pipe.open_deals,
+                    p.as_of,
+                    num(Some(pipe.open_amount))
+                ),
+                pipe.open
+                    .iter()
+                    .map(|&i| (i, d.expected_close_on[i as usize]))
+                    .collect(),
+                Vec::new(),
+            )
+        }
         "stalled_deals" => {
             let list: Vec<DealIx> = report
                 .process
@@ -571,10 +602,41 @@ pub fn explain(
         }
     };
     let def = definition(base);
+    // Risk flags of open deals.
+    let flagged: Vec<(&str, std::collections::HashSet<DealIx>)> = match (&pipe, base) {
+        (Some(pipe), "open_deals") => {
+            let over_age_days = report
+                .team
+                .sales_cycle_median_days
+                .map_or(180.0, |c| (2.0 * c).max(60.0));
+            let over_age = pipe
+                .open
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    d.created_on[i as usize]
+                        .is_some_and(|c| (p.as_of - c).num_days() as f64 > over_age_days)
+                })
+                .collect();
+            vec![
+                ("stale", pipe.stale.iter().copied().collect()),
+                ("past due", pipe.past_due.iter().copied().collect()),
+                ("pushed", pipe.pushed.iter().copied().collect()),
+                ("slipped", pipe.slipped.iter().copied().collect()),
+                ("over-age", over_age),
+            ]
+        }
+        _ => Vec::new(),
+    };
     let mut records: Vec<(Option<NaiveDate>, String, Record)> = deals
         .iter()
         .map(|&(i, day)| {
-            let r = deal_record(model, i as usize, day);
+            let mut r = deal_record(model, i as usize, day);
+            r.flags = flagged
+                .iter()
+                .filter(|(_, set)| set.contains(&i))
+                .map(|(f, _)| (*f).to_owned())
+                .collect();
             (day, r.id.clone(), r)
         })
         .chain(activities.iter().map(|&k| {

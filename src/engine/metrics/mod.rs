@@ -13,5 +13,6 @@ pub mod period;
 pub mod pipeline;
 pub mod process;
 pub mod stats;
+pub mod trend;
 
 pub use compute::{MetricSettings, MetricsReport, RepMetrics, compute};

@@ -212,6 +212,9 @@ pub struct RepPipeline {
     pub age_buckets: [u64; 6],
     pub stale_deals: u64,
     pub stale_amount: f64,
+    /// Hygiene: open deals without an amount, and open deals untouched for 14 days.
+    pub missing_amount_deals: u64,
+    pub untouched_14d_deals: u64,
     /// Share of the open pipeline in the largest deal, and in the largest two.
     pub top1_share: Option<f64>,
     pub top2_share: Option<f64>,
@@ -229,6 +232,19 @@ pub struct RepPipeline {
     pub open: Vec<DealIx>,
 }
 
+/// Open pipeline in one stage expected to close in one month.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageMonth {
+    pub stage: String,
+    pub order: u32,
+    /// The first day of the month.
+    pub month: NaiveDate,
+    pub deals: u64,
+    pub amount: f64,
+    #[serde(skip)]
+    pub deal_ixs: Vec<DealIx>,
+}
+
 /// Pipeline health of the period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PipelineReport {
@@ -238,6 +254,8 @@ pub struct PipelineReport {
     pub slips_hidden: Option<String>,
     pub slip_reference: NaiveDate,
     pub next_period: Option<DateRange>,
+    /// Open deals of the team by stage and month of expected close (past-due months included).
+    pub by_stage_month: Vec<StageMonth>,
     /// The historical in-period win rate of each open stage: (stage, deals, won, rate).
     pub stage_win_rates: Vec<(String, u64, u64, Option<f64>)>,
     pub required_from: String,
@@ -498,6 +516,7 @@ pub fn pipeline(p: &Prepared<'_>, metrics: &[RepMetrics], team: &RepMetrics) -> 
         slips_hidden.is_none(),
     );
     team_row.rep = "Team".to_owned();
+    let by_stage_month = stage_months(&ctx, &team_row.open);
 
     let mut assumptions = vec![
         format!(
@@ -527,10 +546,46 @@ pub fn pipeline(p: &Prepared<'_>, metrics: &[RepMetrics], team: &RepMetrics) -> 
         slips_hidden,
         slip_reference,
         next_period,
+        by_stage_month,
         stage_win_rates,
         required_from,
         assumptions,
     }
+}
+
+/// Open deals by stage and month of expected close, in stage order then month.
+fn stage_months(ctx: &Ctx<'_, '_>, open: &[DealIx]) -> Vec<StageMonth> {
+    let p = ctx.p;
+    let mut cells: BTreeMap<(u32, String, NaiveDate), StageMonth> = BTreeMap::new();
+    for &ix in open {
+        let i = ix as usize;
+        let Some(state) = ctx.timeline.state_at(p, i, p.as_of) else {
+            continue;
+        };
+        let Some(close) = state.expected_close_on else {
+            continue;
+        };
+        let Some(month) = close.with_day(1) else {
+            continue;
+        };
+        let entry = p.model.stages.get(state.stage);
+        let (order, name) = entry.map_or((u32::MAX, String::new()), |e| (e.order, e.raw.clone()));
+        let cell = cells
+            .entry((order, name.clone(), month))
+            .or_insert_with(|| StageMonth {
+                stage: name,
+                order,
+                month,
+                ..StageMonth::default()
+            });
+        cell.deals += 1;
+        cell.amount += state
+            .amount_cents
+            .and_then(|a| ctx.home(i, a, p.as_of))
+            .map_or(0.0, |c| units(c.max(0)));
+        cell.deal_ixs.push(ix);
+    }
+    cells.into_values().collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -686,6 +741,12 @@ fn rep_pipeline(
         .into_iter()
         .flatten()
         .max();
+        if d.amount_cents[i].is_none() {
+            row.missing_amount_deals += 1;
+        }
+        if touched.is_some_and(|t| (as_of - t).num_days() > 14) {
+            row.untouched_14d_deals += 1;
+        }
         if touched.is_some_and(|t| (as_of - t).num_days() > i64::from(p.settings.stale_days)) {
             row.stale_deals += 1;
             row.stale_amount += units(home);

@@ -353,6 +353,16 @@ impl Context<'_> {
     }
 
     /// Decides how a date column reads, states it, and applies the user's answer.
+    /// A deal by id as another file writes it: exactly, or a Salesforce 18-character id by its
+    /// 15-character form (reports show 15, data exports 18).
+    fn find_deal(&self, id: &str) -> Option<DealIx> {
+        self.deal_index.get(id).copied().or_else(|| {
+            (id.len() == 18 && id.is_ascii())
+                .then(|| self.deal_index.get(&id[..15]).copied())
+                .flatten()
+        })
+    }
+
     fn date_column(
         &self,
         input: &FileInput<'_>,
@@ -623,6 +633,29 @@ impl Context<'_> {
             c(Field::WonTime),
             self.date_column(input, file, c(Field::WonTime)),
         );
+        // HubSpot gives one `Date entered "Closed Won (…)"` column per pipeline: the mapped one and its
+        // siblings are read in turn, the first with a date wins.
+        let siblings = |field: Field, prefix: &str, this: &mut Self, file: &mut FileModel| {
+            let mapped = c(field);
+            input
+                .report
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(i, col)| Some(*i) != mapped && normalize(&col.name).starts_with(prefix))
+                .map(|(i, _)| (Some(i), this.date_column(input, file, Some(i))))
+                .collect::<Vec<_>>()
+        };
+        let won_more = if mapping.source == Source::Hubspot {
+            siblings(Field::WonTime, "date entered closed won", self, file)
+        } else {
+            Vec::new()
+        };
+        let lost_more = if mapping.source == Source::Hubspot {
+            siblings(Field::LostTime, "date entered closed lost", self, file)
+        } else {
+            Vec::new()
+        };
         let lost = (
             c(Field::LostTime),
             self.date_column(input, file, c(Field::LostTime)),
@@ -685,7 +718,7 @@ impl Context<'_> {
         let snapshot_on = match (taken_on, newer_taken) {
             (Some(day), Some(newer)) => {
                 let known = (0..table.row_count())
-                    .filter(|&row| self.deal_index.contains_key(cell(table, row, id_c)))
+                    .filter(|&row| self.find_deal(cell(table, row, id_c)).is_some())
                     .count();
                 (known * 2 >= table.row_count() && known > 0).then_some((day, newer))
             }
@@ -698,7 +731,7 @@ impl Context<'_> {
         for row in 0..table.row_count() {
             if let Some((day, newer)) = snapshot_on {
                 let raw_id = cell(table, row, id_c);
-                let Some(&deal) = self.deal_index.get(raw_id) else {
+                let Some(deal) = self.find_deal(raw_id) else {
                     snapshot_gone += 1;
                     file.skipped.push(note(
                         table,
@@ -755,7 +788,7 @@ impl Context<'_> {
             } else {
                 raw_id.to_owned()
             };
-            if let Some(&first) = self.deal_index.get(&deal_id) {
+            if let Some(first) = self.find_deal(&deal_id) {
                 let other = self.model.deals.file[first as usize];
                 let reason = format!(
                     "A deal with id '{deal_id}' was already read (file {}, row {}); this row is skipped.",
@@ -826,8 +859,16 @@ impl Context<'_> {
             let created_on = read_date(&created, Field::Created, file);
             let expected_close_on = read_date(&expected, Field::ExpectedClose, file);
             let closed_column_on = read_date(&closed, Field::Closed, file);
-            let won_on = read_date(&won, Field::WonTime, file);
-            let lost_on = read_date(&lost, Field::LostTime, file);
+            let won_on = read_date(&won, Field::WonTime, file).or_else(|| {
+                won_more
+                    .iter()
+                    .find_map(|w| read_date(w, Field::WonTime, file))
+            });
+            let lost_on = read_date(&lost, Field::LostTime, file).or_else(|| {
+                lost_more
+                    .iter()
+                    .find_map(|l| read_date(l, Field::LostTime, file))
+            });
             let last_activity_on = read_date(&last_activity, Field::LastActivity, file);
 
             // Outcome evidence: an explicit status, else won/closed flags, else won/lost times.
@@ -1126,10 +1167,11 @@ impl Context<'_> {
         let mut unknown = 0u64;
         for row in 0..table.row_count() {
             let deal_id = cell(table, row, deal_c);
-            let Some(&deal) = self.deal_index.get(deal_id).or_else(|| {
+            let Some(deal) = self.find_deal(deal_id).or_else(|| {
                 self.deal_names
                     .get(&deal_id.to_lowercase())
-                    .and_then(|d| d.as_ref())
+                    .copied()
+                    .flatten()
             }) else {
                 unknown += 1;
                 file.skipped.push(note(
@@ -1239,7 +1281,7 @@ impl Context<'_> {
                 ));
                 continue;
             }
-            let Some(&deal) = self.deal_index.get(cell(table, row, deal_c)) else {
+            let Some(deal) = self.find_deal(cell(table, row, deal_c)) else {
                 file.skipped.push(note(
                     table,
                     row,
@@ -1419,7 +1461,7 @@ impl Context<'_> {
             let deal_ref = cell(table, row, deal_c);
             let deal = (!deal_ref.is_empty())
                 .then(|| {
-                    self.deal_index.get(deal_ref).copied().or_else(|| {
+                    self.find_deal(deal_ref).or_else(|| {
                         self.deal_names
                             .get(&deal_ref.to_lowercase())
                             .copied()

@@ -1,0 +1,114 @@
+//! Trends: the main metrics month by month — bookings against quota, deals won, win rate, average deal,
+//! cycle and activities — for the team and each rep, over the twelve months that end with the period (or
+//! the as-of date, when it comes first). Each month is counted by exactly the rules of the period report.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::metrics::activity::activity;
+use crate::engine::metrics::compute::{
+    MetricSettings, MetricsError, Prepared, RepMetrics, core, sets,
+};
+use crate::engine::metrics::period::DateRange;
+use crate::engine::model::SalesModel;
+
+/// Months a trend covers.
+pub const MONTHS: usize = 12;
+
+/// One rep's (or the team's) numbers in one month.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub rep: String,
+    pub rep_id: Option<String>,
+    pub bookings: Option<f64>,
+    pub deals_won: u64,
+    pub win_rate: Option<f64>,
+    pub win_rate_n: u64,
+    pub avg_deal_size: Option<f64>,
+    pub cycle_days: Option<f64>,
+    pub quota: Option<f64>,
+    pub opps_created: u64,
+    pub activities: u64,
+}
+
+/// One month: the team and every rep with anything in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Month {
+    pub start: chrono::NaiveDate,
+    pub end: chrono::NaiveDate,
+    /// The month is not over on the as-of date.
+    pub partial: bool,
+    pub team: Point,
+    pub reps: Vec<Point>,
+}
+
+fn point(m: &RepMetrics, activities: u64) -> Point {
+    Point {
+        rep: m.rep.clone(),
+        rep_id: m.rep_id.clone(),
+        bookings: m.bookings,
+        deals_won: m.deals_won,
+        win_rate: m.win_rate,
+        win_rate_n: m.win_rate_n,
+        avg_deal_size: m.avg_deal_size,
+        cycle_days: m.sales_cycle_median_days,
+        quota: m.quota,
+        opps_created: m.opps_created,
+        activities,
+    }
+}
+
+/// The last [`MONTHS`] calendar months up to the period's end (or the as-of date).
+pub fn monthly(model: &SalesModel, settings: &MetricSettings) -> Result<Vec<Month>, MetricsError> {
+    let p = Prepared::new(model, settings)?;
+    let last_day = p.period.end.min(p.as_of);
+    let mut months = Vec::new();
+    let mut end_month = DateRange::new(last_day, last_day);
+    for _ in 0..MONTHS {
+        let Some(start) = chrono::Datelike::with_day(&end_month.end, 1) else {
+            break;
+        };
+        let range = DateRange::new(start, end_month.end);
+        let full_end = start
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(range.end);
+        let as_of = full_end.min(p.as_of);
+        let month = Prepared::for_range(
+            model,
+            settings,
+            DateRange::new(start, full_end),
+            as_of,
+            "the month's end",
+        );
+        let month_sets = sets(&month);
+        let report = core(&month, &month_sets);
+        let acts = activity(&month, &month_sets);
+        let count = |rep: Option<u32>| {
+            acts.reps
+                .iter()
+                .find(|a| a.rep_ix == rep && rep.is_some())
+                .map_or(0, |a| a.total)
+        };
+        months.push(Month {
+            start,
+            end: full_end,
+            partial: full_end > p.as_of,
+            team: point(&report.team, acts.team.total),
+            reps: report
+                .reps
+                .iter()
+                .filter(|r| r.rep_ix.is_some())
+                .map(|r| point(r, count(r.rep_ix)))
+                .collect(),
+        });
+        let Some(previous) = start.pred_opt() else {
+            break;
+        };
+        end_month = DateRange::new(previous, previous);
+        if model.deals.is_empty() {
+            break;
+        }
+    }
+    months.reverse();
+    Ok(months)
+}

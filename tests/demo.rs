@@ -1,0 +1,750 @@
+//! The demo team: its files import through pipelens's real recognisers (as a user's would, through a
+//! `Session`), and the model built from them gives back, rep by rep, what the generator knows is true.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use pipelens::engine::demo::{Archetype, DEFAULT_SEED, Demo, DemoFile, DemoTruth, generate};
+use pipelens::engine::ingest::ImportOptions;
+use pipelens::engine::ingest::report::FileReport;
+use pipelens::engine::model::summary::ModelSummary;
+use pipelens::engine::model::{ActivityKind, ClosedOnFrom, DealStatus, Outcome, SalesModel};
+use pipelens::engine::protocol::{Answer, Envelope, Request};
+use pipelens::engine::session::Session;
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+}
+
+fn demo() -> &'static Demo {
+    static DEMO: OnceLock<Demo> = OnceLock::new();
+    DEMO.get_or_init(|| generate(as_of(), DEFAULT_SEED))
+}
+
+/// Imports files into a new session, in order, as the app does, and returns it with the summary.
+fn import(files: &[DemoFile]) -> (Session, Vec<FileReport>, ModelSummary) {
+    let mut session = Session::new();
+    for (i, file) in files.iter().enumerate() {
+        let request = Request::ImportFile {
+            name: file.name.clone(),
+            bytes: file.bytes.clone(),
+            options: ImportOptions::default(),
+        };
+        session
+            .run(Envelope::new(i as u64, request), |_| ())
+            .unwrap_or_else(|e| panic!("{}: {e}", file.name));
+    }
+    match session
+        .run(Envelope::new(99, Request::Summary), |_| ())
+        .unwrap()
+    {
+        Answer::Summary { files, model } => (session, files, *model),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The per-rep numbers the truth states.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Numbers {
+    owned: u64,
+    won: u64,
+    lost: u64,
+    open: u64,
+    bookings_cents: i64,
+    calls: u64,
+    emails: u64,
+    meetings: u64,
+    tasks: u64,
+    connected_calls: u64,
+    call_seconds: u64,
+}
+
+fn truth_numbers(truth: &DemoTruth) -> BTreeMap<String, Numbers> {
+    truth
+        .reps
+        .iter()
+        .map(|r| {
+            (
+                r.name.clone(),
+                Numbers {
+                    owned: r.deals_owned,
+                    won: r.deals_won,
+                    lost: r.deals_lost,
+                    open: r.deals_open,
+                    bookings_cents: r.bookings_cents,
+                    calls: r.activities.calls,
+                    emails: r.activities.emails,
+                    meetings: r.activities.meetings,
+                    tasks: r.activities.tasks,
+                    connected_calls: r.connected_calls,
+                    call_seconds: r.call_seconds,
+                },
+            )
+        })
+        .collect()
+}
+
+/// An activity is completed when its file says so, or — when it says nothing — when it is in the past.
+fn completed(m: &SalesModel, i: usize) -> bool {
+    match m.activities.done[i] {
+        Some(done) => done,
+        None => m.activities.at[i].is_some_and(|t| t.date() <= as_of()),
+    }
+}
+
+/// The same numbers as the model sees them: deals by owner, outcomes and bookings by credited rep.
+fn model_numbers(m: &SalesModel) -> BTreeMap<String, Numbers> {
+    let mut out: BTreeMap<String, Numbers> = BTreeMap::new();
+    let d = &m.deals;
+    for i in 0..d.len() {
+        out.entry(m.rep_name(d.owner[i]).to_owned())
+            .or_default()
+            .owned += 1;
+        let n = out.entry(m.rep_name(d.credited[i]).to_owned()).or_default();
+        match d.status[i] {
+            DealStatus::Won => {
+                n.won += 1;
+                n.bookings_cents += d.amount_cents[i].unwrap();
+            }
+            DealStatus::Lost | DealStatus::Disqualified => n.lost += 1,
+            DealStatus::Open => n.open += 1,
+        }
+    }
+    let a = &m.activities;
+    for i in (0..a.len()).filter(|&i| completed(m, i)) {
+        let n = out.entry(m.rep_name(a.rep[i]).to_owned()).or_default();
+        match a.kind[i] {
+            ActivityKind::Call => {
+                n.calls += 1;
+                n.connected_calls += u64::from(a.connected[i] == Some(true));
+                n.call_seconds += u64::from(a.duration_s[i].unwrap_or(0));
+            }
+            ActivityKind::Email => n.emails += 1,
+            ActivityKind::Meeting => n.meetings += 1,
+            ActivityKind::Task => n.tasks += 1,
+            ActivityKind::Other => panic!("activity {i} has no kind"),
+        }
+    }
+    out
+}
+
+/// What every import of the demo must show, whichever CRM's files it came from.
+fn check_import(files: &[DemoFile], expected: &[(&str, &str, &str)]) -> Session {
+    let truth = &demo().truth;
+    let (session, reports, summary) = import(files);
+    let got: Vec<(&str, &str, &str)> = reports
+        .iter()
+        .map(|f| (f.source.as_str(), f.kind.as_str(), f.confidence.as_str()))
+        .collect();
+    assert_eq!(got, expected, "files are recognised as what they are");
+    for f in &reports {
+        assert_eq!(
+            f.rows_read,
+            f.rows_accepted + f.rows_rejected + f.rows_skipped,
+            "{} balances",
+            f.file
+        );
+        assert_eq!(f.rows_rejected, 0, "{}: {:?}", f.file, f.rejections);
+        assert!(f.issues.is_empty(), "{}: {:?}", f.file, f.issues);
+        // The report's notes say how it was read; none says a trailer's count disagrees.
+        assert!(
+            !f.warnings.iter().any(|w| w.contains("trailer says")),
+            "{}: {:?}",
+            f.file,
+            f.warnings
+        );
+        // Only the Salesforce report's trailer (two blank lines and three trailer lines) is skipped.
+        let trailer = if f.file == "demo-salesforce-opportunities.csv" {
+            5
+        } else {
+            0
+        };
+        assert_eq!(f.rows_skipped, trailer, "{}: {:?}", f.file, f.rejections);
+    }
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+    assert!(summary.review.is_empty(), "{:?}", summary.review);
+    assert_eq!(summary.deals.total, truth.totals.deals);
+    assert_eq!(
+        (summary.deals.won, summary.deals.lost, summary.deals.open),
+        (truth.totals.won, truth.totals.lost, truth.totals.open)
+    );
+    assert_eq!(summary.deals.disqualified, 0);
+    assert_eq!(
+        summary.quotas,
+        truth
+            .reps
+            .iter()
+            .map(|r| r.quotas.len() as u64)
+            .sum::<u64>()
+    );
+
+    let m = session.model().unwrap();
+    let d = &m.deals;
+    assert!(
+        (0..d.len()).all(|i| d.credited[i] == d.owner[i] && d.owner[i].is_some()),
+        "no owner history: every deal is credited to its owner"
+    );
+    assert_eq!(model_numbers(m), truth_numbers(truth));
+    assert_eq!(
+        m.activities.deal.iter().filter(|x| x.is_some()).count() as u64,
+        truth.totals.linked_activities,
+        "every activity linked to a deal is linked on import"
+    );
+    assert_eq!(
+        (0..m.activities.len())
+            .filter(|&i| !completed(m, i))
+            .count() as u64,
+        truth.totals.open_tasks
+    );
+
+    // The roster: twelve reps (managers are not reps), two managers with their teams, one leaver.
+    let names: BTreeSet<&str> = m.reps.iter().map(|r| r.name.as_str()).collect();
+    let expected_names: BTreeSet<&str> = truth.reps.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, expected_names);
+    for rep in &truth.reps {
+        let r = m.reps.iter().find(|r| r.name == rep.name).unwrap();
+        assert_eq!(
+            r.manager.as_deref(),
+            Some(rep.manager.as_str()),
+            "{}",
+            rep.name
+        );
+        assert_eq!(r.team.as_deref(), Some(rep.team.as_str()), "{}", rep.name);
+        assert_eq!(r.role.as_deref(), Some(rep.role.as_str()), "{}", rep.name);
+        assert_eq!(
+            (r.started_on, r.ended_on),
+            (Some(rep.started_on), rep.ended_on)
+        );
+    }
+    let managers: BTreeSet<(&str, &str)> = m
+        .reps
+        .iter()
+        .map(|r| (r.manager.as_deref().unwrap(), r.team.as_deref().unwrap()))
+        .collect();
+    assert_eq!(managers.len(), 2, "{managers:?}");
+    assert_eq!(m.reps.iter().filter(|r| r.ended_on.is_some()).count(), 1);
+
+    // Quotas: one per rep and calendar quarter, in USD.
+    for q in &m.quotas {
+        let rep = truth.rep(m.rep_name(q.rep)).unwrap();
+        let period = format!(
+            "{}-Q{}",
+            q.period_start.year(),
+            q.period_start.month0() / 3 + 1
+        );
+        let stated = rep.quotas.iter().find(|t| t.period == period).unwrap();
+        assert_eq!(q.amount_cents, stated.amount_cents);
+        assert_eq!(q.currency.as_deref(), Some("USD"));
+    }
+    check_dates(m);
+    session
+}
+
+/// Every date is on or before the as-of date; only open deals' expected closes may be after it.
+fn check_dates(m: &SalesModel) {
+    let as_of = as_of();
+    let d = &m.deals;
+    let mut closing_later = 0;
+    for i in 0..d.len() {
+        assert!(d.created_on[i].unwrap() <= as_of);
+        assert!(d.closed_on[i].is_none_or(|c| c <= as_of && c >= d.created_on[i].unwrap()));
+        match d.status[i] {
+            DealStatus::Open => {
+                closing_later += usize::from(d.expected_close_on[i].unwrap() > as_of)
+            }
+            _ => assert!(d.expected_close_on[i].unwrap() <= as_of && d.closed_on[i].is_some()),
+        }
+        assert!(d.last_activity_on[i].is_none_or(|l| l <= as_of));
+        assert_eq!(d.currency[i], m.strings.find("USD").unwrap());
+    }
+    assert!(
+        closing_later > 0,
+        "open deals expected to close after the as-of date"
+    );
+    assert!(m.history.at.iter().all(|t| t.date() <= as_of));
+    assert!(m.activities.at.iter().all(|t| t.unwrap().date() <= as_of));
+    assert!(m.quotas.iter().all(|q| q.period_start <= as_of));
+    for r in &m.reps {
+        assert!(r.started_on.unwrap() <= as_of && r.ended_on.is_none_or(|e| e <= as_of));
+    }
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes_and_another_seed_another_team() {
+    let again = generate(as_of(), DEFAULT_SEED);
+    assert_eq!(&again, demo());
+    let other = generate(as_of(), DEFAULT_SEED + 1);
+    for (a, b) in demo().files.iter().zip(&other.files) {
+        assert_eq!(a.name, b.name);
+        if !matches!(a.name.as_str(), "demo-teams.csv" | "demo-quotas.csv") {
+            assert!(a.bytes != b.bytes, "{}", a.name);
+        }
+    }
+    assert_ne!(demo().truth, other.truth);
+    let later = generate(as_of() + chrono::Days::new(7), DEFAULT_SEED);
+    assert_ne!(later.files, demo().files);
+    assert!(later.hubspot_files()[0].name.ends_with("2026-03-09.csv"));
+}
+
+#[test]
+fn the_salesforce_set_imports_and_matches_the_truth() {
+    let truth = &demo().truth;
+    let files = demo().salesforce_files();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "demo-salesforce-opportunities.csv",
+            "OpportunityHistory.csv",
+            "demo-salesforce-activities.csv",
+            "demo-teams.csv",
+            "demo-quotas.csv"
+        ]
+    );
+    let session = check_import(
+        files,
+        &[
+            ("salesforce", "deals", "sure"),
+            ("salesforce", "stage_history", "sure"),
+            ("generic", "activities", "guess"),
+            ("generic", "teams", "guess"),
+            ("generic", "quotas", "guess"),
+        ],
+    );
+    let m = session.model().unwrap();
+    let d = &m.deals;
+    let h = &m.history;
+    assert_eq!(h.len() as u64, truth.story.history_rows);
+
+    // The stage table: the seven stages in order, from their probabilities.
+    let stages: Vec<(&str, u32, Outcome)> = m
+        .stages
+        .entries
+        .iter()
+        .map(|s| (s.raw.as_str(), s.order, s.outcome))
+        .collect();
+    let mut sorted = stages.clone();
+    sorted.sort_by_key(|s| s.1);
+    assert_eq!(
+        sorted.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [
+            "Prospecting",
+            "Qualification",
+            "Discovery",
+            "Proposal",
+            "Negotiation",
+            "Closed Won",
+            "Closed Lost"
+        ]
+    );
+
+    // Every closed deal's close comes from its history, which joined by the 18-character ids.
+    let with_history: BTreeSet<u32> = h.deal.iter().copied().collect();
+    assert_eq!(with_history.len(), d.len());
+    for i in (0..d.len()).filter(|&i| d.status[i] != DealStatus::Open) {
+        assert_eq!(d.closed_on_from[i], ClosedOnFrom::History);
+        assert_eq!(
+            d.closed_on[i],
+            d.expected_close_on[i],
+            "{}",
+            m.text(d.name[i])
+        );
+    }
+
+    // The story, as the history shows it.
+    let mut slipped = BTreeSet::new();
+    let mut reopened = BTreeSet::new();
+    let mut last_change: BTreeMap<u32, NaiveDate> = BTreeMap::new();
+    let (mut left_prospecting, mut lost_in_prospecting) = (0, 0);
+    let mut first_stage: BTreeMap<u32, Option<u16>> = BTreeMap::new();
+    for i in 0..h.len() {
+        let deal = h.deal[i];
+        let previous = (i > 0 && h.deal[i - 1] == deal).then(|| i - 1);
+        if h.stage_changed[i] {
+            last_change.insert(deal, h.at[i].date());
+        }
+        if let Some(p) = previous {
+            if !h.stage_changed[i] && h.expected_close_on[i] > h.expected_close_on[p] {
+                slipped.insert(deal);
+            }
+            let was_lost = h.stage[p].is_some_and(|s| m.stages.outcome(s) == Outcome::Lost);
+            if was_lost && h.stage[i].is_some_and(|s| m.stages.outcome(s) == Outcome::Open) {
+                reopened.insert(deal);
+            }
+        }
+        let stage = |s: Option<u16>| s.and_then(|s| m.stages.get(s)).map(|e| e.raw.as_str());
+        match first_stage.get(&deal) {
+            None => {
+                first_stage.insert(deal, h.stage[i]);
+            }
+            Some(first) if stage(*first) == Some("Prospecting") && h.stage_changed[i] => {
+                match stage(h.stage[i]) {
+                    Some("Closed Lost") => lost_in_prospecting += 1,
+                    _ => left_prospecting += 1,
+                }
+                first_stage.insert(deal, None);
+            }
+            Some(_) => {}
+        }
+    }
+    let story = &truth.story;
+    assert_eq!(slipped.len() as u64, story.slipped_deals);
+    assert_eq!(reopened.len() as u64, story.reopened_deals);
+    assert_eq!(
+        (left_prospecting, lost_in_prospecting),
+        (story.left_prospecting, story.lost_in_prospecting)
+    );
+    let leave_share = left_prospecting as f64 / (left_prospecting + lost_in_prospecting) as f64;
+    assert!(
+        (0.5..0.7).contains(&leave_share),
+        "{leave_share}: about 60% leave Prospecting"
+    );
+    let win_rate = truth.totals.won as f64 / (truth.totals.won + truth.totals.lost) as f64;
+    assert!((0.25..=0.36).contains(&win_rate), "{win_rate}");
+
+    // Open deals: past due, and stale (no stage change and no linked activity for 30 days).
+    let mut last_touch = last_change.clone();
+    for i in 0..m.activities.len() {
+        if let (Some(deal), Some(at)) = (m.activities.deal[i], m.activities.at[i]) {
+            let day = last_touch.entry(deal).or_insert(at.date());
+            *day = (*day).max(at.date());
+        }
+    }
+    let open: Vec<usize> = (0..d.len())
+        .filter(|&i| d.status[i] == DealStatus::Open)
+        .collect();
+    let past_due = open
+        .iter()
+        .filter(|&&i| d.expected_close_on[i].unwrap() < as_of())
+        .count() as u64;
+    let stale = open
+        .iter()
+        .filter(|&&i| (as_of() - last_touch[&(i as u32)]).num_days() >= 30)
+        .count() as u64;
+    assert_eq!(
+        (past_due, stale),
+        (story.past_due_open_deals, story.stale_open_deals)
+    );
+    assert!(past_due > 0 && stale > 0 && story.skipped_stage_deals > 0 && story.reopened_deals > 0);
+
+    // Quarter-end spikes: the last two weeks of a quarter (15% of its days) hold far more of the closes.
+    let closed: Vec<NaiveDate> = d.closed_on.iter().flatten().copied().collect();
+    let at_quarter_end = closed
+        .iter()
+        .filter(|c| {
+            let next_quarter = NaiveDate::from_ymd_opt(
+                c.year() + i32::from(c.month() > 9),
+                (c.month0() / 3 * 3 + 3) % 12 + 1,
+                1,
+            )
+            .unwrap();
+            (next_quarter - **c).num_days() <= 14
+        })
+        .count();
+    assert_eq!(
+        at_quarter_end as u64,
+        story.closes_in_last_two_weeks_of_quarter
+    );
+    assert!(
+        at_quarter_end as f64 / closed.len() as f64 > 0.24,
+        "{at_quarter_end} of {}",
+        closed.len()
+    );
+
+    // The leaver's deals and activities stop when they left; their open deals went to teammates.
+    let leaver = truth.rep_of(Archetype::Leaver).unwrap();
+    let ended = leaver.ended_on.unwrap();
+    let ix = m.reps.iter().position(|r| r.name == leaver.name).unwrap() as u32;
+    for i in (0..d.len()).filter(|&i| d.owner[i] == Some(ix)) {
+        assert!(d.created_on[i].unwrap() <= ended);
+        assert!(
+            d.closed_on[i].is_some_and(|c| c <= ended),
+            "{}",
+            m.text(d.name[i])
+        );
+    }
+    assert!(
+        (0..m.activities.len())
+            .filter(|&i| m.activities.rep[i] == Some(ix))
+            .all(|i| m.activities.at[i].unwrap().date() <= ended)
+    );
+}
+
+#[test]
+fn the_hubspot_set_imports_and_matches_the_same_truth() {
+    let files = demo().hubspot_files();
+    assert_eq!(
+        files[0].name,
+        format!("hubspot-crm-exports-demo-deals-{}.csv", as_of())
+    );
+    assert_eq!(
+        files[1].name,
+        format!("hubspot-crm-exports-demo-calls-{}.csv", as_of())
+    );
+    let session = check_import(
+        files,
+        &[
+            ("hubspot", "deals", "sure"),
+            ("hubspot", "activities", "sure"),
+            ("hubspot", "activities", "sure"),
+            ("generic", "teams", "guess"),
+            ("generic", "quotas", "guess"),
+        ],
+    );
+    let m = session.model().unwrap();
+    let d = &m.deals;
+    // New-business deals are dated by their `Date entered "Closed …"` columns; every close is where the
+    // Salesforce set's history puts it.
+    assert!(d.closed_on_from.contains(&ClosedOnFrom::WonLostTime));
+    let pipelines: BTreeSet<&str> = d.pipeline.iter().map(|p| m.text(*p)).collect();
+    assert_eq!(pipelines, BTreeSet::from(["New Business", "Renewals"]));
+    let (sf, _, _) = import(&demo().salesforce_files()[..1]);
+    let sf = sf.model().unwrap();
+    let sf_by_name: BTreeMap<&str, usize> = (0..sf.deals.len())
+        .map(|i| (sf.text(sf.deals.name[i]), i))
+        .collect();
+    assert_eq!(sf_by_name.len(), d.len(), "deal names are unique");
+    for i in 0..d.len() {
+        let j = sf_by_name[m.text(d.name[i])];
+        assert_eq!(
+            (
+                d.status[i],
+                d.amount_cents[i],
+                d.created_on[i],
+                m.rep_name(d.owner[i]),
+                m.text(d.stage_raw[i]),
+                m.text(d.account[i]),
+                m.text(d.deal_type[i]),
+            ),
+            (
+                sf.deals.status[j],
+                sf.deals.amount_cents[j],
+                sf.deals.created_on[j],
+                sf.rep_name(sf.deals.owner[j]),
+                sf.text(sf.deals.stage_raw[j]),
+                sf.text(sf.deals.account[j]),
+                sf.text(sf.deals.deal_type[j]),
+            ),
+            "{}",
+            m.text(d.name[i])
+        );
+        if d.status[i] != DealStatus::Open {
+            assert_eq!(
+                d.closed_on[i],
+                sf.deals.expected_close_on[j],
+                "{}",
+                m.text(d.name[i])
+            );
+        } else {
+            assert_eq!(d.expected_close_on[i], sf.deals.expected_close_on[j]);
+        }
+        assert!((d.probability[i].unwrap() - sf.deals.probability[j].unwrap()).abs() < 1e-6);
+    }
+}
+
+/// The archetypes, as the truth shows them, for the default demo and a few other seeds.
+#[test]
+fn the_story_holds_for_every_seed() {
+    for seed in [DEFAULT_SEED, 1, 2, 3, 4, 5, 6, 7] {
+        let truth = if seed == DEFAULT_SEED {
+            demo().truth.clone()
+        } else {
+            generate(as_of(), seed).truth
+        };
+        let reps = &truth.reps;
+        assert_eq!(reps.len(), 12);
+        assert!(
+            reps.iter().all(|r| r.deals_owned > 0),
+            "seed {seed}: every rep has deals"
+        );
+        let teams: BTreeSet<(&str, &str)> = reps
+            .iter()
+            .map(|r| (r.manager.as_str(), r.team.as_str()))
+            .collect();
+        assert_eq!(teams.len(), 2);
+        for (manager, _) in &teams {
+            assert_eq!(reps.iter().filter(|r| r.manager == *manager).count(), 6);
+        }
+        let accented = reps.iter().filter(|r| !r.name.is_ascii()).count();
+        assert!(accented >= 2);
+        assert!(
+            reps.iter()
+                .all(|r| r.email.ends_with("@brightline.example"))
+        );
+
+        let leaver = truth.rep_of(Archetype::Leaver).unwrap();
+        let gone = (truth.as_of - leaver.ended_on.unwrap()).num_days();
+        assert!(
+            (140..=165).contains(&gone),
+            "seed {seed}: left {gone} days ago"
+        );
+        assert_eq!(
+            leaver.deals_open, 0,
+            "seed {seed}: a leaver's open deals went to teammates"
+        );
+        assert_eq!(reps.iter().filter(|r| r.ended_on.is_some()).count(), 1);
+
+        let new_hire = truth.rep_of(Archetype::RampingNewHire).unwrap();
+        let tenure = (truth.as_of - new_hire.started_on).num_days();
+        assert!(
+            (55..=75).contains(&tenure),
+            "seed {seed}: started {tenure} days ago"
+        );
+        assert!(
+            new_hire.deals_won <= 3,
+            "seed {seed}: a new hire closes few deals"
+        );
+        let ramp: Vec<i64> = new_hire.quotas.iter().map(|q| q.amount_cents).collect();
+        // 25%, 50%, 75%, 100% of a full quota over the quarters since the start.
+        assert!(
+            !ramp.is_empty() && ramp.iter().zip(1..).all(|(q, k)| *q == k * ramp[0]),
+            "seed {seed}: {ramp:?}"
+        );
+
+        // Compare reps who closed enough to have a win rate.
+        let seasoned: Vec<_> = reps
+            .iter()
+            .filter(|r| r.deals_won + r.deals_lost >= 10)
+            .collect();
+        let mut rates: Vec<f64> = seasoned.iter().map(|r| r.win_rate().unwrap()).collect();
+        rates.sort_by(f64::total_cmp);
+        let median_rate = rates[rates.len() / 2];
+        let mut calls: Vec<u64> = reps.iter().map(|r| r.activities.calls).collect();
+        calls.sort_unstable();
+        let median_calls = calls[calls.len() / 2];
+
+        let busy = truth.rep_of(Archetype::BusyLowConversion).unwrap();
+        assert!(
+            reps.iter()
+                .all(|r| r.name == busy.name || r.activities.calls < busy.activities.calls)
+        );
+        assert!(
+            busy.win_rate().unwrap() < median_rate,
+            "seed {seed}: busy converts below the median"
+        );
+
+        let sharp = truth.rep_of(Archetype::FewCallsHighWin).unwrap();
+        assert!(sharp.activities.calls < median_calls);
+        let best = seasoned
+            .iter()
+            .max_by(|a, b| a.win_rate().unwrap().total_cmp(&b.win_rate().unwrap()))
+            .unwrap();
+        assert_eq!(best.name, sharp.name, "seed {seed}: {rates:?}");
+
+        let big = truth.rep_of(Archetype::BigDealsLongCycles).unwrap();
+        let largest = reps
+            .iter()
+            .filter(|r| r.deals_won > 0)
+            .max_by_key(|r| r.average_won_cents().unwrap())
+            .unwrap();
+        assert_eq!(largest.name, big.name, "seed {seed}");
+
+        let s = &truth.story;
+        assert!(
+            s.renewal_deals > 0 && s.expansion_deals > 0 && s.new_business_deals > s.renewal_deals
+        );
+        assert!(s.reopened_deals > 0 && s.slipped_deals > 0 && s.skipped_stage_deals > 0);
+        assert!(
+            s.stale_open_deals > 0 && s.past_due_open_deals > 0 && s.open_deals_closing_later > 0
+        );
+        assert!(
+            s.closes_in_last_two_weeks_of_quarter as f64 / s.closes as f64 > 0.22,
+            "seed {seed}: {s:?}"
+        );
+    }
+    assert!(demo().truth.story.big_deals_won > 0);
+}
+
+#[test]
+fn the_files_look_like_their_exports() {
+    let text = |files: &[DemoFile], i: usize| String::from_utf8(files[i].bytes.clone()).unwrap();
+    let sf = demo().salesforce_files();
+    let report = text(sf, 0);
+    assert!(report.starts_with(
+        "\"Opportunity ID\",\"Opportunity Name\",\"Account Name\",\"Opportunity Owner\""
+    ));
+    let tail: Vec<&str> = report.lines().rev().take(5).collect();
+    assert_eq!(
+        tail,
+        [
+            "\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"",
+            "\"Confidential Information - Do Not Distribute\"",
+            "",
+            &format!("\"Grand Totals ({} records)\"", {
+                let n = demo().truth.totals.deals;
+                format!("{},{:03}", n / 1000, n % 1000)
+            }),
+            "",
+        ]
+    );
+    assert!(report.contains("\"USD "));
+    let history = text(sf, 1);
+    assert!(
+        history
+            .starts_with("\"Id\",\"OpportunityId\",\"CreatedById\",\"CreatedDate\",\"StageName\"")
+    );
+    let hubspot = demo().hubspot_files();
+    assert!(
+        hubspot[0]
+            .bytes
+            .starts_with("\u{feff}\"Record ID\"".as_bytes())
+    );
+    assert!(text(hubspot, 0).contains("\"Date entered \"\"Closed Won (New Business)\"\"\""));
+    let calls = text(hubspot, 1);
+    let longest = calls
+        .lines()
+        .skip(1)
+        .map(|line| line.split("\",\"").nth(4).unwrap().parse::<u64>().unwrap())
+        .max()
+        .unwrap();
+    assert!(
+        longest > 1_000_000,
+        "call durations are in milliseconds: {longest}"
+    );
+    assert_eq!(
+        text(sf, 3),
+        text(hubspot, 3),
+        "the same teams file in both sets"
+    );
+    assert_eq!(
+        text(sf, 4),
+        text(hubspot, 4),
+        "the same quotas file in both sets"
+    );
+    assert!(text(sf, 4).contains(",2026-Q1,"));
+}
+
+#[test]
+fn generation_time_is_reported() {
+    let started = std::time::Instant::now();
+    let demo = generate(as_of(), DEFAULT_SEED);
+    let elapsed = started.elapsed();
+    let bytes: usize = demo
+        .salesforce_files()
+        .iter()
+        .chain(demo.hubspot_files())
+        .map(|f| f.bytes.len())
+        .sum();
+    eprintln!(
+        "demo generated in {elapsed:?}: {} deals, {} activities, {bytes} bytes in both sets",
+        demo.truth.totals.deals,
+        demo.truth.totals.activities.total() + demo.truth.totals.open_tasks
+    );
+    assert!(elapsed.as_secs() < 60);
+}
+/// `cargo test --no-default-features --test demo write_demo_files -- --ignored` writes both sets and the truth
+/// to `target/tmp/demo/` to look at.
+#[test]
+#[ignore]
+fn write_demo_files() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo");
+    std::fs::create_dir_all(&dir).unwrap();
+    let demo = demo();
+    for f in demo.salesforce_files().iter().chain(demo.hubspot_files()) {
+        std::fs::write(dir.join(&f.name), &f.bytes).unwrap();
+    }
+    let truth = serde_json::to_string_pretty(&demo.truth).unwrap();
+    std::fs::write(dir.join("truth.json"), truth).unwrap();
+    eprintln!("wrote {}", dir.display());
+}
