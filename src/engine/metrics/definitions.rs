@@ -160,7 +160,7 @@ pub const DEFINITIONS: &[Definition] = &[
         id: "stage_conversion",
         name: "Stage conversion",
         unit: Unit::Ratio,
-        definition: "Of the deals whose first entry into a stage fell in the period, the share that moved to a later stage or won (skipped stages count as passed; a lost deal is charged to its last open stage). Hidden when fewer than 20 entered or fewer than 80% have moved on or closed; step rates are never multiplied.",
+        definition: "Of the deals whose first entry into a stage fell in the period, the share that moved to a later stage or won (skipped stages count as passed; a lost deal is charged to the furthest open stage it reached). Hidden when fewer than 20 entered or fewer than 80% have moved on or closed; step rates are never multiplied.",
         variants: &["stage_conversion_entered_only"],
     },
     Definition {

@@ -4,7 +4,7 @@
 //!
 //! Rules, as stated in the report: a deal counts in a stage's cohort when it first entered that stage in the
 //! period; a deal that reached a later stage passed the ones it skipped (a variant does not count those); a
-//! won deal passed every stage; a lost deal is charged to its last open stage. Rates are hidden when fewer
+//! won deal passed every stage; a lost deal is charged to the furthest open stage it reached. Rates are hidden when fewer
 //! than 20 deals entered or fewer than 80% of them have closed or moved on. Step rates are never multiplied.
 
 use std::collections::BTreeMap;
@@ -132,7 +132,7 @@ pub struct FunnelStage {
     pub entered: u64,
     /// Of those, moved to a later stage or won.
     pub converted: u64,
-    /// Lost with this as their last open stage.
+    /// Lost with this as the furthest open stage they reached.
     pub lost: u64,
     /// Still here or further on, not yet closed.
     pub open: u64,
@@ -227,25 +227,30 @@ fn funnels(
             if *order > furthest {
                 break;
             }
-            // When did it enter? Its own entry, or (a skipped stage) the next stage it did enter.
+            // When did it pass? Skipped stages counted: the first day it reached this stage or any later one
+            // (a later fall-back to an earlier stage is not a new entry). Otherwise its own first entry.
             let own = path
                 .entries
                 .iter()
                 .find(|(s, _)| s == stage)
                 .map(|(_, at)| *at);
-            let entered = own.or_else(|| {
-                if !skipped_count && path.outcome != Outcome::Won {
-                    return None;
-                }
-                stages[k..]
+            let reached = || {
+                path.entries
                     .iter()
-                    .find_map(|(s, _)| path.entries.iter().find(|(e, _)| e == s).map(|(_, at)| *at))
+                    .filter(|(s, _)| stages[k..].iter().any(|(later, _)| later == s))
+                    .map(|(_, at)| *at)
+                    .min()
                     .or_else(|| {
                         (path.outcome == Outcome::Won)
                             .then(|| p.model.deals.closed_on[i])
                             .flatten()
                     })
-            });
+            };
+            let entered = if skipped_count {
+                reached()
+            } else {
+                own.or_else(|| (path.outcome == Outcome::Won).then(reached).flatten())
+            };
             let Some(entered) = entered.filter(|at| p.period.contains(*at) && *at <= p.as_of)
             else {
                 continue;
