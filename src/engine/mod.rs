@@ -9,6 +9,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod ingest;
 pub mod metrics;
 pub mod model;

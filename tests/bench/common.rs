@@ -225,42 +225,248 @@ pub fn table(mb: f64, best_s: &[f64; 4]) -> String {
         .collect()
 }
 
+/// One generated deal: what the deals export says about it, kept so that its stage history and its
+/// activities can be generated to match.
+pub struct BenchDeal {
+    pub created: chrono::NaiveDate,
+    /// The Close Date: when it closed (closed deals) or is expected to (open ones).
+    pub closed: chrono::NaiveDate,
+    pub stage: &'static str,
+    pub kind: &'static str,
+    pub reason: &'static str,
+    pub account: u64,
+    pub rep: u64,
+    pub amount: u64,
+}
+
+/// `n` seeded deals over 40 reps and two years.
+pub fn bench_deals(n: usize, seed: u64) -> Vec<BenchDeal> {
+    let mut rng = Rng::new(seed);
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    (0..n)
+        .map(|_| {
+            let created = start + chrono::Days::new(rng.below(700));
+            let closed = created + chrono::Days::new(5 + rng.below(150));
+            let stage = match rng.below(10) {
+                0..=2 => "Closed Won",
+                3..=6 => "Closed Lost",
+                7 => "Proposal",
+                8 => "Negotiation",
+                _ => "Qualification",
+            };
+            let kind = if rng.below(4) == 0 {
+                "Renewal"
+            } else {
+                "New Business"
+            };
+            let reason = if stage == "Closed Lost" {
+                ["Price", "No decision", "Duplicate", "Competitor"][rng.below(4) as usize]
+            } else {
+                ""
+            };
+            BenchDeal {
+                created,
+                closed,
+                stage,
+                kind,
+                reason,
+                account: rng.below(5000),
+                rep: rng.below(40),
+                amount: 1000 + rng.below(90_000),
+            }
+        })
+        .collect()
+}
+
+/// Generates an export from (deals, activities, seed).
+type Export = fn(usize, usize, u64) -> Vec<u8>;
+
 /// A seeded deals export of `n` deals over 40 reps and two years, for the metrics benchmarks.
 pub fn deals_export(n: usize, seed: u64) -> Vec<u8> {
-    let mut rng = Rng::new(seed);
     let mut out = String::with_capacity(n * 120);
     out.push_str("Opportunity ID,Opportunity Name,Account Name,Opportunity Owner,Amount,Created Date,Close Date,Stage,Type,Lost Reason\n");
-    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
-    for i in 0..n {
-        let created = start + chrono::Days::new(rng.below(700));
-        let closed = created + chrono::Days::new(5 + rng.below(150));
-        let stage = match rng.below(10) {
-            0..=2 => "Closed Won",
-            3..=6 => "Closed Lost",
-            7 => "Proposal",
-            8 => "Negotiation",
-            _ => "Qualification",
-        };
-        let kind = if rng.below(4) == 0 {
-            "Renewal"
-        } else {
-            "New Business"
-        };
-        let reason = if stage == "Closed Lost" {
-            ["Price", "No decision", "Duplicate", "Competitor"][rng.below(4) as usize]
-        } else {
-            ""
-        };
+    for (i, d) in bench_deals(n, seed).iter().enumerate() {
         out.push_str(&format!(
-            "B{i},Deal {i},Account {},Rep {:02},{},{},{},{stage},{kind},{reason}\n",
-            rng.below(5000),
-            rng.below(40),
-            1000 + rng.below(90_000),
-            created.format("%Y-%m-%d"),
-            closed.format("%Y-%m-%d"),
+            "B{i},Deal {i},Account {},Rep {:02},{},{},{},{},{},{}\n",
+            d.account,
+            d.rep,
+            d.amount,
+            d.created.format("%Y-%m-%d"),
+            d.closed.format("%Y-%m-%d"),
+            d.stage,
+            d.kind,
+            d.reason,
         ));
     }
     out.into_bytes()
+}
+
+/// A time of day in working hours, as Salesforce's data export writes date-times.
+fn stamp(day: chrono::NaiveDate, rng: &mut Rng) -> String {
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        day.format("%Y-%m-%d"),
+        9 + rng.below(9),
+        rng.below(60),
+        rng.below(60)
+    )
+}
+
+/// A Salesforce Data Export `OpportunityHistory.csv` for the deals of `deals_export(n, seed)`: about three
+/// rows per deal. Each deal enters Qualification when created and moves up the open stages (won deals pass
+/// Proposal and Negotiation, a fifth of them skipping Proposal; lost ones fall out of Qualification or
+/// Proposal; open ones stop at their current stage), then enters its closed stage on its close date. A
+/// quarter of the deals start with an earlier expected close date and get one row that pushes it out.
+/// Rows are grouped by deal, in time order.
+pub fn stage_history_export(n: usize, seed: u64) -> Vec<u8> {
+    let deals = bench_deals(n, seed);
+    let mut rng = Rng::new(seed ^ 0x005E_ED0F_4157_0E1E);
+    let mut out = String::with_capacity(n * 3 * 110);
+    out.push_str(
+        "Id,OpportunityId,CreatedDate,StageName,Amount,CloseDate,PrevAmount,PrevCloseDate\n",
+    );
+    let mut row = 0u64;
+    for (i, deal) in deals.iter().enumerate() {
+        let mut stages: Vec<&str> = match deal.stage {
+            "Closed Won" if rng.below(5) == 0 => vec!["Qualification", "Negotiation"],
+            "Closed Won" => vec!["Qualification", "Proposal", "Negotiation"],
+            "Closed Lost" if rng.below(2) == 0 => vec!["Qualification"],
+            "Closed Lost" => vec!["Qualification", "Proposal"],
+            "Negotiation" => vec!["Qualification", "Proposal", "Negotiation"],
+            "Proposal" => vec!["Qualification", "Proposal"],
+            _ => vec!["Qualification"],
+        };
+        let closed = deal.stage.starts_with("Closed");
+        if closed {
+            stages.push(deal.stage);
+        }
+        let span = (deal.closed - deal.created).num_days().max(1) as u64;
+        // Days after creation of each row: 0 for the first, the close date for a closed stage, spread between.
+        let mut days: Vec<u64> = (0..stages.len())
+            .map(|k| match k {
+                0 => 0,
+                k if closed && k + 1 == stages.len() => span,
+                _ => 1 + rng.below(span.saturating_sub(1).max(1)),
+            })
+            .collect();
+        days.sort_unstable();
+        let mut rows: Vec<(u64, &str, chrono::NaiveDate)> = Vec::with_capacity(stages.len() + 1);
+        let pushed = rng.below(4) == 0;
+        let first_close = if pushed {
+            (deal.closed - chrono::Days::new(14 + rng.below(60))).max(deal.created)
+        } else {
+            deal.closed
+        };
+        let push_at = pushed.then(|| rng.below(span));
+        for (k, (stage, day)) in stages.iter().zip(&days).enumerate() {
+            if let Some(at) = push_at
+                && at >= *day
+                && days.get(k + 1).is_none_or(|next| at < *next)
+            {
+                rows.push((*day, stage, first_close));
+                rows.push((at.max(*day), stage, deal.closed));
+                continue;
+            }
+            let close = match push_at {
+                Some(at) if *day <= at => first_close,
+                _ => deal.closed,
+            };
+            rows.push((*day, stage, close));
+        }
+        let mut previous: Option<(u64, chrono::NaiveDate)> = None;
+        for (day, stage, close) in rows {
+            row += 1;
+            let amount = if previous.is_none() && rng.below(5) == 0 {
+                deal.amount * 4 / 5
+            } else {
+                deal.amount
+            };
+            let (prev_amount, prev_close) = previous
+                .map(|(a, c)| (a.to_string(), c.format("%Y-%m-%d").to_string()))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "008{row:015},B{i},{},{stage},{amount},{},{prev_amount},{prev_close}\n",
+                stamp(deal.created + chrono::Days::new(day), &mut rng),
+                close.format("%Y-%m-%d"),
+            ));
+            previous = Some((amount, close));
+        }
+    }
+    out.into_bytes()
+}
+
+/// A Salesforce Data Export `Task.csv` of `n` activities of the 40 reps of `deals_export(deals, seed)`:
+/// calls (with duration and disposition), emails, meetings and other tasks; 95% completed, the rest not
+/// started; 60% linked to a deal by WhatId (dated within its life, owned by its owner), the rest spread over
+/// the two years.
+pub fn activities_export(n: usize, deals: usize, seed: u64) -> Vec<u8> {
+    let all = bench_deals(deals, seed);
+    let mut rng = Rng::new(seed ^ 0xAC71_F17E_5000);
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    let mut out = String::with_capacity(n * 130);
+    out.push_str("Id,WhoId,WhatId,Subject,ActivityDate,Status,OwnerId,Type,IsClosed,CompletedDateTime,CallDurationInSeconds,CallDisposition\n");
+    for k in 0..n {
+        let (what, rep, day) = if !all.is_empty() && rng.below(10) < 6 {
+            let d = rng.below(all.len() as u64) as usize;
+            let deal = &all[d];
+            let span = (deal.closed - deal.created).num_days().max(0) as u64;
+            (
+                format!("B{d}"),
+                deal.rep,
+                deal.created + chrono::Days::new(rng.below(span + 1)),
+            )
+        } else {
+            (
+                String::new(),
+                rng.below(40),
+                start + chrono::Days::new(rng.below(730)),
+            )
+        };
+        let (kind, subject) = match rng.below(20) {
+            0..=8 => (
+                "Call",
+                ["Call", "Call: discovery", "Call: follow up"][rng.below(3) as usize],
+            ),
+            9..=15 => (
+                "Email",
+                ["Email: proposal", "Email: follow up", "Email: intro"][rng.below(3) as usize],
+            ),
+            16 | 17 => (
+                "Meeting",
+                ["Meeting: demo", "Meeting: kickoff"][rng.below(2) as usize],
+            ),
+            _ => ("Other", "Send contract"),
+        };
+        let done = rng.below(20) != 0;
+        let (status, closed, completed) = if done {
+            ("Completed", "1", stamp(day, &mut rng))
+        } else {
+            ("Not Started", "0", String::new())
+        };
+        let (duration, disposition) = if kind == "Call" && done {
+            (
+                (30 + rng.below(900)).to_string(),
+                ["Connected", "No Answer", "Left Voicemail", "Busy"][rng.below(4) as usize],
+            )
+        } else {
+            (String::new(), "")
+        };
+        out.push_str(&format!(
+            "00T{k:015},003{:015},{what},{subject},{},{status},Rep {rep:02},{kind},{closed},{completed},{duration},{disposition}\n",
+            rng.below(200_000),
+            day.format("%Y-%m-%d"),
+        ));
+    }
+    out.into_bytes()
+}
+
+/// Rows of a generated CSV (its lines but the header).
+pub fn data_rows(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        .saturating_sub(1)
 }
 
 /// Imports bytes through a session (as the app does) and returns it.
@@ -331,4 +537,173 @@ pub fn metrics_table(deals: usize, best_s: &[f64; 3]) -> String {
         best_s[2] * 1000.0,
         best_s[2] / best_s[0].max(1e-9)
     )
+}
+
+/// The process and activity benchmark's data: `deals` deals with their stage history (about three rows
+/// each) and `activities` activities, imported through one session as a user drops them (deals, history,
+/// activities). Each import rebuilds the model from every file so far; its time is in the returned lines,
+/// with the rows each generated file holds.
+pub fn process_session(
+    deals: usize,
+    activities: usize,
+    seed: u64,
+    now: impl Fn() -> f64,
+) -> (pipelens::engine::session::Session, String) {
+    use pipelens::engine::protocol::{Envelope, Request};
+    let mut session = pipelens::engine::session::Session::new();
+    let mut lines = String::new();
+    let files: [(&str, Export); 3] = [
+        ("bench-deals.csv", |d, _, s| deals_export(d, s)),
+        ("OpportunityHistory.csv", |d, _, s| {
+            stage_history_export(d, s)
+        }),
+        ("Task.csv", |d, a, s| activities_export(a, d, s)),
+    ];
+    for (k, (name, generate)) in files.into_iter().enumerate() {
+        let bytes = generate(deals, activities, seed);
+        let (rows, mb) = (data_rows(&bytes), bytes.len() as f64 / MB);
+        let t = now();
+        let request = Request::ImportFile {
+            name: name.to_owned(),
+            bytes,
+            options: ImportOptions::default(),
+        };
+        let outcome = session.run(Envelope::new(k as u64 + 1, request), |_| ());
+        lines.push_str(&format!(
+            "  import {name:<24} {rows:>9} rows {mb:7.1} MB  {:9.1} ms{}\n",
+            (now() - t) * 1000.0,
+            if outcome.is_ok() { "" } else { "  FAILED" }
+        ));
+    }
+    (session, lines)
+}
+
+/// What the model holds, to check that the benchmark measures what it says.
+pub fn model_counts(model: &pipelens::engine::model::SalesModel) -> String {
+    use pipelens::engine::model::DealStatus;
+    let d = &model.deals;
+    let status = |s: DealStatus| d.status.iter().filter(|x| **x == s).count();
+    let h = &model.history;
+    let a = &model.activities;
+    format!(
+        "  model: {} deals ({} won, {} lost, {} disqualified, {} open), {} reps\n         {} history rows ({} stage changes, {} with a close date)\n         {} activities ({} linked to a deal, {} with a rep, {} marked done)\n",
+        d.len(),
+        status(DealStatus::Won),
+        status(DealStatus::Lost),
+        status(DealStatus::Disqualified),
+        status(DealStatus::Open),
+        model.reps.len(),
+        h.len(),
+        h.stage_changed.iter().filter(|c| **c).count(),
+        h.expected_close_on.iter().flatten().count(),
+        a.len(),
+        a.deal.iter().flatten().count(),
+        a.rep.iter().flatten().count(),
+        a.done.iter().filter(|x| **x == Some(true)).count(),
+    )
+}
+
+/// The parts of `compute()` the process and activity benchmark times, in the order they are printed.
+pub const PARTS: [&str; 8] = [
+    "baseline: one pass summing won amounts",
+    "Prepared::new",
+    "sets(&prepared)",
+    "process(&prepared, true)",
+    "pipeline(&prepared, reps, team)",
+    "activity(&prepared, &sets)",
+    "compute(), all time",
+    "compute(), one quarter (+ 2 compared)",
+];
+
+/// Each part of `compute()` on its own, and the whole, over all time for all reps (the last: one quarter,
+/// which also computes the previous quarter and the year before to compare with). Best of [`ROUNDS`],
+/// interleaved.
+pub fn process_rounds(
+    model: &pipelens::engine::model::SalesModel,
+    now: impl Fn() -> f64,
+) -> [f64; 8] {
+    use pipelens::engine::metrics::activity::activity;
+    use pipelens::engine::metrics::compute::{MetricSettings, Prepared, compute, sets};
+    use pipelens::engine::metrics::period::PeriodSpec;
+    use pipelens::engine::metrics::pipeline::pipeline;
+    use pipelens::engine::metrics::process::process;
+    use pipelens::engine::model::DealStatus;
+    let all = MetricSettings {
+        period: PeriodSpec::All,
+        ..MetricSettings::default()
+    };
+    let quarter = MetricSettings {
+        period: PeriodSpec::Quarter {
+            year: 2025,
+            quarter: 2,
+        },
+        ..MetricSettings::default()
+    };
+    let mut best = [f64::MAX; 8];
+    let Ok(report) = compute(model, &all) else {
+        return best;
+    };
+    let time = |best: &mut f64, f: &mut dyn FnMut()| {
+        let t = now();
+        f();
+        *best = best.min(now() - t);
+    };
+    for _ in 0..ROUNDS {
+        time(&mut best[0], &mut || {
+            let sum: i64 = (0..model.deals.len())
+                .filter(|&i| model.deals.status[i] == DealStatus::Won)
+                .filter_map(|i| model.deals.amount_cents[i])
+                .sum();
+            black_box(sum);
+        });
+        time(&mut best[1], &mut || {
+            black_box(Prepared::new(model, &all).map(|p| p.in_scope.len()).ok());
+        });
+        let Ok(p) = Prepared::new(model, &all) else {
+            return best;
+        };
+        time(&mut best[2], &mut || {
+            black_box(sets(&p).len());
+        });
+        let by_rep = sets(&p);
+        time(&mut best[3], &mut || {
+            black_box(process(&p, true).stalled_count);
+        });
+        time(&mut best[4], &mut || {
+            black_box(pipeline(&p, &report.reps, &report.team).reps.len());
+        });
+        time(&mut best[5], &mut || {
+            black_box(activity(&p, &by_rep).team.total);
+        });
+        time(&mut best[6], &mut || {
+            black_box(compute(model, &all).map(|r| r.team.deals_won).ok());
+        });
+        time(&mut best[7], &mut || {
+            black_box(compute(model, &quarter).map(|r| r.team.deals_won).ok());
+        });
+    }
+    best
+}
+
+/// One line per part: ms and the ratio to the baseline; then what `compute()` spends outside the parts
+/// (the performance metrics themselves and the comparisons).
+pub fn process_table(best_s: &[f64; 8]) -> String {
+    let base = best_s[0].max(1e-9);
+    let mut out: String = PARTS
+        .iter()
+        .zip(best_s)
+        .map(|(label, s)| {
+            format!(
+                "  {label:<40} {:9.2} ms  {:9.1} × baseline\n",
+                s * 1000.0,
+                s / base
+            )
+        })
+        .collect();
+    let rest = best_s[6] - best_s[1..6].iter().sum::<f64>();
+    out.push_str(&format!(
+        "  (compute() all time minus the parts above: {:.2} ms — the performance metrics and their context)\n",
+        rest * 1000.0
+    ));
+    out
 }

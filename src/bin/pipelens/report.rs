@@ -18,7 +18,7 @@ use pipelens::engine::metrics::money::Money;
 use pipelens::engine::metrics::period::{Calendar, PeriodSpec, QuarterPattern, YearNaming};
 use pipelens::engine::model::summary::ModelSummary;
 use pipelens::engine::model::{Kind, KindChoice};
-use pipelens::engine::numfmt::thousands;
+use pipelens::engine::numfmt::{money, percent};
 use pipelens::engine::protocol::{Answer, Envelope, Request};
 use serde::Serialize;
 
@@ -363,21 +363,6 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
     })
 }
 
-fn money(value: Option<f64>) -> String {
-    value.map_or_else(
-        || "—".to_owned(),
-        |v| {
-            let whole = v.round() as i64;
-            let sign = if whole < 0 { "-" } else { "" };
-            format!("{sign}{}", thousands(whole.unsigned_abs()))
-        },
-    )
-}
-
-fn percent(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
-}
-
 fn days(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))
 }
@@ -678,19 +663,7 @@ fn sections(report: &MetricsReport) -> String {
     out
 }
 
-/// A cell that cannot be read as a spreadsheet formula (`=`, `+`, `-`, `@`, tab or CR first gets a quote).
-pub fn safe_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
+pub use pipelens::engine::export::csv_cell as safe_cell;
 
 fn csv(report: &MetricsReport) -> String {
     let headers = [
@@ -751,19 +724,4 @@ fn csv(report: &MetricsReport) -> String {
         out.push('\n');
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_are_defused() {
-        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(safe_cell("+1"), "'+1");
-        assert_eq!(safe_cell("-2"), "'-2");
-        assert_eq!(safe_cell("@SUM"), "'@SUM");
-        assert_eq!(safe_cell("Dana, Reyes"), "\"Dana, Reyes\"");
-        assert_eq!(safe_cell("Dana"), "Dana");
-    }
 }

@@ -294,6 +294,28 @@ struct Ctx<'p, 'a> {
     /// Historical in-period win rate per stage.
     stage_rate: BTreeMap<StageIx, f64>,
     floor: Option<u32>,
+    /// Per deal: the day of its last completed activity on or before the as-of date (one pass over the
+    /// activities, shared by every rep's row).
+    last_touch: Vec<Option<NaiveDate>>,
+}
+
+/// The day of each deal's last linked activity on or before `as_of` that is not marked not-done.
+fn last_touches(p: &Prepared<'_>) -> Vec<Option<NaiveDate>> {
+    let a = &p.model.activities;
+    let mut last = vec![None; p.model.deals.len()];
+    for (k, deal) in a.deal.iter().enumerate() {
+        let (Some(deal), Some(at)) = (deal, a.at[k]) else {
+            continue;
+        };
+        let day = at.date();
+        if day <= p.as_of
+            && a.done[k] != Some(false)
+            && let Some(slot) = last.get_mut(*deal as usize)
+        {
+            *slot = Some(slot.map_or(day, |t: NaiveDate| t.max(day)));
+        }
+    }
+    last
 }
 
 impl Ctx<'_, '_> {
@@ -417,6 +439,7 @@ pub fn pipeline(p: &Prepared<'_>, metrics: &[RepMetrics], team: &RepMetrics) -> 
         stage_probability,
         stage_rate: BTreeMap::new(),
         floor,
+        last_touch: last_touches(p),
     };
     let scoped: Vec<usize> = (0..d.len()).filter(|&i| p.in_scope[i]).collect();
 
@@ -686,17 +709,6 @@ fn rep_pipeline(
     let mut ages = Vec::new();
     let mut amounts = Vec::new();
     let mut open_total = 0i64;
-    let mut last_touch: BTreeMap<usize, NaiveDate> = BTreeMap::new();
-    for (k, deal) in p.model.activities.deal.iter().enumerate() {
-        let (Some(deal), Some(at)) = (deal, p.model.activities.at[k]) else {
-            continue;
-        };
-        let day = at.date();
-        if day <= as_of && p.model.activities.done[k] != Some(false) {
-            let entry = last_touch.entry(*deal as usize).or_insert(day);
-            *entry = (*entry).max(day);
-        }
-    }
     for &i in deals {
         let Some(state) = ctx.timeline.state_at(p, i, as_of) else {
             continue;
@@ -734,7 +746,7 @@ fn rep_pipeline(
         row.age_buckets[bucket] += 1;
         let touched = [
             d.last_activity_on[i].filter(|t| *t <= as_of),
-            last_touch.get(&i).copied(),
+            ctx.last_touch.get(i).copied().flatten(),
             ctx.timeline.last_stage_change(p, i, as_of),
             d.created_on[i],
         ]
