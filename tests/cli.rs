@@ -30,6 +30,16 @@ fn help_names_the_options() {
     );
 }
 
+/// Regression: a `"\` string continuation ate the indentation of the first option of each group.
+#[test]
+fn every_option_in_help_is_indented_like_the_others() {
+    let out = pipelens(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    let flush: Vec<&str> = help.lines().filter(|l| l.starts_with("--")).collect();
+    assert!(flush.is_empty(), "options without indentation: {flush:?}");
+    assert!(help.contains("\n    --encoding LABEL"), "{help}");
+}
+
 #[test]
 fn an_unknown_argument_exits_2_and_lists_the_valid_ones() {
     let out = pipelens(&["--frobnicate"]);

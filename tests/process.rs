@@ -1,6 +1,6 @@
 //! Metrics, part 2: process (funnel, transitions, time in stage, stalled), pipeline health (coverage, slips,
 //! pushes, aging, staleness, concentration, pipeline created), activity, team context and explain — every
-//! number checked against values worked out by hand from `tests/fixtures/metrics2` (its README.md goes deal
+//! number checked against values worked out by hand from `tests/fixtures/metrics2` (the comments in each test go deal
 //! by deal) — and the model's reading of two exports of the same deals taken on different days.
 //!
 //! Period: Q1 2026 (2026-01-01 – 2026-03-31), as of Sunday 2026-03-15 unless a test says otherwise.

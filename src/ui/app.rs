@@ -1,12 +1,16 @@
-//! The frame every view sits in: `<header>` (product, dataset chip, Forget data), `<nav>` (Import and the
-//! five foundations) and `<main>` (the view named by `?view=`).
+//! The frame every view sits in: `<header>` (product, dataset chip, period picker, as-of date, team and
+//! pipeline filters, theme, Forget data), `<nav>` (Import and the five foundations), `<main>` (the view named
+//! by `?view=`) and the "Show the math" drawer every figure opens.
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wasm_bindgen::JsCast;
 
 use crate::engine::model::summary::dataset_line;
-use crate::engine::protocol::Request;
+use crate::ui::components::drawer::MathDrawer;
+use crate::ui::data::{Loaded, provide_data, use_data};
+use crate::ui::filters::{PERIODS, with_param};
 use crate::ui::route::{View, href_for};
 use crate::ui::routes;
 use crate::ui::state::{AppState, use_app_state};
@@ -23,12 +27,17 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Frame() -> impl IntoView {
+    let state = use_app_state();
+    provide_data(state);
     let query = use_query_map();
     let current = Memo::new(move |_| query.with(View::from_query));
     view! {
+        <a class="skip-link" href="#main">"Skip to the numbers"</a>
         <header class="app-header">
             <a class="brand" href="./">"pipelens"</a>
             <DatasetChip />
+            <Filters />
+            <ThemeToggle />
             <ForgetData />
         </header>
         <nav class="app-nav" aria-label="Views">
@@ -53,52 +62,206 @@ fn Frame() -> impl IntoView {
                     .collect_view()}
             </ul>
         </nav>
-        <main class="app-main" data-testid="main">
+        <main class="app-main" id="main" data-testid="main">
             {move || match current.get() {
                 View::Import => routes::import::ImportView().into_any(),
-                other => routes::foundation::FoundationView(routes::foundation::FoundationViewProps { view: other })
-                    .into_any(),
+                View::People => routes::people::PeopleView().into_any(),
+                View::Planning => routes::planning::PlanningView().into_any(),
+                View::Process => routes::process::ProcessView().into_any(),
+                View::Pipeline => routes::pipeline::PipelineView().into_any(),
+                View::Performance => routes::performance::PerformanceView().into_any(),
             }}
         </main>
+        <MathDrawer />
     }
 }
 
-/// "No data yet", or how many files and rows are loaded.
+/// "No data yet", "Demo data", or how many files and rows are loaded.
 #[component]
 fn DatasetChip() -> impl IntoView {
     let state = use_app_state();
     let text = move || {
-        state
+        let line = state
             .model
-            .with(|model| dataset_line(state.files.with(Vec::len), model))
+            .with(|model| dataset_line(state.files.with(Vec::len), model));
+        if state.demo.get() {
+            format!("Demo data · {line}")
+        } else {
+            line
+        }
     };
-    view! { <span class="dataset-chip" data-testid="dataset-chip">{text}</span> }
+    view! {
+        <span class="dataset-chip" class:demo=move || state.demo.get() data-testid="dataset-chip">
+            {text}
+        </span>
+    }
 }
 
-/// Drops everything the session holds. Nothing is stored anywhere else yet.
+/// The period picker, the as-of date the numbers are computed on, and the team and pipeline scope. Each
+/// choice is a URL change, so it can be bookmarked and Back undoes it.
+#[component]
+fn Filters() -> impl IntoView {
+    let state = use_app_state();
+    let data = use_data();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let go = move |key: &'static str, value: String| {
+        let href = query.with_untracked(|q| with_param(q, key, Some(&value)));
+        navigate(&href, Default::default());
+    };
+    let go_period = go.clone();
+    let go_team = go.clone();
+    let go_pipeline = go;
+    let period = move || data.filters.with(|f| f.period.clone());
+    let select_value = |event: leptos::ev::Event| {
+        event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|s| s.value())
+            .unwrap_or_default()
+    };
+    let teams = move || {
+        let mut teams: Vec<String> = state
+            .model
+            .with(|m| m.reps.iter().filter_map(|r| r.team.clone()).collect());
+        teams.sort();
+        teams.dedup();
+        teams
+    };
+    let pipelines = move || {
+        let mut p: Vec<String> = state.model.with(|m| {
+            m.stages
+                .iter()
+                .map(|s| s.pipeline.clone())
+                .filter(|p| !p.is_empty())
+                .collect()
+        });
+        p.sort();
+        p.dedup();
+        p
+    };
+    let as_of = move || match data.report.get() {
+        Some(Loaded::Ready(report)) => {
+            format!(
+                "as of {} ({})",
+                report.period.as_of.format("%-d %b %Y"),
+                report.period.as_of_from
+            )
+        }
+        _ => String::new(),
+    };
+    let has_data = move || state.model.with(|m| m.deals.total > 0);
+    view! {
+        <div class="filters" data-testid="filters">
+            <label>
+                <span class="visually-hidden">"Period"</span>
+                <select
+                    data-testid="period"
+                    prop:value=period
+                    on:change=move |e| go_period("period", select_value(e))
+                >
+                    {PERIODS
+                        .into_iter()
+                        .map(|(value, label)| view! { <option value=value>{label}</option> })
+                        .collect_view()}
+                    {move || {
+                        let p = period();
+                        (!PERIODS.iter().any(|(v, _)| *v == p))
+                            .then(|| view! { <option value=p.clone()>{p.clone()}</option> })
+                    }}
+                </select>
+            </label>
+            <span class="as-of" data-testid="as-of">{as_of}</span>
+            <Show when=move || { has_data() && !teams().is_empty() }>
+                <label>
+                    <span class="visually-hidden">"Team"</span>
+                    <select
+                        data-testid="team-filter"
+                        prop:value=move || data.filters.with(|f| f.team.clone().unwrap_or_default())
+                        on:change={
+                            let go_team = go_team.clone();
+                            move |e| go_team("team", select_value(e))
+                        }
+                    >
+                        <option value="">"All teams"</option>
+                        {move || teams().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <Show when=move || { has_data() && pipelines().len() > 1 }>
+                <label>
+                    <span class="visually-hidden">"Pipeline"</span>
+                    <select
+                        data-testid="pipeline-filter"
+                        prop:value=move || data.filters.with(|f| f.pipeline.clone().unwrap_or_default())
+                        on:change={
+                            let go_pipeline = go_pipeline.clone();
+                            move |e| go_pipeline("pipeline", select_value(e))
+                        }
+                    >
+                        <option value="">"All pipelines"</option>
+                        {move || pipelines().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+        </div>
+    }
+}
+
+/// Light, dark, or as the system says; sets `data-theme` on `<html>` (the charts read their colours from
+/// the same tokens, so they redraw in the theme).
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    let state = use_app_state();
+    Effect::new(move |_| {
+        let theme = match state.dark.get() {
+            Some(true) => "dark",
+            Some(false) => "light",
+            None => "",
+        };
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = if theme.is_empty() {
+                root.remove_attribute("data-theme")
+            } else {
+                root.set_attribute("data-theme", theme)
+            };
+        }
+    });
+    let label = move || match state.dark.get() {
+        Some(true) => "Theme: dark",
+        Some(false) => "Theme: light",
+        None => "Theme: system",
+    };
+    let next = move |_| {
+        state.dark.update(|d| {
+            *d = match *d {
+                None => Some(true),
+                Some(true) => Some(false),
+                Some(false) => None,
+            }
+        })
+    };
+    view! {
+        <button class="quiet" type="button" data-testid="theme" on:click=next>
+            {label}
+        </button>
+    }
+}
+
+/// Drops everything the session holds (the demo team too). Nothing is stored anywhere else.
 #[component]
 fn ForgetData() -> impl IntoView {
     let state = use_app_state();
-    let forget = move |_| {
-        let door = state.door();
-        leptos::task::spawn_local(async move {
-            match door.request(Request::Forget).await {
-                Ok(_) => {
-                    state.files.set(Vec::new());
-                    state.model.set(Default::default());
-                    state.errors.set(Vec::new());
-                }
-                Err(error) => state.errors.update(|e| e.push(error.to_string())),
-            }
-        });
-    };
     view! {
         <button
             class="quiet"
             type="button"
             data-testid="forget-data"
             disabled=move || state.files.with(Vec::is_empty)
-            on:click=forget
+            on:click=move |_| routes::import::forget_all(state)
         >
             "Forget data"
         </button>

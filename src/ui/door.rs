@@ -94,6 +94,14 @@ impl Door {
         self.call(self.next_id(), request, |_| ()).await
     }
 
+    /// Drops every file and the model the session holds, at once.
+    pub fn forget(&self) {
+        let id = self.next_id();
+        let mut session = self.inner.session.borrow_mut();
+        let mut job = session.begin(Envelope::new(id, Request::Forget));
+        let _forgotten = session.step(&mut job);
+    }
+
     /// Asks the engine to stop request `id` at its next slice. Its call then fails with
     /// [`EngineError::Cancelled`].
     pub fn cancel(&self, id: RequestId) {

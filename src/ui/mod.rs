@@ -6,8 +6,10 @@
 
 pub mod app;
 pub mod components;
+pub mod data;
 pub mod door;
 pub mod fatal;
+pub mod filters;
 pub mod route;
 pub mod routes;
 pub mod state;

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, Progress};
+use crate::engine::metrics::MetricSettings;
+use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 use crate::engine::protocol::RequestId;
 use crate::ui::door::Door;
@@ -39,6 +41,27 @@ pub struct AppState {
     pub cancel_requested: RwSignal<bool>,
     /// The model built from every file: counts, roster, stages, review list.
     pub model: RwSignal<ModelSummary>,
+    /// How files are read (mapping, kinds, assumptions, stages, roster): sent with SetSettings.
+    pub model_settings: RwSignal<ModelSettings>,
+    /// What changes the numbers and is not in the URL: money, calendar, definitions.
+    pub settings: RwSignal<MetricSettings>,
+    /// The data is the built-in demo team.
+    pub demo: RwSignal<bool>,
+    /// The number whose math the drawer shows.
+    pub drawer: RwSignal<Option<MathAsk>>,
+    /// `Some(true)` dark, `Some(false)` light, `None` as the system says.
+    pub dark: RwSignal<Option<bool>>,
+}
+
+/// A request to show the math behind one number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MathAsk {
+    /// An id `explain` knows (`win_rate`, `stage_conversion:Proposal` …).
+    pub metric: String,
+    /// A rep's id or name; `None` for the team.
+    pub rep: Option<String>,
+    /// What was clicked, for the drawer's title ("Win rate · Dana Reyes").
+    pub label: String,
 }
 
 impl AppState {
@@ -50,6 +73,11 @@ impl AppState {
             errors: RwSignal::new(Vec::new()),
             cancel_requested: RwSignal::new(false),
             model: RwSignal::new(ModelSummary::default()),
+            model_settings: RwSignal::new(ModelSettings::default()),
+            settings: RwSignal::new(MetricSettings::default()),
+            demo: RwSignal::new(false),
+            drawer: RwSignal::new(None),
+            dark: RwSignal::new(None),
         }
     }
 

@@ -10,8 +10,8 @@ use pipelens::engine::demo::{DEFAULT_SEED, Style, generate};
 
 use crate::{Opt, UsageError};
 
-pub const DEMO_OPTIONS: &str = "\
-    --as-of YYYY-MM-DD        the demo's last day (required: the engine never reads the clock)
+pub const DEMO_OPTIONS: &str =
+    "    --as-of YYYY-MM-DD        the demo's last day (required: the engine never reads the clock)
     --seed N                  another team (default 2026)
     --style salesforce|hubspot   which CRM's exports to write (default salesforce)";
 

@@ -10,8 +10,8 @@ use pipelens::engine::protocol::{Answer, Envelope, Request};
 use crate::report::{Format, Loaded, ReportArgs, safe_cell};
 use crate::{Opt, UsageError};
 
-pub const EXPLAIN_OPTIONS: &str = "\
-    --rep NAME                the rep (name, email or id; default: the team)
+pub const EXPLAIN_OPTIONS: &str =
+    "    --rep NAME                the rep (name, email or id; default: the team)
     --page N                  the page of records to show (from 1; default 1)
     --page-size N             records per page (default 50)
     and every report option (period, as-of, currency, scope …); --format table|json|csv";

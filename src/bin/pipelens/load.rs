@@ -31,8 +31,7 @@ pub struct Failure {
     pub error: String,
 }
 
-pub const LOAD_OPTIONS: &str = "\
-    --encoding LABEL          read text as this encoding (UTF-8, windows-1252, UTF-16LE, …)
+pub const LOAD_OPTIONS: &str = "    --encoding LABEL          read text as this encoding (UTF-8, windows-1252, UTF-16LE, …)
     --delimiter D             comma, semicolon, tab, pipe or one character
     --sheet NAME              the workbook sheet to read
     --header-row N            the spreadsheet row of the header (0: the file has none)

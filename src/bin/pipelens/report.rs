@@ -26,8 +26,7 @@ use crate::load::{Failure, Load};
 use crate::{Opt, UsageError};
 use pipelens::engine::session::Session;
 
-pub const REPORT_OPTIONS: &str = "\
-    --period P                all, 2017, 2017-Q2, 2017-05, 2017-01-01..2017-03-31, this-quarter,
+pub const REPORT_OPTIONS: &str = "    --period P                all, 2017, 2017-Q2, 2017-05, 2017-01-01..2017-03-31, this-quarter,
                               last-quarter, this-year, last-year (default: all)
     --as-of YYYY-MM-DD        \"today\" for the numbers (default: the latest date in the data)
     --fiscal-start-month N    the month (1-12) the fiscal year starts in (default 1; a Period.csv

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod money;
 pub mod period;
 pub mod pipeline;
+pub mod plan;
 pub mod process;
 pub mod stats;
 pub mod trend;

@@ -183,6 +183,8 @@ pub struct ProcessReport {
     /// Each rep's funnel, for the small multiples (rep index → funnels).
     #[serde(skip)]
     pub by_rep: BTreeMap<Option<RepIx>, Vec<Funnel>>,
+    /// The same funnels by rep name, in name order (what crosses to the UI): (rep, funnels).
+    pub rep_funnels: Vec<(String, Vec<Funnel>)>,
     pub transitions: Vec<Transition>,
     pub time_in_stage: Vec<StageTime>,
     /// Open deals longer in their stage than won deals usually stay there.
@@ -343,6 +345,12 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
         .into_iter()
         .map(|(rep, deals)| (rep, funnels(p, &all_paths, &deals, skipped_count)))
         .collect();
+    report.rep_funnels = report
+        .by_rep
+        .iter()
+        .filter_map(|(rep, f)| rep.map(|r| (p.model.rep_name(Some(r)).to_owned(), f.clone())))
+        .collect();
+    report.rep_funnels.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Transitions and stays, from history rows within the period.
     let h = &p.model.history;

@@ -1,4 +1,10 @@
 //! Widgets shared by the views.
 
+pub mod chart;
+pub mod download;
+pub mod drawer;
 pub mod drop_zone;
+pub mod empty;
 pub mod file_card;
+pub mod math;
+pub mod table;

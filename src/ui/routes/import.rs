@@ -23,6 +23,28 @@ pub fn ImportView() -> impl IntoView {
         <section class="view" data-testid="view-import">
             <h1>"Import"</h1>
             <DropZone on_files=on_files />
+            <div class="demo-offer" data-testid="demo-offer">
+                <span>"No export at hand? "</span>
+                <button
+                    type="button"
+                    data-testid="try-demo"
+                    disabled=move || state.in_flight.with(Option::is_some)
+                    on:click=move |_| load_demo(state)
+                >
+                    "Try demo data"
+                </button>
+                <span class="demo-downloads">
+                    " or download the demo team as "
+                    <button type="button" class="quiet small" data-testid="demo-salesforce" on:click=move |_| download_demo(crate::engine::demo::Style::Salesforce)>
+                        "Salesforce CSVs"
+                    </button>
+                    " / "
+                    <button type="button" class="quiet small" data-testid="demo-hubspot" on:click=move |_| download_demo(crate::engine::demo::Style::Hubspot)>
+                        "HubSpot CSVs"
+                    </button>
+                    " to try the import path."
+                </span>
+            </div>
             <ImportProgress />
             <ul class="errors" data-testid="import-errors" role="alert">
                 {move || state.errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
@@ -81,8 +103,76 @@ fn ImportProgress() -> impl IntoView {
     }
 }
 
+/// A file to import: its name, how to get its bytes, and the day its export was taken.
+enum Source {
+    Picked(gloo::file::File),
+    Demo(crate::engine::demo::DemoFile),
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Source::Picked(file) => file.name(),
+            Source::Demo(file) => file.name.clone(),
+        }
+    }
+}
+
 /// Checks, reads and imports each file in turn, adding its card; stops at Cancel.
 fn import_files(state: AppState, files: Vec<gloo::file::File>) {
+    if state.demo.get_untracked() {
+        // The user's own files replace the demo team rather than mixing with it.
+        forget_all(state);
+    }
+    import_sources(state, files.into_iter().map(Source::Picked).collect(), None);
+}
+
+/// Loads the built-in demo team (as of the URL's `asof`, else today) through the same door as a user's
+/// files, so everything the demo shows is what the import of those files gives.
+pub fn load_demo(state: AppState) {
+    let as_of = crate::ui::filters::as_of_in_location().unwrap_or_else(today);
+    forget_all(state);
+    let demo = crate::engine::demo::generate(as_of, crate::engine::demo::DEFAULT_SEED);
+    state.demo.set(true);
+    let files = demo.files.into_iter().map(Source::Demo).collect();
+    import_sources(state, files, Some(as_of));
+}
+
+/// Saves the demo team's export files, as that CRM writes them, to the user's downloads.
+fn download_demo(style: crate::engine::demo::Style) {
+    let as_of = crate::ui::filters::as_of_in_location().unwrap_or_else(today);
+    let demo = crate::engine::demo::generate(as_of, crate::engine::demo::DEFAULT_SEED);
+    for file in demo.files_in(style) {
+        crate::ui::components::download::download_bytes(&file.name, "text/csv", &file.bytes);
+    }
+}
+
+/// Today in the browser's time zone: the demo's as-of date, never an input to a metric by itself.
+pub fn today() -> chrono::NaiveDate {
+    date_of_millis(js_sys::Date::now())
+}
+
+/// The local calendar day of a JavaScript time value.
+fn date_of_millis(millis: f64) -> chrono::NaiveDate {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+    chrono::NaiveDate::from_ymd_opt(
+        date.get_full_year() as i32,
+        date.get_month() + 1,
+        date.get_date(),
+    )
+    .unwrap_or_default()
+}
+
+/// Drops what the session holds, here and in the engine.
+pub fn forget_all(state: AppState) {
+    state.files.set(Vec::new());
+    state.model.set(Default::default());
+    state.errors.set(Vec::new());
+    state.demo.set(false);
+    state.door().forget();
+}
+
+fn import_sources(state: AppState, files: Vec<Source>, taken_on: Option<chrono::NaiveDate>) {
     if files.is_empty() {
         return;
     }
@@ -94,7 +184,7 @@ fn import_files(state: AppState, files: Vec<gloo::file::File>) {
             if state.cancel_requested.get_untracked() {
                 break;
             }
-            match import_one(state, &file, index, count).await {
+            match import_one(state, file, taken_on, index, count).await {
                 Ok(()) => {}
                 Err(DoorError::Engine(EngineError::Cancelled { .. })) => break,
                 Err(error) => {
@@ -102,6 +192,9 @@ fn import_files(state: AppState, files: Vec<gloo::file::File>) {
                 }
             }
         }
+        let _ = refresh_summary(state)
+            .await
+            .map_err(|error| state.errors.try_update(|e| e.push(error.to_string())));
         let _ = state.in_flight.try_set(None);
         mark_ready();
     });
@@ -109,11 +202,12 @@ fn import_files(state: AppState, files: Vec<gloo::file::File>) {
 
 async fn import_one(
     state: AppState,
-    file: &gloo::file::File,
+    source: Source,
+    taken_on: Option<chrono::NaiveDate>,
     index: usize,
     count: usize,
 ) -> Result<(), DoorError> {
-    let name = file.name();
+    let name = source.name();
     let door = state.door();
     let _ = state.in_flight.try_set(Some(ImportInFlight {
         file_name: name.clone(),
@@ -122,17 +216,29 @@ async fn import_one(
         request_id: None,
         progress: None,
     }));
-    // Refuse a file that is too big before its bytes fill the tab's memory.
-    door.request(Request::CheckFile {
-        name: name.clone(),
-        size_bytes: file.size(),
-    })
-    .await?;
-    let bytes = gloo::file::futures::read_as_bytes(file)
-        .await
-        .map_err(|error| {
-            DoorError::Wire(format!("the browser could not read '{name}': {error}"))
-        })?;
+    let (bytes, taken_on) = match source {
+        Source::Picked(file) => {
+            // Refuse a file that is too big before its bytes fill the tab's memory.
+            door.request(Request::CheckFile {
+                name: name.clone(),
+                size_bytes: file.size(),
+            })
+            .await?;
+            let bytes = gloo::file::futures::read_as_bytes(&file)
+                .await
+                .map_err(|error| {
+                    DoorError::Wire(format!("the browser could not read '{name}': {error}"))
+                })?;
+            // The day the export was saved: what tells two exports of the same deals apart.
+            let modified = file
+                .last_modified_time()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| date_of_millis(d.as_millis() as f64));
+            (bytes, taken_on.or(modified))
+        }
+        Source::Demo(file) => (file.bytes, taken_on),
+    };
     let id = door.next_id();
     let _ = state.in_flight.try_update(|f| {
         if let Some(f) = f {
@@ -149,7 +255,10 @@ async fn import_one(
     let request = Request::ImportFile {
         name: name.clone(),
         bytes,
-        options: ImportOptions::default(),
+        options: ImportOptions {
+            taken_on,
+            ..ImportOptions::default()
+        },
     };
     let Answer::Imported { file_id, report } = door.call(id, request, on_progress).await? else {
         return Err(DoorError::Wire(format!(
@@ -174,7 +283,7 @@ async fn import_one(
             preview,
         })
     });
-    refresh_summary(state).await
+    Ok(())
 }
 
 /// Every card's report and the model summary, after a change: a new file can change what the others mean

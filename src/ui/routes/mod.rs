@@ -1,4 +1,9 @@
-//! One module per view. Each view reads the shared state and renders; none computes what the engine can.
+//! One module per view: Import, then the five foundations of the sales manager's role.
 
-pub mod foundation;
 pub mod import;
+pub mod people;
+pub mod performance;
+pub mod pipeline;
+pub mod planning;
+pub mod process;
+pub mod shared;

@@ -1,0 +1,239 @@
+//! Performance: results — bookings by month against quota, attainment per rep, win rate / deal size /
+//! cycle trends, and a leaderboard. The forecast panel arrives with the forecast engine; until then this view
+//! says so instead of drawing a guess.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::engine::metrics::compute::MetricsReport;
+use crate::engine::metrics::trend::Month;
+use crate::engine::numfmt::{days, money, percent};
+use crate::ui::components::chart::{Bar, Chart, Kind};
+use crate::ui::components::table::{Cell, Column, DataTable, Row};
+use crate::ui::data::{Loaded, trends, use_data};
+use crate::ui::routes::shared::{Missing, Section, gate, rep_cell};
+use crate::ui::state::{MathAsk, use_app_state};
+
+#[component]
+pub fn PerformanceView() -> impl IntoView {
+    let data = use_data();
+    view! {
+        <section class="view" data-testid="view-performance">
+            <h1>"Performance"</h1>
+            <p class="purpose">"Results: bookings against quota, attainment per rep, and how win rate, deal size and cycle are moving."</p>
+            {gate(data, "Performance needs closed deals.", |report| view! { <PerformanceBody report=report /> }.into_any())}
+        </section>
+    }
+}
+
+fn month_bars(
+    months: &[Month],
+    value: impl Fn(&Month) -> (Option<f64>, String, bool),
+    metric: &str,
+) -> Vec<Bar> {
+    months
+        .iter()
+        .map(|m| {
+            let (v, text, small) = value(m);
+            let mut bar = Bar::new(m.start.format("%b %y").to_string(), v, text);
+            bar.muted = m.partial || small;
+            bar.math = Some(MathAsk {
+                metric: metric.to_owned(),
+                rep: None,
+                label: format!("{} · Team", m.start.format("%B %Y")),
+            });
+            bar
+        })
+        .collect()
+}
+
+#[component]
+fn PerformanceBody(report: Arc<MetricsReport>) -> impl IntoView {
+    let state = use_app_state();
+    let data = use_data();
+    let months = trends(state, data);
+    let ready = move || match months.get() {
+        Some(Loaded::Ready(m)) => (*m).clone(),
+        _ => Vec::new(),
+    };
+    let bookings = move || {
+        let mut bars = month_bars(
+            &ready(),
+            |m| {
+                (
+                    m.team.bookings.or(Some(0.0)),
+                    money(m.team.bookings.or(Some(0.0))),
+                    false,
+                )
+            },
+            "bookings",
+        );
+        for (bar, m) in bars.iter_mut().zip(ready()) {
+            bar.line = m.team.quota;
+        }
+        bars
+    };
+    let win = move || {
+        month_bars(
+            &ready(),
+            |m| {
+                (
+                    m.team.win_rate,
+                    format!("{} (n = {})", percent(m.team.win_rate), m.team.win_rate_n),
+                    m.team.win_rate_n < 10,
+                )
+            },
+            "win_rate",
+        )
+    };
+    let size = move || {
+        month_bars(
+            &ready(),
+            |m| {
+                (
+                    m.team.avg_deal_size,
+                    format!("{} ({} won)", money(m.team.avg_deal_size), m.team.deals_won),
+                    m.team.deals_won < 5,
+                )
+            },
+            "avg_deal_size",
+        )
+    };
+    let cycle = move || {
+        month_bars(
+            &ready(),
+            |m| {
+                (
+                    m.team.cycle_days,
+                    format!("{} ({} won)", days(m.team.cycle_days), m.team.deals_won),
+                    m.team.deals_won < 5,
+                )
+            },
+            "sales_cycle_median_days",
+        )
+    };
+    let attainment: Vec<Bar> = report
+        .reps
+        .iter()
+        .filter(|m| m.quota.is_some() && (m.active || m.bookings.is_some_and(|b| b > 0.0)))
+        .map(|m| {
+            let mut bar = Bar::new(
+                m.rep.clone(),
+                m.attainment,
+                format!(
+                    "{} ({} of {})",
+                    percent(m.attainment),
+                    money(m.bookings),
+                    money(m.quota)
+                ),
+            );
+            bar.math = Some(MathAsk {
+                metric: "attainment".to_owned(),
+                rep: Some(m.rep.clone()),
+                label: format!("Attainment · {}", m.rep),
+            });
+            bar
+        })
+        .collect();
+    let attainment_view = if attainment.is_empty() {
+        view! { <Missing text="No quotas for this period in these files: attainment needs a quota file." /> }.into_any()
+    } else {
+        view! { <Chart testid="attainment-by-rep" title="Attainment by rep" unit="share of quota" bars=Signal::derive(move || attainment.clone()) /> }.into_any()
+    };
+    view! {
+        <Section title="Bookings by month" testid="bookings-by-month" lede="Won amount by month of close, against the team's monthly quota (line). The current month is pale until it ends.">
+            <Chart testid="bookings-chart" title="Bookings by month" unit="home currency" bars=Signal::derive(bookings) line_label="Quota" />
+        </Section>
+        <Section title="Attainment per rep" testid="attainment-per-rep">{attainment_view}</Section>
+        <Section title="Trends" testid="trends" lede="By month of close. Pale points rest on too few deals to judge (win rate: fewer than 10 closed; size and cycle: fewer than 5 won).">
+            <div class="chart-trio">
+                <Chart testid="winrate-trend" title="Win rate" unit="share of closed deals" kind=Kind::Line bars=Signal::derive(win) />
+                <Chart testid="dealsize-trend" title="Average deal size" unit="home currency" kind=Kind::Line bars=Signal::derive(size) />
+                <Chart testid="cycle-trend" title="Sales cycle (median)" unit="days" kind=Kind::Line bars=Signal::derive(cycle) />
+            </div>
+        </Section>
+        <Leaderboard report=report.clone() />
+        <Section title="Forecast" testid="forecast">
+            <Missing text="The forecast (commit, most likely, best case with honest ranges) arrives with the forecast engine. It is not computed yet, so nothing is drawn here." />
+        </Section>
+    }
+}
+
+#[component]
+fn Leaderboard(report: Arc<MetricsReport>) -> impl IntoView {
+    let mut reps: Vec<_> = report.reps.iter().collect();
+    reps.sort_by(|a, b| {
+        b.bookings
+            .unwrap_or(0.0)
+            .total_cmp(&a.bookings.unwrap_or(0.0))
+    });
+    let columns = vec![
+        Column::number("#", None),
+        Column::text("Rep"),
+        Column::number("Bookings", None),
+        Column::number("Attainment", None),
+        Column::number("Deals won", None),
+        Column::number("Win rate", None),
+        Column::number("Avg deal", None),
+        Column::number("Cycle", None),
+    ];
+    let rows: Vec<Row> = reps
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let name = m.rep.clone();
+            Row {
+                key: name.clone(),
+                cells: vec![
+                    Cell::number((i + 1).to_string(), Some((i + 1) as f64)),
+                    Cell::text(if m.active {
+                        name.clone()
+                    } else {
+                        format!("{name} (left)")
+                    }),
+                    rep_cell(&report, "bookings", &name, m.bookings, money, "Bookings"),
+                    rep_cell(
+                        &report,
+                        "attainment",
+                        &name,
+                        m.attainment,
+                        percent,
+                        "Attainment",
+                    ),
+                    rep_cell(
+                        &report,
+                        "deals_won",
+                        &name,
+                        Some(m.deals_won as f64),
+                        |v| v.map_or("—".to_owned(), |v| format!("{v:.0}")),
+                        "Deals won",
+                    ),
+                    rep_cell(&report, "win_rate", &name, m.win_rate, percent, "Win rate"),
+                    rep_cell(
+                        &report,
+                        "avg_deal_size",
+                        &name,
+                        m.avg_deal_size,
+                        money,
+                        "Average deal size",
+                    ),
+                    rep_cell(
+                        &report,
+                        "sales_cycle_median_days",
+                        &name,
+                        m.sales_cycle_median_days,
+                        days,
+                        "Sales cycle",
+                    ),
+                ],
+                pinned: false,
+            }
+        })
+        .collect();
+    view! {
+        <Section title="Leaderboard" testid="leaderboard" lede="By bookings in the period; every figure opens its deals.">
+            <DataTable testid="leaderboard-table" caption="Leaderboard" columns=columns rows=Signal::derive(move || rows.clone()) export_name="leaderboard" />
+        </Section>
+    }
+}

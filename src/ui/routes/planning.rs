@@ -1,0 +1,204 @@
+//! Planning: what it takes to hit the number — each rep's quota for the period, attainment and pacing so
+//! far, the gap, the open pipeline due in the period against it, and the reverse funnel from the gap to the
+//! deals, opportunities and activities still needed at the rep's own rates.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::engine::metrics::compute::MetricsReport;
+use crate::engine::metrics::definitions::definition;
+use crate::engine::metrics::plan::{FORMULA, business_days_after, needed};
+use crate::engine::numfmt::{money, percent, times};
+use crate::ui::components::chart::{Bar, Chart};
+use crate::ui::components::table::{Cell, Column, DataTable, Row};
+use crate::ui::data::use_data;
+use crate::ui::routes::shared::{Missing, Section, gate, rep_cell};
+use crate::ui::state::MathAsk;
+
+#[component]
+pub fn PlanningView() -> impl IntoView {
+    let data = use_data();
+    view! {
+        <section class="view" data-testid="view-planning">
+            <h1>"Planning"</h1>
+            <p class="purpose">"What it takes to hit the number: quota, attainment and pacing so far, the gap, and the activity each rep needs to close it."</p>
+            {gate(data, "Planning needs deals and quotas (a quota file, or the quotas in the demo).", |report| {
+                view! { <Plan report=report /> }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
+    let has_quota = report.reps.iter().any(|m| m.quota.is_some()) || report.team.quota.is_some();
+    if !has_quota {
+        return view! {
+            <Missing text="No quotas for this period in these files: import a quota file (rep, period start, amount; Salesforce: the Forecasting Quota report) to see attainment, pacing and the gap." />
+        }
+        .into_any();
+    }
+    let days_left = business_days_after(report.period.as_of, report.period.end);
+    let help = |m: &str| definition(m).map(|d| d.definition);
+    let columns = vec![
+        Column::text("Rep"),
+        Column::number(
+            "Quota",
+            Some("The rep's quota for the period (ramp applied where given)."),
+        ),
+        Column::number("Booked", help("bookings")),
+        Column::number("Attainment", help("attainment")),
+        Column::number("Pacing", help("pacing")),
+        Column::number("Gap", Some("Quota − booked, at least 0.")),
+        Column::number(
+            "Open, due in period",
+            Some("Open amount expected to close by the period end, at or past the stage floor."),
+        ),
+        Column::number("Coverage", help("coverage")),
+        Column::number("Deals needed", Some(FORMULA)),
+        Column::number("Opps needed", Some(FORMULA)),
+        Column::number("Activities / day needed", Some(FORMULA)),
+    ];
+    let r = report.clone();
+    let rows = move || {
+        let report = &r;
+        let mut rows: Vec<Row> = report
+            .reps
+            .iter()
+            .filter(|m| m.active || m.bookings.is_some_and(|b| b > 0.0))
+            .map(|m| {
+                let name = m.rep.clone();
+                let pipe = report.pipeline.reps.iter().find(|p| p.rep == name);
+                let act = report.activity.reps.iter().find(|a| a.rep == name);
+                let per_opp = act.and_then(|a| {
+                    (m.opps_created > 0 && a.total > 0)
+                        .then(|| a.total as f64 / m.opps_created as f64)
+                });
+                let gap = pipe.and_then(|p| p.coverage.gap);
+                let need = needed(gap, m.avg_deal_size, m.win_rate, per_opp, days_left);
+                let title = need.note.clone().unwrap_or_else(|| FORMULA.to_owned());
+                Row {
+                    key: name.clone(),
+                    cells: vec![
+                        Cell::text(name.clone()),
+                        Cell::number(money(m.quota), m.quota),
+                        Cell::number(money(m.bookings), m.bookings).math(
+                            "bookings",
+                            Some(name.clone()),
+                            format!("Bookings · {name}"),
+                        ),
+                        rep_cell(
+                            report,
+                            "attainment",
+                            &name,
+                            m.attainment,
+                            percent,
+                            "Attainment",
+                        ),
+                        rep_cell(report, "pacing", &name, m.pacing, percent, "Pacing"),
+                        Cell::number(money(gap), gap),
+                        Cell::number(
+                            money(pipe.map(|p| p.coverage.open_amount)),
+                            pipe.map(|p| p.coverage.open_amount),
+                        )
+                        .math(
+                            "coverage",
+                            Some(name.clone()),
+                            format!("Coverage · {name}"),
+                        ),
+                        rep_cell(
+                            report,
+                            "coverage",
+                            &name,
+                            pipe.and_then(|p| p.coverage.coverage),
+                            times,
+                            "Coverage",
+                        ),
+                        Cell::number(one(need.deals), need.deals).title(title.clone()),
+                        Cell::number(one(need.opportunities), need.opportunities)
+                            .title(title.clone()),
+                        Cell::number(one(need.activities_per_day), need.activities_per_day)
+                            .title(title),
+                    ],
+                    pinned: false,
+                }
+            })
+            .collect();
+        let t = &report.team;
+        let tp = &report.pipeline.team;
+        rows.push(Row {
+            key: "Team".to_owned(),
+            cells: vec![
+                Cell::text("Team"),
+                Cell::number(money(t.quota), t.quota),
+                Cell::number(money(t.bookings), t.bookings).math(
+                    "bookings",
+                    None,
+                    "Bookings · Team".to_owned(),
+                ),
+                Cell::number(percent(t.attainment), t.attainment).math(
+                    "attainment",
+                    None,
+                    "Attainment · Team".to_owned(),
+                ),
+                Cell::number(percent(t.pacing), t.pacing),
+                Cell::number(money(tp.coverage.gap), tp.coverage.gap),
+                Cell::number(
+                    money(Some(tp.coverage.open_amount)),
+                    Some(tp.coverage.open_amount),
+                ),
+                Cell::number(times(tp.coverage.coverage), tp.coverage.coverage).math(
+                    "coverage",
+                    None,
+                    "Coverage · Team".to_owned(),
+                ),
+                Cell::text(""),
+                Cell::text(""),
+                Cell::text(""),
+            ],
+            pinned: true,
+        });
+        rows
+    };
+    let bars: Vec<Bar> = report
+        .reps
+        .iter()
+        .filter(|m| m.quota.is_some() && (m.active || m.bookings.is_some_and(|b| b > 0.0)))
+        .map(|m| {
+            let mut bar = Bar::new(m.rep.clone(), m.attainment, percent(m.attainment));
+            bar.marker = m
+                .pacing
+                .zip(m.attainment)
+                .map(|(p, a)| if p > 0.0 { a / p } else { 0.0 });
+            bar.math = Some(MathAsk {
+                metric: "attainment".to_owned(),
+                rep: Some(m.rep.clone()),
+                label: format!("Attainment · {}", m.rep),
+            });
+            bar
+        })
+        .collect();
+    let pacing_note = report
+        .assumptions
+        .iter()
+        .find(|a| a.starts_with("Pacing"))
+        .cloned()
+        .unwrap_or_default();
+    view! {
+        <Section title="Attainment so far" testid="attainment" lede=format!("Booked ÷ quota, {} – {}, as of {}. Tick: where the rep would usually be by now (attainment ÷ pacing). {pacing_note}", report.period.start, report.period.end, report.period.as_of)>
+            <Chart testid="attainment-chart" title="Attainment by rep" unit="share of quota" bars=Signal::derive(move || bars.clone()) marker_label="Usual by now" />
+        </Section>
+        <Section title="The gap and what closes it" testid="plan" lede=format!("{days_left} business days left. The reverse funnel uses each rep's own average deal, win rate and activities per opportunity in the period. Quotas come from the files; typing them in is not available yet.")>
+            <DataTable testid="plan-table" caption="Quota, attainment, pacing, gap and what is needed" columns=columns rows=Signal::derive(rows) export_name="plan" />
+        </Section>
+    }
+    .into_any()
+}
+
+fn one(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{v:.1}"),
+        _ => "—".to_owned(),
+    }
+}

@@ -1,0 +1,324 @@
+//! Process: where deals leak — the funnel by cohort in stage order, the stage-to-stage transition matrix as
+//! a heat table, time in stage, and small multiples of each rep's stage conversion against the team with
+//! the leak (the stage furthest below the team) highlighted.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::engine::metrics::compute::MetricsReport;
+use crate::engine::metrics::process::Funnel;
+use crate::engine::numfmt::{days, percent};
+use crate::ui::components::chart::{Bar, Chart};
+use crate::ui::components::math::Figure;
+use crate::ui::components::table::{Cell, Column, DataTable, Row};
+use crate::ui::data::use_data;
+use crate::ui::routes::shared::{Missing, Section, gate};
+use crate::ui::state::MathAsk;
+
+#[component]
+pub fn ProcessView() -> impl IntoView {
+    let data = use_data();
+    view! {
+        <section class="view" data-testid="view-process">
+            <h1>"Process"</h1>
+            <p class="purpose">"Where deals leak: the funnel in stage order, how deals really move between stages, how long they stay, and each rep's conversion against the team."</p>
+            {gate(data, "Process needs deals, and the stage history export for paths and time in stage.", |report| {
+                view! { <ProcessBody report=report /> }.into_any()
+            })}
+        </section>
+    }
+}
+
+fn rate_of(s: &crate::engine::metrics::process::FunnelStage) -> Option<f64> {
+    (s.entered > 0).then(|| s.converted as f64 / s.entered as f64)
+}
+
+#[component]
+fn ProcessBody(report: Arc<MetricsReport>) -> impl IntoView {
+    let p = &report.process;
+    if !p.available {
+        return view! { <Missing text=p.note.clone().unwrap_or_default() /> }.into_any();
+    }
+    let note = p.note.clone().map(|n| view! { <Missing text=n /> });
+    let funnels = p
+        .team
+        .iter()
+        .map(|f| view! { <TeamFunnel funnel=f.clone() /> })
+        .collect_view();
+    view! {
+        {note}
+        {funnels}
+        <Transitions report=report.clone() />
+        <TimeInStage report=report.clone() />
+        <SmallMultiples report=report.clone() />
+    }
+    .into_any()
+}
+
+#[component]
+fn TeamFunnel(funnel: Funnel) -> impl IntoView {
+    let name = if funnel.pipeline.is_empty() {
+        "Funnel".to_owned()
+    } else {
+        format!("Funnel · {}", funnel.pipeline)
+    };
+    let bars: Vec<Bar> = funnel
+        .stages
+        .iter()
+        .map(|s| {
+            let mut bar = Bar::new(
+                s.stage.clone(),
+                Some(s.entered as f64),
+                format!(
+                    "{} entered · {} moved on · {} lost · {} open",
+                    s.entered, s.converted, s.lost, s.open
+                ),
+            );
+            bar.math = Some(MathAsk {
+                metric: format!("stage_conversion:{}", s.stage),
+                rep: None,
+                label: format!("Conversion from {}", s.stage),
+            });
+            bar
+        })
+        .collect();
+    let columns = vec![
+        Column::text("Stage"),
+        Column::number(
+            "Entered",
+            Some(
+                "Deals whose first entry into the stage fell in the period (skipped stages count as passed).",
+            ),
+        ),
+        Column::number("Moved on", None),
+        Column::number(
+            "Lost here",
+            Some("Lost deals are charged to their last open stage."),
+        ),
+        Column::number("Still open", None),
+        Column::number(
+            "Conversion",
+            Some(
+                "Moved on ÷ entered; hidden when n < 20 or fewer than 80% of the cohort have closed or moved on.",
+            ),
+        ),
+        Column::number("To won", Some("Won ÷ entered.")),
+    ];
+    let rows: Vec<Row> = funnel
+        .stages
+        .iter()
+        .map(|s| {
+            let label = format!("Conversion from {}", s.stage);
+            let rate = match (&s.rate, &s.hidden) {
+                (Some(r), _) => Cell::number(percent(Some(*r)), Some(*r)),
+                (None, Some(why)) => {
+                    Cell::text(format!("hidden ({})", percent(rate_of(s)))).title(why.clone())
+                }
+                (None, None) => Cell::text("—"),
+            }
+            .math(&format!("stage_conversion:{}", s.stage), None, label);
+            Row {
+                key: s.stage.clone(),
+                cells: vec![
+                    Cell::text(s.stage.clone()),
+                    Cell::number(s.entered.to_string(), Some(s.entered as f64)),
+                    Cell::number(s.converted.to_string(), Some(s.converted as f64)),
+                    Cell::number(s.lost.to_string(), Some(s.lost as f64)),
+                    Cell::number(s.open.to_string(), Some(s.open as f64)),
+                    rate,
+                    Cell::number(percent(s.to_won), s.to_won),
+                ],
+                pinned: false,
+            }
+        })
+        .collect();
+    view! {
+        <Section title=name testid="funnel" lede="Each stage's cohort: the deals that first entered it in the period, and where they went. Rates are never multiplied across stages.">
+            <Chart testid="funnel-chart" title="Deals entering each stage" unit="deals" bars=Signal::derive(move || bars.clone()) />
+            <DataTable testid="funnel-table" caption="The funnel by cohort" columns=columns rows=Signal::derive(move || rows.clone()) export_name="funnel" />
+        </Section>
+    }
+}
+
+#[component]
+fn Transitions(report: Arc<MetricsReport>) -> impl IntoView {
+    let t = &report.process.transitions;
+    if t.is_empty() {
+        return view! {
+            <Section title="Transitions" testid="transitions">
+                <Missing text="No stage changes in the period: the transition matrix needs the stage history export (Salesforce: OpportunityHistory)." />
+            </Section>
+        }
+        .into_any();
+    }
+    // Stage order: the team funnel's, then any others as they come.
+    let mut order: Vec<String> = report
+        .process
+        .team
+        .iter()
+        .flat_map(|f| f.stages.iter().map(|s| s.stage.clone()))
+        .collect();
+    for x in t {
+        for s in [&x.from, &x.to] {
+            if !order.contains(s) {
+                order.push(s.clone());
+            }
+        }
+    }
+    let from: Vec<String> = order
+        .iter()
+        .filter(|s| t.iter().any(|x| &x.from == *s))
+        .cloned()
+        .collect();
+    let to: Vec<String> = order
+        .iter()
+        .filter(|s| t.iter().any(|x| &x.to == *s))
+        .cloned()
+        .collect();
+    let max = t.iter().map(|x| x.deals).max().unwrap_or(1).max(1) as f64;
+    let head = to
+        .iter()
+        .map(|s| view! { <th scope="col">{s.clone()}</th> })
+        .collect_view();
+    let body = from
+        .iter()
+        .map(|f| {
+            let row_total: u64 = t.iter().filter(|x| &x.from == f).map(|x| x.deals).sum();
+            let cells = to
+                .iter()
+                .map(|s| {
+                    let n = t.iter().find(|x| &x.from == f && &x.to == s).map_or(0, |x| x.deals);
+                    let share = if row_total > 0 { n as f64 / row_total as f64 } else { 0.0 };
+                    let back = order.iter().position(|o| o == s) < order.iter().position(|o| o == f);
+                    view! {
+                        <td class="heat num" class:backward={back && n > 0} style:background=crate::ui::routes::people::heat(n as f64 / max) title=format!("{f} → {s}: {n} deals ({} of moves out of {f})", percent(Some(share)))>
+                            {(n > 0).then(|| n.to_string())}
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{f.clone()}</th>{cells}<td class="num">{row_total}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <Section title="Transitions" testid="transitions" lede="Every stage change in the period, from (rows) to (columns). Outlined cells go backwards; deals skip and revisit stages.">
+            <div class="table-scroll">
+                <table class="data heat-table" data-testid="transition-matrix">
+                    <caption>"Stage changes in the period"</caption>
+                    <thead><tr><th scope="col">"From \\ to"</th>{head}<th scope="col">"Total"</th></tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </Section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TimeInStage(report: Arc<MetricsReport>) -> impl IntoView {
+    let p = report.process.clone();
+    let columns = vec![
+        Column::text("Stage"),
+        Column::number(
+            "Median",
+            Some("Median days in the stage, over stays that ended in the period."),
+        ),
+        Column::number("p75", None),
+        Column::number(
+            "p75 of won deals",
+            Some("An open deal longer in its stage than this is stalled."),
+        ),
+        Column::number("Stays", None),
+    ];
+    let rows: Vec<Row> = p
+        .time_in_stage
+        .iter()
+        .map(|s| Row {
+            key: format!("{}/{}", s.pipeline, s.stage),
+            cells: vec![
+                Cell::text(if s.pipeline.is_empty() {
+                    s.stage.clone()
+                } else {
+                    format!("{} · {}", s.pipeline, s.stage)
+                }),
+                Cell::number(days(s.median_days), s.median_days),
+                Cell::number(days(s.p75_days), s.p75_days),
+                Cell::number(days(s.won_p75_days), s.won_p75_days),
+                Cell::number(s.stays.to_string(), Some(s.stays as f64)),
+            ],
+            pinned: false,
+        })
+        .collect();
+    view! {
+        <Section title="Time in stage" testid="time-in-stage">
+            <p>
+                "Stalled now: "
+                <Figure text=p.stalled_count.to_string() metric="stalled_deals" label="Stalled deals" />
+                " open deals longer in their stage than three in four won deals stayed there."
+            </p>
+            <DataTable testid="time-in-stage-table" caption="Days in each stage" columns=columns rows=Signal::derive(move || rows.clone()) export_name="time-in-stage" />
+        </Section>
+    }
+}
+
+/// One small funnel per rep: conversion per stage against the team, the leak marked.
+#[component]
+fn SmallMultiples(report: Arc<MetricsReport>) -> impl IntoView {
+    let Some(team) = report.process.team.first().cloned() else {
+        return ().into_any();
+    };
+    let cards = report
+        .process
+        .rep_funnels
+        .iter()
+        .filter_map(|(rep, funnels)| {
+            let mine = funnels.iter().find(|f| f.pipeline == team.pipeline)?;
+            let rows: Vec<(String, Option<f64>, Option<f64>, u64)> = team
+                .stages
+                .iter()
+                .map(|t| {
+                    let m = mine.stages.iter().find(|s| s.stage == t.stage);
+                    (t.stage.clone(), m.and_then(rate_of), rate_of(t), m.map_or(0, |s| s.entered))
+                })
+                .collect();
+            // The leak: the stage furthest below the team, among stages with at least 5 of the rep's deals.
+            let leak = rows
+                .iter()
+                .filter(|(_, r, t, n)| *n >= 5 && r.is_some() && t.is_some())
+                .map(|(s, r, t, _)| (s.clone(), r.unwrap_or(0.0) - t.unwrap_or(0.0)))
+                .filter(|(_, d)| *d < -0.05)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(s, _)| s);
+            let lines = rows
+                .into_iter()
+                .map(|(stage, r, t, n)| {
+                    let is_leak = leak.as_deref() == Some(stage.as_str());
+                    let w = |v: Option<f64>| format!("{:.0}%", v.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0);
+                    view! {
+                        <div class="mini-row" class:leak=is_leak title=format!("{stage}: {} of {n} moved on; team {}", percent(r), percent(t))>
+                            <span class="mini-stage">{stage.clone()}</span>
+                            <span class="mini-track">
+                                <span class="mini-bar" class:small={n < 20} style:width=w(r)></span>
+                                <span class="mini-team" style:left=format!("{:.0}%", t.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0)></span>
+                            </span>
+                            <span class="mini-value">{percent(r)}</span>
+                        </div>
+                    }
+                })
+                .collect_view();
+            Some(view! {
+                <figure class="mini" data-testid="rep-funnel-mini">
+                    <figcaption>{rep.clone()} {leak.map(|l| view! { <span class="leak-label">{format!(" · leak: {l}")}</span> })}</figcaption>
+                    {lines}
+                </figure>
+            })
+        })
+        .collect_view();
+    view! {
+        <Section title="Each rep against the team" testid="small-multiples" lede="Share of each stage's deals that moved on, per rep (bar) against the team (tick). The leak is the stage furthest below the team with at least 5 of the rep's deals. Pale: fewer than 20 deals.">
+            <div class="minis">{cards}</div>
+        </Section>
+    }
+    .into_any()
+}

@@ -1,0 +1,182 @@
+// The five foundation views on the demo team: one click loads it, every view draws its numbers with no
+// console error and no request but the app's own files, figures match the CLI on the same exports, every
+// figure opens its math (by mouse and by keyboard), tables sort, and the views are photographed at two widths
+// in light and dark.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppPage, DIST, REPO, launchBrowser, watch } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+const AS_OF = '2026-03-15';
+const VIEWS = ['people', 'planning', 'process', 'pipeline', 'performance'];
+// What each view must show on the demo team (data-testids).
+const SHOWS = {
+  people: ['team-strip', 'team-table'],
+  planning: ['attainment', 'plan-table'],
+  process: ['funnel', 'transition-matrix', 'time-in-stage', 'small-multiples'],
+  pipeline: ['coverage', 'stage-month-table', 'aging', 'stale-list', 'past-due-list', 'created'],
+  performance: ['bookings-by-month', 'attainment-per-rep', 'trends', 'leaderboard', 'forecast'],
+};
+
+let browser;
+let served;
+
+before(async () => {
+  served = await startServer(DIST, '/a/b/');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+async function loadDemo(app, view = 'people') {
+  await app.open(`?view=${view}&asof=${AS_OF}`);
+  const before = await app.readyCount();
+  await app.page.getByTestId('try-demo').click();
+  await app.page.waitForFunction(
+    (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 120_000 });
+}
+
+/** The CLI's report of the same demo files, as JSON. */
+function cliReport() {
+  const cli = join(REPO, 'target/debug/pipelens');
+  assert.ok(existsSync(cli), `${cli} is built by the native test stage before the e2e tests`);
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-demo-'));
+  try {
+    execFileSync(cli, ['demo', dir, '--as-of', AS_OF]);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => join(dir, f));
+    const out = execFileSync(cli, ['report', ...files, '--as-of', AS_OF, '--period', 'this-quarter', '--format', 'json'],
+      { maxBuffer: 256 * 1024 * 1024 });
+    return JSON.parse(out.toString());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const plain = (text) => text.replace(/\s+/g, ' ').trim();
+
+test('the demo team loads in one click and every view draws its numbers, privately and without errors', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await loadDemo(app);
+  assert.match(await app.page.getByTestId('dataset-chip').textContent(), /^Demo data · \d+ files · [\d,]+ deals · 12 reps/);
+  assert.match(await app.page.getByTestId('as-of').textContent(), /15 Mar 2026/);
+
+  for (const view of VIEWS) {
+    await app.nav(view).click();
+    await app.page.getByTestId(`view-${view}`).waitFor();
+    for (const id of SHOWS[view]) {
+      await app.page.getByTestId(id).first().waitFor({ timeout: 30_000 });
+    }
+    assert.equal(await app.page.getByTestId('view-error').count(), 0, `${view} shows an error`);
+    assert.equal(await app.page.getByTestId('needs-data').count(), 0, `${view} still asks for data`);
+    await app.page.waitForTimeout(300);
+    await app.screenshot(`demo-${view}-1280`);
+  }
+  // The rep page of the busy rep who does not convert.
+  await app.nav('people').click();
+  await app.page.getByTestId('team-table').getByRole('link', { name: 'Tyler Brooks' }).click();
+  await app.page.getByTestId('scorecard').waitFor();
+  assert.equal(await app.page.getByTestId('rep-name').textContent(), 'Tyler Brooks');
+  for (const id of ['rep-funnel', 'rep-trends', 'activity-heat', 'rep-hygiene']) {
+    await app.page.getByTestId(id).first().waitFor({ timeout: 30_000 });
+  }
+  await app.page.getByTestId('rep-open-deals').locator('tbody tr').first().waitFor({ timeout: 30_000 });
+  assert.ok(await app.page.getByTestId('rep-open-deals').locator('tbody tr').count() > 0, 'the rep has open deals listed');
+  await app.screenshot('demo-rep-1280');
+  await app.page.goBack();
+  await app.page.getByTestId('team-table').waitFor();
+
+  assert.deepEqual(seen.violations, [], 'requests other than GETs of the app\'s own files');
+  assert.deepEqual(seen.consoleErrors, [], 'console errors');
+  await context.close();
+});
+
+test('the figures on screen are the CLI\'s figures for the same exports', async () => {
+  const report = cliReport();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = new AppPage(await context.newPage(), served);
+  await loadDemo(app);
+  const money = (v) => Math.round(v).toLocaleString('en-US');
+  const pct = (v) => `${(v * 100).toFixed(1)}%`;
+  const strip = (id) => app.page.getByTestId(`strip-${id}`).locator('.stat-value');
+  assert.equal(plain(await strip('bookings').textContent()), money(report.team.bookings));
+  assert.equal(plain(await strip('win_rate').textContent()), pct(report.team.win_rate));
+  // Every rep's row: bookings and win rate as the CLI computed them.
+  const table = app.page.getByTestId('team-table');
+  for (const rep of report.reps.filter((r) => r.bookings !== null && r.win_rate !== null)) {
+    const row = table.locator('tbody tr', { has: app.page.getByRole('link', { name: rep.rep, exact: true }) });
+    const cells = (await row.locator('td, th').allTextContents()).map(plain);
+    assert.ok(cells.includes(money(rep.bookings)), `${rep.rep}: ${cells.join(' | ')} lacks bookings ${money(rep.bookings)}`);
+    assert.ok(cells.includes(pct(rep.win_rate)), `${rep.rep}: ${cells.join(' | ')} lacks win rate ${pct(rep.win_rate)}`);
+  }
+  await context.close();
+});
+
+test('every figure opens its math with the deals behind it; Esc closes it; tables sort', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await loadDemo(app);
+  const table = app.page.getByTestId('team-table');
+
+  // Mouse: a rep's win rate.
+  const row = table.locator('tbody tr').first();
+  const figure = row.locator('button.figure').nth(2);
+  await figure.click();
+  const records = app.page.getByTestId('math-records');
+  await records.locator('tbody tr').nth(1).waitFor({ timeout: 30_000 });
+  const drawer = app.page.locator('.drawer');
+  assert.match(plain(await drawer.textContent()), /Win rate/);
+  await app.screenshot('demo-math-drawer-1280');
+  await app.page.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'detached' });
+  assert.equal(await app.page.evaluate(() => document.activeElement?.classList.contains('figure')), true, 'focus returns to the figure');
+
+  // Keyboard: Enter on a focused figure opens the drawer too.
+  await app.page.getByTestId('strip-bookings').locator('button.figure').focus();
+  await app.page.keyboard.press('Enter');
+  await records.waitFor({ timeout: 30_000 });
+  assert.match(plain(await drawer.textContent()), /Bookings/);
+  await app.page.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'detached' });
+
+  // Sorting by bookings, descending then ascending; pinned rows stay at the bottom.
+  const header = table.locator('thead button', { hasText: 'Bookings' });
+  const bookings = async () => (await table.locator('tbody tr').allTextContents());
+  await header.click();
+  const first = await bookings();
+  await header.click();
+  const second = await bookings();
+  assert.notDeepEqual(first, second, 'sorting changes the order');
+  assert.match(second.at(-1), /^Team/);
+  assert.match(first.at(-1), /^Team/);
+
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
+});
+
+test('the views at 1920 wide and in dark mode', async () => {
+  for (const [width, scheme] of [[1920, 'light'], [1280, 'dark'], [1920, 'dark']]) {
+    const context = await browser.newContext({ viewport: { width, height: 1000 }, colorScheme: scheme });
+    const seen = watch(context, served);
+    const app = new AppPage(await context.newPage(), served);
+    await loadDemo(app);
+    for (const view of VIEWS) {
+      await app.nav(view).click();
+      await app.page.getByTestId(SHOWS[view][0]).first().waitFor({ timeout: 30_000 });
+      await app.page.waitForTimeout(300);
+      await app.screenshot(`demo-${view}-${width}-${scheme}`);
+    }
+    assert.deepEqual(seen.consoleErrors, []);
+    await context.close();
+  }
+});
