@@ -260,6 +260,48 @@ fn forget_drops_every_file() {
     assert!(rows(&mut session, 0, 0, 1).is_err());
 }
 
+/// Regression: Forget kept the choices made about the files (a flipped assumption came back with the next
+/// import of the same file).
+#[test]
+fn forget_drops_the_choices_made_about_the_files_too() {
+    use pipelens::engine::model::{AssumptionChoice, ModelSettings};
+    let mut session = Session::new();
+    let settings = ModelSettings {
+        assumptions: vec![AssumptionChoice {
+            file: None,
+            id: "date_order:Close Date".into(),
+            choice: "day_first".into(),
+        }],
+        business_time_zone: Some("America/Bogota".into()),
+        ..ModelSettings::default()
+    };
+    let summary = session
+        .run(
+            Envelope::new(
+                1,
+                Request::SetSettings {
+                    settings: Box::new(settings),
+                },
+            ),
+            |_| (),
+        )
+        .unwrap();
+    let Answer::Summary { model, .. } = summary else {
+        panic!("{summary:?}")
+    };
+    assert_eq!(model.business_time_zone, "America/Bogota");
+    session
+        .run(Envelope::new(2, Request::Forget), |_| ())
+        .unwrap();
+    let Answer::Summary { model, .. } = session
+        .run(Envelope::new(3, Request::Summary), |_| ())
+        .unwrap()
+    else {
+        panic!("no summary")
+    };
+    assert_eq!(model.business_time_zone, "UTC");
+}
+
 #[test]
 fn files_beyond_the_size_limits_are_refused_before_reading() {
     let limits = Limits {

@@ -195,6 +195,8 @@ impl Session {
                 Work::Finished(Some(Ok(Answer::CancelNoted { request_id })))
             }
             Request::Forget => {
+                // Everything the session holds: the files and every choice made about them.
+                self.settings = ModelSettings::default();
                 self.files.clear();
                 self.bytes_held = 0;
                 self.rebuild();

@@ -3,9 +3,14 @@
 
 use leptos::prelude::*;
 
+use crate::engine::ingest::report::Assumption;
 use crate::engine::ingest::report::{FileReport, NoteKind, RowNote};
+use crate::engine::model::fields::{Field, Kind};
+use crate::engine::model::{AssumptionChoice, KindChoice, MappingChoice};
 use crate::engine::numfmt::{bytes, thousands};
-use crate::ui::state::ImportedCard;
+use crate::ui::components::model_panel::event_value;
+use crate::ui::routes::import::set_model_settings;
+use crate::ui::state::{ImportedCard, use_app_state};
 
 #[component]
 pub fn FileCard(card: ImportedCard) -> impl IntoView {
@@ -20,7 +25,6 @@ pub fn FileCard(card: ImportedCard) -> impl IntoView {
     let kept_omitted = report.issues_omitted;
     let warnings = report.warnings.clone();
     let identity = identity(&report);
-    let mapping = report.mapping.clone();
     let scope = report.scope.clone();
     view! {
         <article class="card file-card" data-testid="file-card">
@@ -42,25 +46,8 @@ pub fn FileCard(card: ImportedCard) -> impl IntoView {
                     {scope.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                 </ul>
             })}
-            {(!mapping.is_empty()).then(|| view! {
-                <details class="mapping" data-testid="file-mapping">
-                    <summary>{format!("Column mapping ({} fields)", mapping.len())}</summary>
-                    <table>
-                        <thead><tr><th scope="col">"Field"</th><th scope="col">"Column"</th><th scope="col">"Mapped by"</th></tr></thead>
-                        <tbody>
-                            {mapping.into_iter().map(|m| {
-                                let by = match m.by.as_str() {
-                                    "layout" => "the export's layout",
-                                    "header_name" => "the header's name",
-                                    "user" => "you",
-                                    _ => "",
-                                };
-                                view! { <tr><td>{m.field.replace('_', " ")}</td><td>{m.column}</td><td>{by}</td></tr> }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </details>
-            })}
+            <KindAndMapping report=report.clone() />
+            <Assumptions report=report.clone() />
             <details class="assumptions" open=true>
                 <summary>{format!("How it was read ({})", warnings.len())}</summary>
                 <ul class="warnings" data-testid="file-warnings">
@@ -219,4 +206,127 @@ fn delimiter_name(delimiter: &str) -> String {
         "" => "—".to_owned(),
         other => format!("'{other}'"),
     }
+}
+
+/// The file's kind (a dropdown) and its column mapping: a dropdown of the file's columns per field the kind
+/// can use, each saying who mapped it.
+#[component]
+fn KindAndMapping(report: FileReport) -> impl IntoView {
+    let state = use_app_state();
+    let file = report.file.clone();
+    let kind = Kind::from_id(&report.kind);
+    let f1 = file.clone();
+    let set_kind = move |ev: leptos::ev::Event| {
+        let Some(kind) = Kind::from_id(&event_value(&ev)) else {
+            return;
+        };
+        let file = f1.clone();
+        set_model_settings(state, move |s| {
+            s.kinds.push(KindChoice {
+                file: Some(file),
+                kind,
+            })
+        });
+    };
+    let fields: Vec<Field> = kind.map(|k| k.fields().to_vec()).unwrap_or_default();
+    let required: Vec<Field> = kind.map(|k| k.required().to_vec()).unwrap_or_default();
+    let header = report.header.clone();
+    let mapped = report.mapping.clone();
+    let count = mapped.len();
+    let rows = fields
+        .into_iter()
+        .map(|field| {
+            let current = mapped.iter().find(|m| m.field == field.id());
+            let column = current.map(|m| m.column.clone()).unwrap_or_default();
+            let by = match current.map(|m| m.by.as_str()) {
+                Some("layout") => "the export's layout",
+                Some("header_name") => "the header's name",
+                Some("user") => "you",
+                _ => "",
+            };
+            let file = file.clone();
+            let set = move |ev: leptos::ev::Event| {
+                let value = event_value(&ev);
+                let file = file.clone();
+                set_model_settings(state, move |s| {
+                    s.mappings.push(MappingChoice { file: Some(file), field, column: (!value.is_empty()).then_some(value) })
+                });
+            };
+            let missing = required.contains(&field) && current.is_none();
+            view! {
+                <tr class:missing-field=missing>
+                    <th scope="row">{field.label()}{missing.then_some(" (needed)")}</th>
+                    <td>
+                        <select aria-label=format!("Column for {}", field.label()) data-testid=format!("map-{}", field.id()) on:change=set>
+                            <option value="" selected=column.is_empty()>"— not in this file —"</option>
+                            {header.iter().map(|h| view! { <option value=h.clone() selected=*h == column>{h.clone()}</option> }).collect_view()}
+                        </select>
+                    </td>
+                    <td>{by}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="kind-line">
+            <label>
+                "Read as "
+                <select data-testid="file-kind" on:change=set_kind>
+                    {Kind::ALL.into_iter().map(|k| view! { <option value=k.id() selected=Some(k) == kind>{k.label()}</option> }).collect_view()}
+                </select>
+            </label>
+        </div>
+        {kind.filter(|k| *k != Kind::NotUsed).map(|_| view! {
+            <details class="mapping" data-testid="file-mapping">
+                <summary>{format!("Column mapping ({count} fields mapped)")}</summary>
+                <table>
+                    <thead><tr><th scope="col">"Field"</th><th scope="col">"Column"</th><th scope="col">"Mapped by"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        })}
+    }
+}
+
+/// Each assumption the engine made about the file, with a switch to the other readings.
+#[component]
+fn Assumptions(report: FileReport) -> impl IntoView {
+    let state = use_app_state();
+    let list: Vec<Assumption> = report
+        .assumptions
+        .iter()
+        .filter(|a| !a.alternatives.is_empty())
+        .cloned()
+        .collect();
+    if list.is_empty() {
+        return None;
+    }
+    let file = report.file.clone();
+    Some(view! {
+        <details class="switches" open=true data-testid="file-assumptions">
+            <summary>{format!("Assumptions you can flip ({})", list.len())}</summary>
+            <ul>
+                {list.into_iter().map(|a| {
+                    let file = file.clone();
+                    let id = a.id.clone();
+                    let set = move |ev: leptos::ev::Event| {
+                        let choice = event_value(&ev);
+                        let (file, id) = (file.clone(), id.clone());
+                        set_model_settings(state, move |s| s.assumptions.push(AssumptionChoice { file: Some(file), id, choice }));
+                    };
+                    let mut options = vec![a.choice.clone()];
+                    options.extend(a.alternatives.iter().filter(|o| **o != a.choice).cloned());
+                    view! {
+                        <li>
+                            <span>{a.text.clone()}</span>
+                            " "
+                            <select aria-label=a.text.clone() data-testid=format!("assume-{}", a.id) on:change=set>
+                                {options.into_iter().map(|o| view! { <option value=o.clone() selected=o == a.choice>{o.replace('_', " ")}</option> }).collect_view()}
+                            </select>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </details>
+    })
 }

@@ -7,4 +7,5 @@ pub mod drop_zone;
 pub mod empty;
 pub mod file_card;
 pub mod math;
+pub mod model_panel;
 pub mod table;

@@ -5,10 +5,12 @@ use leptos::prelude::*;
 
 use crate::engine::EngineError;
 use crate::engine::ingest::ImportOptions;
+use crate::engine::model::ModelSettings;
 use crate::engine::numfmt::{bytes, thousands};
 use crate::engine::protocol::{Answer, Request};
 use crate::ui::components::drop_zone::DropZone;
 use crate::ui::components::file_card::FileCard;
+use crate::ui::components::model_panel::ModelPanel;
 use crate::ui::door::DoorError;
 use crate::ui::state::{AppState, ImportInFlight, ImportedCard, mark_ready, use_app_state};
 
@@ -57,11 +59,13 @@ pub fn ImportView() -> impl IntoView {
                         card.report.kind.clone(),
                         card.report.rows_accepted,
                         card.report.warnings.join("\n"),
-                        card.report.mapping.len(),
+                        card.report.mapping.iter().map(|m| format!("{}={}", m.field, m.column)).collect::<Vec<_>>().join("|"),
+                        card.report.assumptions.iter().map(|a| a.choice.clone()).collect::<Vec<_>>().join("|"),
                     )
                     children=|card| view! { <FileCard card=card /> }
                 />
             </div>
+            <ModelPanel />
         </section>
     }
 }
@@ -169,6 +173,8 @@ pub fn forget_all(state: AppState) {
     state.model.set(Default::default());
     state.errors.set(Vec::new());
     state.demo.set(false);
+    state.model_settings.set(ModelSettings::default());
+    state.settings.set(Default::default());
     state.door().forget();
 }
 
@@ -284,6 +290,36 @@ async fn import_one(
         })
     });
     Ok(())
+}
+
+/// Changes how the files are read (kind, mapping, assumptions, stages, exclusions, time zone), sends it to
+/// the engine, and refreshes every card and the model from its answer.
+pub fn set_model_settings(state: AppState, update: impl FnOnce(&mut ModelSettings)) {
+    state.model_settings.update(update);
+    let settings = state.model_settings.get_untracked();
+    leptos::task::spawn_local(async move {
+        match state
+            .door()
+            .request(Request::SetSettings {
+                settings: Box::new(settings),
+            })
+            .await
+        {
+            Ok(Answer::Summary { files, model }) => {
+                let _ = state.files.try_update(|cards| {
+                    for (card, report) in cards.iter_mut().zip(files) {
+                        card.report = report;
+                    }
+                });
+                let _ = state.model.try_set(*model);
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let _ = state.errors.try_update(|e| e.push(error.to_string()));
+            }
+        }
+        mark_ready();
+    });
 }
 
 /// Every card's report and the model summary, after a change: a new file can change what the others mean

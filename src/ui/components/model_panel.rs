@@ -1,0 +1,438 @@
+//! What the files add up to, and every choice that changes it: the review list (possible duplicates, test
+//! records, people who are not reps) with exclude / include, the stage table (raw stage × pipeline →
+//! standard stage and outcome), the roster, the settings that change the numbers (home currency and rates,
+//! business time zone, fiscal year, as-of date), and the mapping profile saved or loaded as a small JSON file.
+//! Each change goes to the engine as `SetSettings` and every card and figure follows.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wasm_bindgen::JsCast;
+
+use crate::engine::metrics::money::Money;
+use crate::engine::model::ModelSettings;
+use crate::engine::model::stages::StageChoice;
+use crate::engine::model::words::{Outcome, StandardStage};
+use crate::ui::components::download::download_text;
+use crate::ui::filters::with_param;
+use crate::ui::routes::import::set_model_settings;
+use crate::ui::state::use_app_state;
+
+/// The value of the `<select>` or `<input>` an event came from.
+pub fn event_value(event: &leptos::ev::Event) -> String {
+    let Some(target) = event.target() else {
+        return String::new();
+    };
+    if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        return select.value();
+    }
+    target
+        .dyn_ref::<web_sys::HtmlInputElement>()
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+fn outcome_id(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Open => "open",
+        Outcome::Won => "won",
+        Outcome::Lost => "lost",
+    }
+}
+
+fn standard_id(s: StandardStage) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+const STANDARD: [StandardStage; 8] = [
+    StandardStage::Prospecting,
+    StandardStage::Qualification,
+    StandardStage::Discovery,
+    StandardStage::Proposal,
+    StandardStage::Negotiation,
+    StandardStage::Commit,
+    StandardStage::Won,
+    StandardStage::Lost,
+];
+
+#[component]
+pub fn ModelPanel() -> impl IntoView {
+    let state = use_app_state();
+    let has_model = move || {
+        state
+            .model
+            .with(|m| m.deals.total > 0 || !m.reps.is_empty())
+    };
+    view! {
+        <Show when=has_model>
+            <ReviewList />
+            <StageTable />
+            <Roster />
+            <Settings />
+        </Show>
+        <Profile />
+    }
+}
+
+#[component]
+fn ReviewList() -> impl IntoView {
+    let state = use_app_state();
+    let items = move || state.model.with(|m| m.review.clone());
+    view! {
+        <section class="panel" data-testid="review-list">
+            <h2>{move || format!("To review ({})", items().len())}</h2>
+            <p class="lede">"Possible duplicates, test records and people who are not reps. Excluded items leave every number; include them again at any time."</p>
+            {move || {
+                let items = items();
+                if items.is_empty() {
+                    return view! { <p class="lede">"Nothing to review."</p> }.into_any();
+                }
+                view! {
+                    <ul class="review">
+                        {items
+                            .into_iter()
+                            .map(|item| {
+                                let key = item.key.clone();
+                                let excluded = item.excluded;
+                                let toggle = move |_| {
+                                    let key = key.clone();
+                                    set_model_settings(state, move |s| {
+                                        if s.excluded.contains(&key) {
+                                            s.excluded.retain(|k| *k != key);
+                                        } else {
+                                            s.excluded.push(key);
+                                        }
+                                    });
+                                };
+                                view! {
+                                    <li data-testid="review-item">
+                                        <label>
+                                            <input type="checkbox" prop:checked=excluded on:change=toggle />
+                                            " Exclude · "
+                                            {item.description.clone()}
+                                        </label>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn StageTable() -> impl IntoView {
+    let state = use_app_state();
+    let rows = move || state.model.with(|m| m.stages.clone());
+    view! {
+        <section class="panel" data-testid="stage-table">
+            <h2>"Stages"</h2>
+            <p class="lede">"Each raw stage of each pipeline on the standard ladder, with its outcome. Change a row when the guess is wrong; the funnel and win rates follow."</p>
+            <div class="table-scroll">
+                <table class="data">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Pipeline"</th>
+                            <th scope="col">"Stage as exported"</th>
+                            <th scope="col">"Standard stage"</th>
+                            <th scope="col">"Outcome"</th>
+                            <th scope="col" class="num">"Order"</th>
+                            <th scope="col" class="num">"Deals now"</th>
+                            <th scope="col">"Why"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            rows()
+                                .into_iter()
+                                .map(|e| {
+                                    let choice = StageChoice {
+                                        pipeline: (!e.pipeline.is_empty()).then(|| e.pipeline.clone()),
+                                        raw: e.raw.clone(),
+                                        standard: None,
+                                        order: None,
+                                        outcome: None,
+                                    };
+                                    let c1 = choice.clone();
+                                    let set_standard = move |ev: leptos::ev::Event| {
+                                        let v = event_value(&ev);
+                                        let mut c = c1.clone();
+                                        c.standard = STANDARD.into_iter().find(|s| standard_id(*s) == v);
+                                        set_model_settings(state, move |s| s.stages.push(c));
+                                    };
+                                    let set_outcome = move |ev: leptos::ev::Event| {
+                                        let v = event_value(&ev);
+                                        let mut c = choice.clone();
+                                        c.outcome = [Outcome::Open, Outcome::Won, Outcome::Lost].into_iter().find(|o| outcome_id(*o) == v);
+                                        set_model_settings(state, move |s| s.stages.push(c));
+                                    };
+                                    let standard = standard_id(e.standard);
+                                    let outcome = outcome_id(e.outcome);
+                                    view! {
+                                        <tr data-testid="stage-row">
+                                            <td>{e.pipeline.clone()}</td>
+                                            <th scope="row">{e.raw.clone()}{e.history_only.then_some(" (history only)")}</th>
+                                            <td>
+                                                <select aria-label=format!("Standard stage of {}", e.raw) on:change=set_standard>
+                                                    {STANDARD.into_iter().map(|s| {
+                                                        let id = standard_id(s);
+                                                        view! { <option value=id.clone() selected=id == standard>{s.label()}</option> }
+                                                    }).collect_view()}
+                                                </select>
+                                            </td>
+                                            <td>
+                                                <select aria-label=format!("Outcome of {}", e.raw) on:change=set_outcome>
+                                                    {["open", "won", "lost"].into_iter().map(|o| view! { <option value=o selected=o == outcome>{o}</option> }).collect_view()}
+                                                </select>
+                                            </td>
+                                            <td class="num">{e.order}</td>
+                                            <td class="num">{e.deals}</td>
+                                            <td class="why">{format!("{}; {}", e.order_from, e.outcome_from)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Roster() -> impl IntoView {
+    let state = use_app_state();
+    let reps = move || state.model.with(|m| m.reps.clone());
+    let merges = move || state.model.with(|m| m.merges.clone());
+    view! {
+        <section class="panel" data-testid="roster">
+            <h2>{move || format!("Roster ({} people)", reps().len())}</h2>
+            <p class="lede">"Everyone found in the files. People flagged as not reps (integration users, managers) can be excluded in the review list above."</p>
+            <div class="table-scroll">
+                <table class="data">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Team"</th>
+                            <th scope="col">"Manager"</th>
+                            <th scope="col">"Role"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col" class="num">"Deals owned"</th>
+                            <th scope="col" class="num">"Activities"</th>
+                            <th scope="col">"Also written"</th>
+                            <th scope="col">"Note"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || reps().into_iter().map(|r| view! {
+                            <tr data-testid="roster-row">
+                                <th scope="row">{r.name.clone()}</th>
+                                <td>{r.team.clone().unwrap_or_default()}</td>
+                                <td>{r.manager.clone().unwrap_or_default()}</td>
+                                <td>{r.role.clone().unwrap_or_default()}</td>
+                                <td>{match r.active { Some(true) => "active", Some(false) => "left", None => "" }}</td>
+                                <td class="num">{r.deals_owned}</td>
+                                <td class="num">{r.activities}</td>
+                                <td>{r.aliases.join(", ")}</td>
+                                <td>{r.review.clone().unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {move || {
+                let m = merges();
+                (!m.is_empty()).then(|| view! {
+                    <details>
+                        <summary>{format!("{} people matched across files", m.len())}</summary>
+                        <ul class="merges">{m.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                    </details>
+                })
+            }}
+        </section>
+    }
+}
+
+/// The settings that change the numbers, each with one line on what it does.
+#[component]
+fn Settings() -> impl IntoView {
+    let state = use_app_state();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let rates_error: RwSignal<Option<String>> = RwSignal::new(None);
+    let home = move || state.settings.with(|s| s.money.home_currency.clone());
+    let rates_text = move || {
+        state.settings.with(|s| {
+            s.money
+                .rates
+                .iter()
+                .map(|r| match r.from {
+                    Some(d) => format!("{},{},{d}", r.currency, r.rate),
+                    None => format!("{},{}", r.currency, r.rate),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    };
+    let fiscal = move || {
+        state
+            .settings
+            .with(|s| s.calendar.fiscal_start_month.to_string())
+    };
+    let zone = move || {
+        state.model_settings.with(|s| {
+            s.business_time_zone
+                .clone()
+                .unwrap_or_else(|| "UTC".to_owned())
+        })
+    };
+    let as_of = move || query.with(|q| q.get_str("asof").unwrap_or_default().to_owned());
+    let set_as_of = move |ev: leptos::ev::Event| {
+        let v = event_value(&ev);
+        let href = query.with_untracked(|q| with_param(q, "asof", Some(&v)));
+        navigate(&href, Default::default());
+    };
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    view! {
+        <section class="panel settings" data-testid="settings">
+            <h2>"Settings that change the numbers"</h2>
+            <div class="setting">
+                <label for="home-currency">"Home currency"</label>
+                <input id="home-currency" data-testid="home-currency" size="5" prop:value=home
+                    on:change=move |ev| { let v = event_value(&ev).trim().to_uppercase(); state.settings.update(|s| s.money.home_currency = v); } />
+                <p class="help">"Every amount is shown in it; deals without a currency are taken to be in it."</p>
+            </div>
+            <div class="setting">
+                <label for="rates">"Exchange rates"</label>
+                <textarea id="rates" data-testid="rates" rows="3" placeholder="EUR,1.08\nBRL,0.19,2025-01-01" prop:value=rates_text
+                    on:change=move |ev| {
+                        let text = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()).map(|t| t.value()).unwrap_or_default();
+                        match Money::parse_rates(&text) {
+                            Ok(rates) => { rates_error.set(None); state.settings.update(|s| s.money.rates = rates); }
+                            Err(e) => rates_error.set(Some(e.to_string())),
+                        }
+                    }></textarea>
+                <p class="help">"One line per currency: code, value of one unit in the home currency, and optionally the date it applies from. Amounts without a rate are listed, not guessed."</p>
+                {move || rates_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            </div>
+            <div class="setting">
+                <label for="time-zone">"Business time zone"</label>
+                <input id="time-zone" data-testid="time-zone" prop:value=zone
+                    on:change=move |ev| { let v = event_value(&ev).trim().to_owned(); set_model_settings(state, move |s| s.business_time_zone = (!v.is_empty()).then_some(v)); } />
+                <p class="help">"Date-times in the exports are turned into days in this zone (IANA name, e.g. America/Bogota). Plain dates are never shifted."</p>
+            </div>
+            <div class="setting">
+                <label for="fiscal">"Fiscal year starts in"</label>
+                <select id="fiscal" data-testid="fiscal-start" prop:value=fiscal
+                    on:change=move |ev| { let m: u32 = event_value(&ev).parse().unwrap_or(1); state.settings.update(|s| s.calendar.fiscal_start_month = m); }>
+                    {months.into_iter().enumerate().map(|(i, m)| view! { <option value=(i + 1).to_string()>{m}</option> }).collect_view()}
+                </select>
+                <p class="help">"Quarters and years follow it. A Salesforce Period export, when imported, sets the whole calendar."</p>
+            </div>
+            <div class="setting">
+                <label for="as-of">"As of"</label>
+                <input id="as-of" type="date" data-testid="as-of-input" prop:value=as_of on:change=set_as_of />
+                <p class="help">"\"Today\" for every number: empty means the latest date in the data. Kept in the address, so a bookmark gives the same numbers."</p>
+            </div>
+        </section>
+    }
+}
+
+/// Save or load the mapping profile: every choice made here, as a small JSON file.
+#[component]
+fn Profile() -> impl IntoView {
+    let state = use_app_state();
+    let error: RwSignal<Option<String>> = RwSignal::new(None);
+    let save = move |_| {
+        let profile = ProfileFile {
+            model: state.model_settings.get_untracked(),
+            money: state.settings.with_untracked(|s| s.money.clone()),
+            fiscal_start_month: state
+                .settings
+                .with_untracked(|s| s.calendar.fiscal_start_month),
+        };
+        match serde_json::to_string_pretty(&profile) {
+            Ok(json) => download_text("pipelens-profile.json", "application/json", &json),
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    };
+    let load = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let file = gloo::file::File::from(file);
+        leptos::task::spawn_local(async move {
+            match gloo::file::futures::read_as_text(&file).await {
+                Ok(text) => match serde_json::from_str::<ProfileFile>(&text) {
+                    Ok(p) => {
+                        error.set(None);
+                        state.settings.update(|s| {
+                            s.money = p.money;
+                            s.calendar.fiscal_start_month = p.fiscal_start_month;
+                        });
+                        set_model_settings(state, move |s| *s = p.model);
+                    }
+                    Err(e) => error.set(Some(format!(
+                        "'{}' is not a pipelens profile: {e}",
+                        file.name()
+                    ))),
+                },
+                Err(e) => error.set(Some(format!(
+                    "the browser could not read '{}': {e}",
+                    file.name()
+                ))),
+            }
+        });
+    };
+    view! {
+        <section class="panel" data-testid="profile">
+            <h2>"Mapping profile"</h2>
+            <p class="lede">"Save every choice made here (kinds, column mapping, assumptions, stages, exclusions, time zone, currency, fiscal year) as a small JSON file, and load it next time so next Monday's export maps itself. Nothing is stored in the browser."</p>
+            <button type="button" data-testid="save-profile" on:click=save>"Save profile"</button>
+            " "
+            <label class="button secondary">
+                "Load profile"
+                <input type="file" accept=".json,application/json" class="visually-hidden" data-testid="load-profile" on:change=load />
+            </label>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </section>
+    }
+}
+
+/// What a profile file holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ProfileFile {
+    model: ModelSettings,
+    money: Money,
+    #[serde(default = "january")]
+    fiscal_start_month: u32,
+}
+
+fn january() -> u32 {
+    1
+}

@@ -1,0 +1,80 @@
+// The import's choices change the numbers and travel as a profile: flipping an assumption, unmapping a
+// column and editing a stage reach the engine (every card and figure follows), and the profile saved as JSON
+// brings the same choices back after Forget data.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { AppPage, DIST, launchBrowser, watch } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+let browser;
+let served;
+
+before(async () => {
+  served = await startServer(DIST, '/a/b/');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+async function until(app, action) {
+  const before = await app.readyCount();
+  await action();
+  await app.page.waitForFunction(
+    (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 120_000 });
+}
+
+test('choices on the import reach the numbers, and a saved profile brings them back', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await app.open('?view=import&asof=2026-03-15');
+  await until(app, () => app.page.getByTestId('try-demo').click());
+  const deals = app.cards().filter({ hasText: 'demo-salesforce-opportunities.csv' });
+  await deals.waitFor();
+
+  // Flip how 'Close Date' is read: the card says so after the engine rebuilt the model.
+  const closeDate = deals.locator('[data-testid="assume-date_order:Close Date"]');
+  const options = await closeDate.locator('option').evaluateAll((os) => os.map((o) => o.value));
+  const other = options.find((o) => o !== options[0]);
+  assert.ok(other, `an alternative reading of Close Date: ${options}`);
+  await until(app, () => closeDate.selectOption(other));
+  await app.page.waitForFunction((v) => {
+    const s = document.querySelector('[data-testid="assume-date_order:Close Date"]');
+    return s && s.value === v;
+  }, other);
+
+  // Unmap Amount: bookings on People become unknown rather than a silent number.
+  await deals.getByTestId('file-mapping').locator('summary').click();
+  await until(app, () => deals.getByTestId('map-amount').selectOption(''));
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="map-amount"]')?.value === '');
+
+  // A stage's outcome, changed by hand, shows in the stage table.
+  await until(app, () => app.page.getByTestId('stage-table').getByLabel('Outcome of Negotiation', { exact: true }).selectOption('lost'));
+  await app.page.waitForFunction(() => document.querySelector('select[aria-label="Outcome of Negotiation"]')?.value === 'lost');
+
+  // Save the profile: it holds the three choices.
+  const [download] = await Promise.all([app.page.waitForEvent('download'), app.page.getByTestId('save-profile').click()]);
+  const path = await download.path();
+  const profile = JSON.parse(readFileSync(path, 'utf8'));
+  assert.ok(profile.model.assumptions.some((a) => a.id === 'date_order:Close Date' && a.choice === other), JSON.stringify(profile.model.assumptions));
+  assert.ok(profile.model.mappings.some((m) => m.field === 'amount' && m.column === null), JSON.stringify(profile.model.mappings));
+  assert.ok(profile.model.stages.some((s) => s.raw === 'Negotiation' && s.outcome === 'lost'), JSON.stringify(profile.model.stages));
+
+  // Forget everything, load the demo again: the defaults are back; load the profile: the choices are back.
+  await app.page.getByTestId('forget-data').click();
+  await until(app, () => app.page.getByTestId('try-demo').click());
+  await deals.waitFor();
+  assert.equal(await closeDate.inputValue(), options[0]);
+  await until(app, () => app.page.getByTestId('load-profile').setInputFiles(path));
+  await app.page.waitForFunction((v) => document.querySelector('[data-testid="assume-date_order:Close Date"]')?.value === v, other);
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="map-amount"]')?.value === '');
+  await app.screenshot('import-choices-1280');
+
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
+});
