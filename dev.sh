@@ -54,11 +54,15 @@ setup_browser_tools() {
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
   fi
-  local want have
-  want=$(node -p "require('./tests/e2e/package-lock.json').packages['node_modules/playwright-core'].version")
-  have=$(node -p "try { require('./tests/e2e/node_modules/playwright-core/package.json').version } catch { '' }")
-  if [ "$want" != "$have" ]; then
-    say "installing playwright-core $want for the e2e tests"
+  # The e2e packages (playwright-core, axe-core) at the versions of the lock file.
+  local pkg want have stale=""
+  for pkg in playwright-core axe-core; do
+    want=$(node -p "require('./tests/e2e/package-lock.json').packages['node_modules/$pkg'].version")
+    have=$(node -p "try { require('./tests/e2e/node_modules/$pkg/package.json').version } catch { '' }")
+    [ "$want" != "$have" ] && stale="$stale $pkg@$want"
+  done
+  if [ -n "$stale" ]; then
+    say "installing$stale for the e2e tests"
     (cd tests/e2e && npm ci --no-audit --no-fund)
   fi
 }

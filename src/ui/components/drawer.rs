@@ -249,6 +249,7 @@ pub fn MathDrawer() -> impl IntoView {
         view! {
             <div
                 class="records"
+                tabindex="0"
                 style:max-height=format!("{}px", ROW_PX * VIEW_ROWS as f64 + 40.0)
                 on:scroll=move |ev| {
                     if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {

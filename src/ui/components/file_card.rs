@@ -61,7 +61,7 @@ pub fn FileCard(card: ImportedCard) -> impl IntoView {
                 testid="file-rejections"
             />
             <NoteTable title="Rows kept with a problem" notes=kept omitted=kept_omitted testid="file-issues" />
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="preview" data-testid="file-preview">
                     <caption>{format!("First {} of {} accepted rows", card.preview.len(), thousands(report.rows_accepted))}</caption>
                     <thead>
@@ -104,7 +104,7 @@ fn NoteTable(
     Some(view! {
         <details class="notes" data-testid=testid>
             <summary>{format!("{title}: {}", thousands(total))}</summary>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table>
                     <thead>
                         <tr>

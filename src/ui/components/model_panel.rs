@@ -133,7 +133,7 @@ fn StageTable() -> impl IntoView {
         <section class="panel" data-testid="stage-table">
             <h2>"Stages"</h2>
             <p class="lede">"Each raw stage of each pipeline on the standard ladder, with its outcome. Change a row when the guess is wrong; the funnel and win rates follow."</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="data">
                     <thead>
                         <tr>
@@ -214,7 +214,7 @@ fn Roster() -> impl IntoView {
         <section class="panel" data-testid="roster">
             <h2>{move || format!("Roster ({} people)", reps().len())}</h2>
             <p class="lede">"Everyone found in the files. People flagged as not reps (integration users, managers) can be excluded in the review list above."</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="data">
                     <thead>
                         <tr>

@@ -224,7 +224,7 @@ pub fn DataTable(
         })
     };
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="data" data-testid=testid>
                 <caption>
                     <span>{caption}</span>

@@ -84,7 +84,13 @@ fn TeamStrip(report: Arc<MetricsReport>) -> impl IntoView {
             let delta = ctx.team_previous.as_ref().map(|c| {
                 let better = (c.delta > 0.0) == ctx.higher_is_better;
                 let arrow = if c.delta > 0.0 { "▲ " } else if c.delta < 0.0 { "▼ " } else { "" };
-                let text = if share && metric != "coverage" { change(c.delta, true) } else { format!("{} vs {}", change(c.delta, false), fmt(Some(c.previous))) };
+                let text = if share && metric != "coverage" {
+                    change(c.delta, true)
+                } else {
+                    // The change in the metric's own format (money, days, ×), signed.
+                    let sign = if c.delta > 0.0 { "+" } else if c.delta < 0.0 { "−" } else { "±" };
+                    format!("{sign}{} vs {}", fmt(Some(c.delta.abs())), fmt(Some(c.previous)))
+                };
                 (format!("{arrow}{text}"), if c.delta == 0.0 { "flat" } else if better { "better" } else { "worse" })
             });
             Some(view! {
@@ -511,7 +517,7 @@ fn WhenTheyWork(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="data heat-table" data-testid="activity-heat">
                     <caption>"Completed activities by weekday and hour (business time zone)"</caption>
                     <thead><tr><th></th>{head}</tr></thead>
@@ -549,7 +555,7 @@ pub fn heat(share: f64) -> String {
         return String::new();
     }
     format!(
-        "color-mix(in srgb, var(--accent) {:.0}%, transparent)",
+        "color-mix(in srgb, var(--heat) {:.0}%, transparent)",
         8.0 + share.min(1.0) * 60.0
     )
 }

@@ -199,7 +199,7 @@ fn StageMonths(report: Arc<MetricsReport>) -> impl IntoView {
         .collect_view();
     view! {
         <Section title="By stage and close month" testid="stage-months" lede="Open pipeline by stage (rows, in stage order) and month of expected close. Outlined: months already past — close dates to fix.">
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="data heat-table" data-testid="stage-month-table">
                     <caption>"Open amount by stage and expected close month"</caption>
                     <thead><tr><th scope="col">"Stage"</th>{head}</tr></thead>

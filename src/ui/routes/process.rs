@@ -203,7 +203,7 @@ fn Transitions(report: Arc<MetricsReport>) -> impl IntoView {
         .collect_view();
     view! {
         <Section title="Transitions" testid="transitions" lede="Every stage change in the period, from (rows) to (columns). Outlined cells go backwards; deals skip and revisit stages.">
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="data heat-table" data-testid="transition-matrix">
                     <caption>"Stage changes in the period"</caption>
                     <thead><tr><th scope="col">"From \\ to"</th>{head}<th scope="col">"Total"</th></tr></thead>

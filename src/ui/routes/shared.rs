@@ -30,11 +30,45 @@ pub fn gate(
         }
         .into_any(),
         Some(Loaded::Ready(report)) => {
+            let note = money_note(&report);
             let view = ready(report);
             request_ready_mark();
-            view
+            view! { {note} {view} }.into_any()
         }
     }
+}
+
+/// Amounts left out of every sum for want of an exchange rate, said above the numbers, with the way to fix it.
+fn money_note(report: &MetricsReport) -> Option<AnyView> {
+    if report.money.unconverted.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = report
+        .money
+        .unconverted
+        .iter()
+        .map(|u| {
+            format!(
+                "{} deals in {} ({})",
+                u.deals,
+                u.currency,
+                money(Some(u.amount_cents as f64 / 100.0))
+            )
+        })
+        .collect();
+    Some(
+        view! {
+            <p class="missing" role="status" data-testid="unconverted">
+                {format!(
+                    "Not in any {} sum: {}. These deals have no exchange rate to {}; type the rates in Import → Settings and they count.",
+                    report.home_currency,
+                    parts.join(", "),
+                    report.home_currency
+                )}
+            </p>
+        }
+        .into_any(),
+    )
 }
 
 /// Marks `pipelens:ready` after the browser has drawn the numbers.

@@ -1,0 +1,83 @@
+// Accessibility: axe-core (WCAG 2 A and AA rules) on Import and the five views with the demo team loaded,
+// in light and dark; and a keyboard walk: the skip link, the nav and a figure's math reachable with Tab and
+// Enter alone.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { AppPage, DIST, launchBrowser } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const VIEWS = ['import', 'people', 'planning', 'process', 'pipeline', 'performance'];
+
+let browser;
+let served;
+
+before(async () => {
+  served = await startServer(DIST, '/a/b/');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+async function loadDemo(app) {
+  await app.open('?view=people&asof=2026-03-15');
+  const before = await app.readyCount();
+  await app.page.getByTestId('try-demo').click();
+  await app.page.waitForFunction(
+    (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 120_000 });
+  await app.page.getByTestId('team-table').waitFor();
+}
+
+test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
+  for (const scheme of ['light', 'dark']) {
+    // axe is injected as a script tag, which the app's CSP rightly refuses: this context bypasses it.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, bypassCSP: true });
+    const app = new AppPage(await context.newPage(), served);
+    await loadDemo(app);
+    const found = [];
+    for (const view of VIEWS) {
+      await app.nav(view).click();
+      await app.page.getByTestId(`view-${view}`).waitFor();
+      await app.page.waitForTimeout(800);
+      await app.page.addScriptTag({ path: AXE });
+      const result = await app.page.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+        return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      });
+      found.push(...result.map((r) => `${scheme} ${view}: ${r}`));
+    }
+    await context.close();
+    assert.deepEqual(found, []);
+  }
+});
+
+test('keyboard alone reaches the views and a figure\'s math', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = new AppPage(await context.newPage(), served);
+  await loadDemo(app);
+  await app.page.keyboard.press('Tab');
+  assert.equal(await app.page.evaluate(() => document.activeElement?.textContent), 'Skip to the numbers');
+  // Tab until the Pipeline link of the nav, then Enter.
+  for (let i = 0; i < 40; i++) {
+    await app.page.keyboard.press('Tab');
+    if (await app.page.evaluate(() => document.activeElement?.dataset?.testid === 'nav-pipeline')) break;
+  }
+  await app.page.keyboard.press('Enter');
+  await app.page.getByTestId('view-pipeline').waitFor();
+  // On to the first figure, Enter opens its math; Escape closes it.
+  for (let i = 0; i < 60; i++) {
+    await app.page.keyboard.press('Tab');
+    if (await app.page.evaluate(() => document.activeElement?.classList.contains('figure'))) break;
+  }
+  assert.ok(await app.page.evaluate(() => document.activeElement?.classList.contains('figure')), 'a figure takes focus');
+  await app.page.keyboard.press('Enter');
+  await app.page.getByTestId('math-records').waitFor({ timeout: 30_000 });
+  await app.page.keyboard.press('Escape');
+  await app.page.locator('.drawer').waitFor({ state: 'detached' });
+  await context.close();
+});

@@ -1,0 +1,84 @@
+// A real export in the browser: the pseudonymized Salesforce org backup (ISO-8859-1, Spanish stages, four
+// currencies) from ../shared, picked as a user would pick it, gives on People the same team and per-rep
+// figures as `pipelens report` on the same files. Skips with a notice when ../shared is absent (a fresh
+// clone), unless PIPELENS_REQUIRE_SHARED=1 (CI), where its absence fails.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppPage, DIST, REPO, launchBrowser, watch } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+const LATAM = join(REPO, '../shared/data/real/salesforce-export-latam');
+const PERIOD = '2023-Q2';
+const AS_OF = '2023-06-30';
+const present = existsSync(LATAM);
+if (!present) {
+  if (process.env.PIPELENS_REQUIRE_SHARED === '1') throw new Error(`${LATAM} is required (PIPELENS_REQUIRE_SHARED=1)`);
+  console.log(`skipping: ${LATAM} not found`);
+}
+
+let browser;
+let served;
+
+before(async () => {
+  if (!present) return;
+  served = await startServer(DIST, '/a/b/');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+const plain = (text) => text.replace(/\s+/g, ' ').trim();
+const money = (v) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
+const pct = (v) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+
+test('the LATAM Salesforce backup gives the CLI\'s figures on People', { skip: !present }, async () => {
+  const files = readdirSync(LATAM).filter((f) => f.endsWith('.csv')).map((f) => join(LATAM, f));
+  const cli = join(REPO, 'target/debug/pipelens');
+  assert.ok(existsSync(cli), `${cli} is built by the native test stage before the e2e tests`);
+  const report = JSON.parse(execFileSync(cli, ['report', ...files, '--period', PERIOD, '--as-of', AS_OF, '--format', 'json'],
+    { maxBuffer: 256 * 1024 * 1024 }).toString());
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await app.open(`?view=import&period=${PERIOD}&asof=${AS_OF}`);
+  await app.importFiles(files);
+  assert.equal(await app.cards().count(), files.length);
+  await app.nav('people').click();
+  await app.page.getByTestId('team-table').waitFor({ timeout: 60_000 });
+  const strip = (id) => app.page.getByTestId(`strip-${id}`).locator('.stat-value');
+  assert.equal(plain(await strip('bookings').textContent()), money(report.team.bookings));
+  assert.equal(plain(await strip('win_rate').textContent()), pct(report.team.win_rate));
+  // Amounts without a rate are said, currency by currency, as the CLI counts them.
+  for (const u of report.money.unconverted) {
+    assert.match(await app.page.getByTestId('unconverted').textContent(), new RegExp(`${u.deals} deals in ${u.currency}`));
+  }
+  const table = app.page.getByTestId('team-table');
+  let compared = 0;
+  for (const rep of report.reps.filter((r) => r.bookings !== null && r.win_rate !== null)) {
+    const row = table.locator('tbody tr', { has: app.page.getByRole('link', { name: rep.rep, exact: true }) });
+    if (await row.count() === 0) continue;
+    const cells = (await row.first().locator('td, th').allTextContents()).map(plain);
+    assert.ok(cells.includes(money(rep.bookings)), `${rep.rep}: ${cells.join(' | ')} lacks bookings ${money(rep.bookings)}`);
+    assert.ok(cells.includes(pct(rep.win_rate)), `${rep.rep}: ${cells.join(' | ')} lacks win rate ${pct(rep.win_rate)}`);
+    compared += 1;
+  }
+  assert.ok(compared >= 3, `compared ${compared} reps`);
+  await app.screenshot('latam-people-1280');
+  for (const view of ['process', 'pipeline']) {
+    await app.nav(view).click();
+    await app.page.getByTestId(`view-${view}`).waitFor();
+    await app.page.waitForTimeout(1500);
+    assert.equal(await app.page.getByTestId('view-error').count(), 0);
+    await app.screenshot(`latam-${view}-1280`);
+  }
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
+});
