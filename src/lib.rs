@@ -24,19 +24,33 @@
 //!     answers stream progress events and end with one answer; long lists come back in pages.
 //!   - [`engine::session`] — the engine end of the door: holds what was imported and does long work in
 //!     slices, so the caller can deliver progress and cancellations between slices.
+//!   - [`engine::model`] — the canonical sales model built from every file (reps, deals, stage history,
+//!     activities, quotas, fiscal periods), with the stage table, credit, review list and the choices that
+//!     change them ([`engine::model::ModelSettings`]).
+//!   - [`engine::metrics`] — periods, money, per-rep metrics with definitions, process, pipeline health,
+//!     activity, team context, trends, the planning reverse funnel and `explain` (the records behind a figure).
+//!   - [`engine::demo`] — the seeded demo team and its truth; [`engine::numfmt`] and [`engine::export`] —
+//!     number formats and formula-safe CSV shared by the CLI and the UI.
 //! - `ui` (feature `app`, on by default) — the leptos 0.8 CSR shell: signals, DOM and browser APIs over the
-//!   engine and nothing the engine could compute. It talks to the engine only through `ui::door`, with
+//!   engine and nothing the engine could compute. `ui::data` holds the one metrics report of the current
+//!   filters (`ui::filters`: period, as-of, team, pipeline, rep — all in the URL); `ui::routes` has one
+//!   module per view (Import and the five foundations) and `ui::components` the shared widgets (sortable
+//!   table, plotters chart, the "show the math" drawer, file cards, the model panel). It talks to the engine only through `ui::door`, with
 //!   `async` calls. The session runs on the main thread today, yielding to the browser between slices;
 //!   moving it into a Web Worker changes the door and no view. The view and its filters live in the query
 //!   string (`./?view=people&rep=…`), so any static host serves every URL.
-//! - Binaries: `pipelens` (`src/bin/pipelens.rs`, the CLI, engine only) and `pipelens-web`
+//! - Binaries: `pipelens` (`src/bin/pipelens/`, the CLI, engine only) and `pipelens-web`
 //!   (`src/bin/pipelens-web.rs`, the app; Trunk builds it, `boot.js` starts it under a strict CSP).
 //!
 //! ## Tests
 //!
-//! `tests/engine.rs` and `tests/cli.rs` run natively; `tests/web.rs` runs in headless Chromium
-//! (`cargo test --target wasm32-unknown-unknown --test web`); `tests/e2e/` drives the release build in
-//! Chromium with playwright-core and fails on any request that is not a GET of the app's own files.
+//! Native: `tests/engine.rs`, `ingest.rs`, `model.rs`, `metrics.rs`, `process.rs` (golden figures worked out
+//! by hand from `tests/fixtures/`), `demo.rs` (the demo's truth, and its CSV files imported back give the same
+//! numbers), `latam.rs` (the real Salesforce export against an independent computation) and `cli.rs`;
+//! `tests/web.rs` runs in headless Chromium (`cargo test --target wasm32-unknown-unknown --test web`);
+//! `tests/e2e/` drives the release build in Chromium with playwright-core and fails on any request that is not
+//! a GET of the app's own files, on any console error, on figures that differ from `pipelens report`, and on
+//! axe-core violations. Benchmarks (`tests/bench/`) print numbers and assert nothing.
 
 pub mod engine;
 #[cfg(feature = "app")]
