@@ -260,6 +260,48 @@ fn forget_drops_every_file() {
     assert!(rows(&mut session, 0, 0, 1).is_err());
 }
 
+#[test]
+fn remove_file_drops_one_file_and_rebuilds_without_it() {
+    let mut session = Session::new();
+    import_fixture(&mut session, "skeleton/deals-semicolon-bom.csv");
+    import_fixture(&mut session, "skeleton/deals-latin1.tsv");
+    let deals = |session: &mut Session| match session
+        .run(Envelope::new(9, Request::Summary), |_| ())
+        .unwrap()
+    {
+        Answer::Summary { files, model } => (files.len(), model.deals.total),
+        other => panic!("{other:?}"),
+    };
+    let (files, both) = deals(&mut session);
+    assert_eq!(files, 2);
+    let answer = session
+        .run(
+            Envelope::new(10, Request::RemoveFile { file_id: 0 }),
+            |_| (),
+        )
+        .unwrap();
+    let Answer::Summary { files, model } = answer else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].file, "skeleton/deals-latin1.tsv");
+    assert!(
+        model.deals.total < both,
+        "{} deals after removing one of two files ({both} before)",
+        model.deals.total
+    );
+    // The rows of a removed file are gone; removing it again names the ids that are left.
+    assert!(rows(&mut session, 0, 0, 1).is_err());
+    assert!(rows(&mut session, 1, 0, 1).is_ok());
+    let error = session
+        .run(
+            Envelope::new(12, Request::RemoveFile { file_id: 0 }),
+            |_| (),
+        )
+        .unwrap_err();
+    assert!(error.to_string().contains('1'), "{error}");
+}
+
 /// Regression: Forget kept the choices made about the files (a flipped assumption came back with the next
 /// import of the same file).
 #[test]

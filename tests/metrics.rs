@@ -164,6 +164,50 @@ fn every_metric_matches_the_hand_computed_values() {
     );
 }
 
+/// Regression: with quotas for only some reps, the team's attainment divided everyone's bookings by part of
+/// the quota (827% on the demo team with one typed quota).
+#[test]
+fn team_attainment_with_quotas_for_some_reps_counts_only_their_bookings() {
+    let dir = support::fixture("metrics/team");
+    let quotas = std::env::temp_dir().join(format!(
+        "pipelens-partial-quotas-{}.csv",
+        std::process::id()
+    ));
+    std::fs::write(
+        &quotas,
+        "rep,period,amount,currency\nAna Alves,2026-Q1,8000,USD\n",
+    )
+    .unwrap();
+    let session = load(
+        &[&dir.join("deals.csv"), &quotas],
+        ModelSettings {
+            kinds: vec![KindChoice {
+                file: Some(quotas.file_name().unwrap().to_string_lossy().into_owned()),
+                kind: Kind::Quotas,
+            }],
+            ..ModelSettings::default()
+        },
+    );
+    let _ = std::fs::remove_file(&quotas);
+    let report = run(&session, &q1());
+    let bo = rep(&report, "Bo Berg");
+    assert_eq!((bo.quota, bo.attainment), (None, None));
+    assert!(bo.bookings.is_some_and(|b| b > 0.0));
+    // Ana booked 4,000 of her 8,000; Bo's bookings are not set against her quota.
+    assert_eq!(
+        (report.team.quota, report.team.attainment),
+        (Some(8000.0), Some(0.5))
+    );
+    assert!(
+        report
+            .assumptions
+            .iter()
+            .any(|a| a.starts_with("Team attainment and pacing count the 1 reps with a quota")),
+        "{:#?}",
+        report.assumptions
+    );
+}
+
 #[test]
 fn variants_change_what_they_say_they_change() {
     let session = team_fixture();

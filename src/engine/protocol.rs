@@ -17,7 +17,7 @@ use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -84,6 +84,8 @@ pub enum Request {
     Cancel { request_id: RequestId },
     /// Drop every file and result held by the session.
     Forget,
+    /// Drop one imported file and rebuild the model without it; answered with the new [`Answer::Summary`].
+    RemoveFile { file_id: FileId },
 }
 
 /// The one final answer to a request.

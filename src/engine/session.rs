@@ -170,6 +170,17 @@ impl Session {
                 limit,
             } => Work::Finished(Some(self.rows(file_id, offset, limit))),
             Request::Summary => Work::Finished(Some(Ok(self.summary_answer()))),
+            Request::RemoveFile { file_id } => {
+                match self.files.iter().position(|f| f.file_id == file_id) {
+                    Some(ix) => {
+                        let removed = self.files.remove(ix);
+                        self.bytes_held = self.bytes_held.saturating_sub(removed.report.size_bytes);
+                        self.rebuild();
+                        Work::Finished(Some(Ok(self.summary_answer())))
+                    }
+                    None => Work::Finished(Some(Err(self.unknown_file(file_id)))),
+                }
+            }
             Request::SetSettings { settings } => {
                 self.settings = *settings;
                 self.rebuild();
@@ -318,15 +329,20 @@ impl Session {
         }
     }
 
+    /// The error for a file id the session does not hold, listing the ids it does.
+    fn unknown_file(&self, file_id: FileId) -> EngineError {
+        let valid: Vec<String> = self.files.iter().map(|f| f.file_id.to_string()).collect();
+        let valid = if valid.is_empty() {
+            "none (nothing imported yet)".to_owned()
+        } else {
+            valid.join(", ")
+        };
+        EngineError::UnknownFile { file_id, valid }
+    }
+
     fn rows(&self, file_id: FileId, offset: u64, limit: u64) -> Result<Answer, EngineError> {
         let Some(file) = self.files.iter().find(|f| f.file_id == file_id) else {
-            let valid: Vec<String> = self.files.iter().map(|f| f.file_id.to_string()).collect();
-            let valid = if valid.is_empty() {
-                "none (nothing imported yet)".to_owned()
-            } else {
-                valid.join(", ")
-            };
-            return Err(EngineError::UnknownFile { file_id, valid });
+            return Err(self.unknown_file(file_id));
         };
         let total = file.table.row_count() as u64;
         let start = usize::try_from(offset.min(total)).unwrap_or(usize::MAX);

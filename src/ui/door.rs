@@ -102,6 +102,14 @@ impl Door {
         let _forgotten = session.step(&mut job);
     }
 
+    /// Drops one file at once (its answer, the new summary, follows from the next import or Summary).
+    pub fn remove_now(&self, file_id: crate::engine::ingest::FileId) {
+        let id = self.next_id();
+        let mut session = self.inner.session.borrow_mut();
+        let mut job = session.begin(Envelope::new(id, Request::RemoveFile { file_id }));
+        let _summary = session.step(&mut job);
+    }
+
     /// Asks the engine to stop request `id` at its next slice. Its call then fails with
     /// [`EngineError::Cancelled`].
     pub fn cancel(&self, id: RequestId) {

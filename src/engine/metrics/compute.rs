@@ -1088,6 +1088,34 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
         &mut scratch,
     );
     team.rep = "Team".to_owned();
+    // Quotas for only some reps: the team's attainment and pacing compare the bookings of the reps who
+    // carry a quota with those quotas, never everyone's bookings with part of the quota.
+    let uncovered: Vec<&RepMetrics> = reps
+        .iter()
+        .filter(|r| r.quota.is_none() && r.bookings.is_some_and(|b| b > 0.0))
+        .collect();
+    let mut quota_note = None;
+    if !rep_quotas.is_empty() && !uncovered.is_empty() {
+        let covered: f64 = reps
+            .iter()
+            .filter(|r| r.quota.is_some())
+            .filter_map(|r| r.bookings)
+            .sum();
+        let all_bookings = team.bookings.unwrap_or(0.0);
+        team.attainment = team.quota.filter(|q| *q > 0.0).map(|q| covered / q);
+        team.pacing = team
+            .pacing
+            .filter(|_| all_bookings > 0.0)
+            .map(|pace| pace * covered / all_bookings);
+        let left_out: f64 = uncovered.iter().filter_map(|r| r.bookings).sum();
+        quota_note = Some(format!(
+            "Team attainment and pacing count the {} reps with a quota; {} reps without one booked {:.2} {}, left out of them.",
+            rep_quotas.len(),
+            uncovered.len(),
+            left_out,
+            settings.money.home_currency
+        ));
+    }
     let active: Vec<&RepMetrics> = reps
         .iter()
         .filter(|r| r.active && r.rep_ix.is_some())
@@ -1127,6 +1155,7 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
     if let Some((_, sentence)) = &pacing {
         assumptions.push(sentence.clone());
     }
+    assumptions.extend(quota_note);
     if !settings.ramp.is_empty() {
         let steps: Vec<String> = settings
             .ramp

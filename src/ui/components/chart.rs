@@ -119,7 +119,10 @@ fn draw(
         .margin(px(8.0))
         .x_label_area_size(px(34.0))
         .y_label_area_size(px(64.0))
-        .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), bottom..top)
+        .build_cartesian_2d(
+            (0..n.saturating_sub(1).max(1)).into_segmented(),
+            bottom..top,
+        )
         .ok()?;
     let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
     // Every label when they fit, else every k-th: about 7 px a character plus a gap.

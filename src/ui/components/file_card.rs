@@ -14,6 +14,8 @@ use crate::ui::state::{ImportedCard, use_app_state};
 
 #[component]
 pub fn FileCard(card: ImportedCard) -> impl IntoView {
+    let state = use_app_state();
+    let file_id = card.file_id;
     let report = card.report;
     let how = how_read(&report);
     let columns = report.header.len();
@@ -28,7 +30,18 @@ pub fn FileCard(card: ImportedCard) -> impl IntoView {
     let scope = report.scope.clone();
     view! {
         <article class="card file-card" data-testid="file-card">
-            <h2 class="file-name">{report.file.clone()}</h2>
+            <div class="card-head">
+                <h2 class="file-name">{report.file.clone()}</h2>
+                <button
+                    type="button"
+                    class="quiet small"
+                    data-testid="remove-file"
+                    aria-label=format!("Remove {}", report.file)
+                    on:click=move |_| crate::ui::routes::import::remove_file(state, file_id)
+                >
+                    "Remove"
+                </button>
+            </div>
             <p class="identity" data-testid="file-identity">{identity}</p>
             <p class="how-read" data-testid="file-how">{how}</p>
             <dl class="facts">

@@ -110,14 +110,15 @@ fn ImportProgress() -> impl IntoView {
 /// A file to import: its name, how to get its bytes, and the day its export was taken.
 enum Source {
     Picked(gloo::file::File),
-    Demo(crate::engine::demo::DemoFile),
+    /// Bytes made in the app: the demo team's files, quotas typed in.
+    Made(crate::engine::demo::DemoFile),
 }
 
 impl Source {
     fn name(&self) -> String {
         match self {
             Source::Picked(file) => file.name(),
-            Source::Demo(file) => file.name.clone(),
+            Source::Made(file) => file.name.clone(),
         }
     }
 }
@@ -138,7 +139,7 @@ pub fn load_demo(state: AppState) {
     forget_all(state);
     let demo = crate::engine::demo::generate(as_of, crate::engine::demo::DEFAULT_SEED);
     state.demo.set(true);
-    let files = demo.files.into_iter().map(Source::Demo).collect();
+    let files = demo.files.into_iter().map(Source::Made).collect();
     import_sources(state, files, Some(as_of));
 }
 
@@ -149,6 +150,51 @@ fn download_demo(style: crate::engine::demo::Style) {
     for file in demo.files_in(style) {
         crate::ui::components::download::download_bytes(&file.name, "text/csv", &file.bytes);
     }
+}
+
+/// Drops one file from the session; its card goes and every number is computed again without it.
+pub fn remove_file(state: AppState, file_id: crate::engine::ingest::FileId) {
+    leptos::task::spawn_local(async move {
+        match state.door().request(Request::RemoveFile { file_id }).await {
+            Ok(Answer::Summary { files, model }) => {
+                let _ = state.files.try_update(|cards| {
+                    cards.retain(|c| c.file_id != file_id);
+                    for (card, report) in cards.iter_mut().zip(files) {
+                        card.report = report;
+                    }
+                });
+                let _ = state.model.try_set(*model);
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let _ = state.errors.try_update(|e| e.push(error.to_string()));
+            }
+        }
+        mark_ready();
+    });
+}
+
+/// Imports text made in the app (quotas typed in) as a file named `name`, replacing an earlier file of
+/// that name, through the same door as any export.
+pub fn import_made(state: AppState, name: &str, text: String) {
+    let earlier: Vec<_> = state.files.with_untracked(|cards| {
+        cards
+            .iter()
+            .filter(|c| c.report.file == name)
+            .map(|c| c.file_id)
+            .collect()
+    });
+    for file_id in earlier {
+        state.door().remove_now(file_id);
+        state
+            .files
+            .update(|cards| cards.retain(|c| c.file_id != file_id));
+    }
+    let file = crate::engine::demo::DemoFile {
+        name: name.to_owned(),
+        bytes: text.into_bytes(),
+    };
+    import_sources(state, vec![Source::Made(file)], None);
 }
 
 /// Today in the browser's time zone: the demo's as-of date, never an input to a metric by itself.
@@ -243,7 +289,7 @@ async fn import_one(
                 .map(|d| date_of_millis(d.as_millis() as f64));
             (bytes, taken_on.or(modified))
         }
-        Source::Demo(file) => (file.bytes, taken_on),
+        Source::Made(file) => (file.bytes, taken_on),
     };
     let id = door.next_id();
     let _ = state.in_flight.try_update(|f| {

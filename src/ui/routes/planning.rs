@@ -12,9 +12,11 @@ use crate::engine::metrics::plan::{FORMULA, business_days_after, needed};
 use crate::engine::numfmt::{money, percent, times};
 use crate::ui::components::chart::{Bar, Chart};
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
-use crate::ui::data::use_data;
+use crate::ui::data::{Loaded, use_data};
+use crate::ui::routes::import::import_made;
 use crate::ui::routes::shared::{Missing, Section, gate, rep_cell};
 use crate::ui::state::MathAsk;
+use crate::ui::state::use_app_state;
 
 #[component]
 pub fn PlanningView() -> impl IntoView {
@@ -26,6 +28,7 @@ pub fn PlanningView() -> impl IntoView {
             {gate(data, "Planning needs deals and quotas (a quota file, or the quotas in the demo).", |report| {
                 view! { <Plan report=report /> }.into_any()
             })}
+            <TypedQuotas />
         </section>
     }
 }
@@ -35,7 +38,7 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
     let has_quota = report.reps.iter().any(|m| m.quota.is_some()) || report.team.quota.is_some();
     if !has_quota {
         return view! {
-            <Missing text="No quotas for this period in these files: import a quota file (rep, period start, amount; Salesforce: the Forecasting Quota report) to see attainment, pacing and the gap." />
+            <Missing text="No quotas for this period in these files: type them in below, or import a quota file (rep, period, amount; Salesforce: the Forecasting Quota report), to see attainment, pacing and the gap." />
         }
         .into_any();
     }
@@ -189,7 +192,7 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
         <Section title="Attainment so far" testid="attainment" lede=format!("Booked ÷ quota, {} – {}, as of {}. Tick: where the rep would usually be by now (attainment ÷ pacing). {pacing_note}", report.period.start, report.period.end, report.period.as_of)>
             <Chart testid="attainment-chart" title="Attainment by rep" unit="share of quota" bars=Signal::derive(move || bars.clone()) marker_label="Usual by now" />
         </Section>
-        <Section title="The gap and what closes it" testid="plan" lede=format!("{days_left} business days left. The reverse funnel uses each rep's own average deal, win rate and activities per opportunity in the period. Quotas come from the files; typing them in is not available yet.")>
+        <Section title="The gap and what closes it" testid="plan" lede=format!("{days_left} business days left. The reverse funnel uses each rep's own average deal, win rate and activities per opportunity in the period. Quotas come from a quota file or are typed in below.")>
             <DataTable testid="plan-table" caption="Quota, attainment, pacing, gap and what is needed" columns=columns rows=Signal::derive(rows) export_name="plan" />
         </Section>
     }
@@ -200,5 +203,79 @@ fn one(v: Option<f64>) -> String {
     match v {
         Some(v) if v.is_finite() => format!("{v:.1}"),
         _ => "—".to_owned(),
+    }
+}
+
+/// The name under which typed quotas enter the session, like any imported file.
+pub const TYPED_QUOTAS: &str = "quotas-typed-in.csv";
+
+/// Quotas typed in: one line per rep and period, imported as a quota file (its card on Import shows how it
+/// was read, row by row); typing again replaces it.
+#[component]
+fn TypedQuotas() -> impl IntoView {
+    let state = use_app_state();
+    let data = use_data();
+    let text = RwSignal::new(String::new());
+    let example = move || {
+        let period = data.filters.with(|f| f.period.clone());
+        let period = match period.as_str() {
+            "this-quarter" | "last-quarter" | "this-month" | "last-month" | "this-year"
+            | "last-year" | "all" => match data.report.get() {
+                Some(Loaded::Ready(r)) => {
+                    use chrono::Datelike;
+                    format!(
+                        "{}-Q{}",
+                        r.period.start.year(),
+                        (r.period.start.month() - 1) / 3 + 1
+                    )
+                }
+                _ => "2026-Q1".to_owned(),
+            },
+            other => other.to_owned(),
+        };
+        let rep = state
+            .model
+            .with(|m| m.reps.first().map(|r| r.name.clone()))
+            .unwrap_or_else(|| "Dana Reyes".to_owned());
+        format!("rep,period,amount,currency\n{rep},{period},150000,USD")
+    };
+    let has_typed = move || {
+        state
+            .files
+            .with(|f| f.iter().any(|c| c.report.file == TYPED_QUOTAS))
+    };
+    let submit = move |_| {
+        let body = text.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        let body = if body.trim_start().to_lowercase().starts_with("rep,") {
+            body
+        } else {
+            format!("rep,period,amount,currency\n{body}")
+        };
+        import_made(state, TYPED_QUOTAS, body);
+    };
+    view! {
+        <section class="panel" data-testid="typed-quotas">
+            <h2>"Type quotas in"</h2>
+            <p class="lede">
+                "One line per rep and period: rep, period (2026-Q1, 2026-03, 2026, or 2026-01-01..2026-03-31), amount, and optionally the currency. They are read like a quota file; its card on Import shows how each line was read."
+                {move || has_typed().then_some(" Typing again replaces the quotas typed before.")}
+            </p>
+            <textarea
+                data-testid="quota-text"
+                rows="5"
+                aria-label="Quotas, one line per rep and period"
+                placeholder=example
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            ></textarea>
+            <p>
+                <button type="button" data-testid="use-quotas" on:click=submit disabled=move || text.with(|t| t.trim().is_empty())>
+                    "Use these quotas"
+                </button>
+            </p>
+        </section>
     }
 }
