@@ -50,6 +50,10 @@ test('the LATAM Salesforce backup gives the CLI\'s figures on People', { skip: !
   await app.open(`?view=import&period=${PERIOD}&asof=${AS_OF}`);
   await app.importFiles(files);
   assert.equal(await app.cards().count(), files.length);
+  // What the files can show: this backup has stage history and activities.
+  const shows = plain(await app.page.getByTestId('coverage-of-files').textContent());
+  assert.match(shows, /Stage history: [\d,]+ rows/);
+  assert.match(shows, /Activities: [\d,]+/);
   await app.nav('people').click();
   await app.page.getByTestId('team-table').waitFor({ timeout: 60_000 });
   const strip = (id) => app.page.getByTestId(`strip-${id}`).locator('.stat-value');

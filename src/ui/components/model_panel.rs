@@ -12,6 +12,7 @@ use crate::engine::metrics::money::Money;
 use crate::engine::model::ModelSettings;
 use crate::engine::model::stages::StageChoice;
 use crate::engine::model::words::{Outcome, StandardStage};
+use crate::engine::numfmt::thousands;
 use crate::ui::components::download::download_text;
 use crate::ui::filters::with_param;
 use crate::ui::routes::import::set_model_settings;
@@ -67,12 +68,61 @@ pub fn ModelPanel() -> impl IntoView {
     };
     view! {
         <Show when=has_model>
+            <WhatTheFilesShow />
             <ReviewList />
             <StageTable />
             <Roster />
             <Settings />
         </Show>
         <Profile />
+    }
+}
+
+/// What the imported files make possible, and for each thing missing, the export that adds it.
+#[component]
+fn WhatTheFilesShow() -> impl IntoView {
+    let state = use_app_state();
+    let lines = move || {
+        state.model.with(|m| {
+            let has_teams = m.reps.iter().any(|r| r.team.is_some());
+            vec![
+                (
+                    m.deals.total > 0,
+                    format!("Deals: {} — results, win rates, deal size, cycle, coverage.", thousands(m.deals.total)),
+                    "Add the deals export. Salesforce: an Opportunities report (Details only) exported as CSV, or Opportunity.csv from Data Export; HubSpot: Deals → Export (all properties); Pipedrive: Deals → Export.",
+                ),
+                (
+                    m.history_rows > 0,
+                    format!("Stage history: {} rows — funnel by cohort, transitions, time in stage, pushes and slips.", thousands(m.history_rows)),
+                    "Add the stage history for the funnel, time in stage, pushes and slips. Salesforce: the Opportunity History report or OpportunityHistory.csv; HubSpot: keep the 'Date entered …' columns in the deals export; Pipedrive has none: import two exports taken on different days instead.",
+                ),
+                (
+                    m.activities > 0,
+                    format!("Activities: {} — activity per day, connect rate, when reps work, stale deals.", thousands(m.activities)),
+                    "Add activities. Salesforce: Task.csv and Event.csv (Data Export) or an Activities report; HubSpot: the calls, emails and meetings exports; Pipedrive: Activities → Export.",
+                ),
+                (
+                    m.quotas > 0,
+                    format!("Quotas: {} — attainment, pacing, coverage against what is left.", thousands(m.quotas)),
+                    "Add quotas: a file with rep, period and amount (Salesforce: ForecastingQuota), or type them in on Planning.",
+                ),
+                (
+                    has_teams,
+                    "Teams: reps compared with peers of the same team and role.".to_owned(),
+                    "Add a teams file (rep, manager, team, role, start and end dates) to compare like with like and to ramp new reps' quotas.",
+                ),
+            ]
+        })
+    };
+    view! {
+        <section class="panel" data-testid="coverage-of-files">
+            <h2>"What these files can show"</h2>
+            <ul class="checklist">
+                {move || lines().into_iter().map(|(ok, have, add)| view! {
+                    <li class:ok=ok class:missing-item=!ok>{if ok { have } else { add.to_owned() }}</li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
