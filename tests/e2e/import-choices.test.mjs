@@ -41,7 +41,10 @@ test('choices on the import reach the numbers, and a saved profile brings them b
   const options = await closeDate.locator('option').evaluateAll((os) => os.map((o) => o.value));
   const other = options.find((o) => o !== options[0]);
   assert.ok(other, `an alternative reading of Close Date: ${options}`);
+  const chipBefore = await app.page.getByTestId('dataset-chip').textContent();
   await until(app, () => closeDate.selectOption(other));
+  // The numbers change: the model's dates (in the dataset chip) follow the new reading.
+  await app.page.waitForFunction((before) => document.querySelector('[data-testid="dataset-chip"]').textContent !== before, chipBefore);
   await app.page.waitForFunction((v) => {
     const s = document.querySelector('[data-testid="assume-date_order:Close Date"]');
     return s && s.value === v;
@@ -51,6 +54,12 @@ test('choices on the import reach the numbers, and a saved profile brings them b
   await deals.getByTestId('file-mapping').locator('summary').click();
   await until(app, () => deals.getByTestId('map-amount').selectOption(''));
   await app.page.waitForFunction(() => document.querySelector('[data-testid="map-amount"]')?.value === '');
+  // Without an amount column, People's bookings have no amounts to add up.
+  await app.nav('people').click();
+  await app.page.getByTestId('team-strip').waitFor({ timeout: 60_000 });
+  assert.match(await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent(), /^\s*(0|—)\s*$/);
+  await app.nav('import').click();
+  await deals.waitFor();
 
   // A stage's outcome, changed by hand, shows in the stage table.
   await until(app, () => app.page.getByTestId('stage-table').getByLabel('Outcome of Negotiation', { exact: true }).selectOption('lost'));

@@ -50,6 +50,19 @@ test('the LATAM Salesforce backup gives the CLI\'s figures on People', { skip: !
   await app.open(`?view=import&period=${PERIOD}&asof=${AS_OF}`);
   await app.importFiles(files);
   assert.equal(await app.cards().count(), files.length);
+  // Every card says what `pipelens import` says of the same file.
+  const imported = JSON.parse(execFileSync(cli, ['import', ...files, '--format', 'json'], { maxBuffer: 256 * 1024 * 1024 }).toString());
+  const count = (n) => n.toLocaleString('en-US');
+  for (const f of imported.files) {
+    const card = app.cards().filter({ has: app.page.locator('h2.file-name', { hasText: new RegExp(`^${f.file.replace('.', '\\.')}$`) }) });
+    assert.equal(await card.count(), 1, f.file);
+    assert.equal(await card.getByTestId('file-encoding').textContent(), f.encoding, `${f.file} encoding`);
+    assert.equal(await card.getByTestId('file-rows-read').textContent(), count(f.rows_read), `${f.file} rows read`);
+    assert.equal(await card.getByTestId('file-rows').textContent(), count(f.rows_accepted), `${f.file} accepted`);
+    assert.equal(await card.getByTestId('file-rows-rejected').textContent(), count(f.rows_rejected), `${f.file} rejected`);
+    assert.equal(await card.getByTestId('file-rows-skipped').textContent(), count(f.rows_skipped), `${f.file} skipped`);
+    assert.equal(f.rows_read, f.rows_accepted + f.rows_rejected + f.rows_skipped, f.file);
+  }
   // What the files can show: this backup has stage history and activities.
   const shows = plain(await app.page.getByTestId('coverage-of-files').textContent());
   assert.match(shows, /Stage history: [\d,]+ rows/);

@@ -164,6 +164,108 @@ test('every figure opens its math with the deals behind it; Esc closes it; table
   await context.close();
 });
 
+test('a drill-down\'s rows sum to the number that opened it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = new AppPage(await context.newPage(), served);
+  await loadDemo(app);
+  const table = app.page.getByTestId('team-table');
+  // Bookings (third cell) of every rep row: the drawer's records sum to the figure; the count of won deals too.
+  const rows = await table.locator('tbody tr:not(.pinned)').count();
+  let checked = 0;
+  for (let i = 0; i < rows; i++) {
+    const cell = table.locator('tbody tr:not(.pinned)').nth(i).locator('td').nth(1);
+    const figure = plain(await cell.textContent());
+    if (figure === '0' || figure === '—') continue;
+    await cell.locator('button.figure').click();
+    const count = app.page.getByTestId('math-count');
+    await count.waitFor({ timeout: 30_000 });
+    assert.match(plain(await count.textContent()), new RegExp(`sum to ${figure.replace(/[.,]/g, '\\$&')}$`));
+    await app.page.keyboard.press('Escape');
+    await app.page.locator('.drawer').waitFor({ state: 'detached' });
+    checked += 1;
+  }
+  assert.ok(checked >= 8, `checked ${checked} reps`);
+  await context.close();
+});
+
+test('keyboard only: People, a rep page, the drawer, and back', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = new AppPage(await context.newPage(), served);
+  await loadDemo(app);
+  const focused = () => app.page.evaluate(() => ({
+    text: document.activeElement?.textContent?.trim(),
+    testid: document.activeElement?.dataset?.testid,
+    figure: document.activeElement?.classList.contains('figure'),
+    tag: document.activeElement?.tagName,
+  }));
+  const tabTo = async (test, limit = 120) => {
+    for (let i = 0; i < limit; i++) {
+      await app.page.keyboard.press('Tab');
+      if (test(await focused())) return true;
+    }
+    return false;
+  };
+  assert.ok(await tabTo((f) => f.tag === 'A' && f.text === 'Aisha Rahman'), 'a rep link takes focus');
+  await app.page.keyboard.press('Enter');
+  await app.page.getByTestId('scorecard').waitFor();
+  assert.equal(await app.page.getByTestId('rep-name').textContent(), 'Aisha Rahman');
+  assert.ok(await tabTo((f) => f.figure), 'a figure on the rep page takes focus');
+  await app.page.keyboard.press('Enter');
+  await app.page.getByTestId('math-records').waitFor({ timeout: 30_000 });
+  await app.page.keyboard.press('Escape');
+  await app.page.locator('.drawer').waitFor({ state: 'detached' });
+  assert.equal((await focused()).figure, true, 'focus returns to the figure');
+  // The back link sits above the figures: Shift+Tab walks up to it.
+  let back = false;
+  for (let i = 0; i < 120 && !back; i++) {
+    await app.page.keyboard.press('Shift+Tab');
+    back = (await focused()).testid === 'back-to-team';
+  }
+  assert.ok(back, 'Shift+Tab reaches the link back to the team');
+  await app.page.keyboard.press('Enter');
+  await app.page.getByTestId('team-table').waitFor();
+  await context.close();
+});
+
+test('the demo team downloaded as Salesforce CSVs and imported back gives the same numbers', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await loadDemo(app);
+  const strip = async (id) => plain(await app.page.getByTestId(`strip-${id}`).locator('.stat-value').textContent());
+  const demo = { bookings: await strip('bookings'), win: await strip('win_rate'), opps: await strip('opps_created') };
+
+  await app.nav('import').click();
+  const downloads = [];
+  app.page.on('download', (d) => downloads.push(d));
+  await app.page.getByTestId('demo-salesforce').click();
+  await app.page.waitForFunction(() => true);
+  for (let i = 0; i < 50 && downloads.length < 5; i++) await app.page.waitForTimeout(100);
+  assert.ok(downloads.length >= 4, `${downloads.length} files downloaded`);
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-dl-'));
+  const paths = [];
+  for (const d of downloads) {
+    const path = join(dir, d.suggestedFilename());
+    await d.saveAs(path);
+    paths.push(path);
+  }
+  assert.ok(paths.every((p) => p.endsWith('.csv')), paths.join(', '));
+
+  // Forget the demo, import the downloaded files like any export.
+  await app.page.getByTestId('forget-data').click();
+  await app.importFiles(paths);
+  assert.equal(await app.cards().count(), paths.length);
+  assert.doesNotMatch(await app.page.getByTestId('dataset-chip').textContent(), /Demo data/);
+  await app.nav('people').click();
+  await app.page.getByTestId('team-strip').waitFor({ timeout: 60_000 });
+  assert.deepEqual(
+    { bookings: await strip('bookings'), win: await strip('win_rate'), opps: await strip('opps_created') }, demo);
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
+});
+
 test('the views at 1920 wide and in dark mode', async () => {
   for (const [width, scheme] of [[1920, 'light'], [1280, 'dark'], [1920, 'dark']]) {
     const context = await browser.newContext({ viewport: { width, height: 1000 }, colorScheme: scheme });
