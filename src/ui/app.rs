@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use crate::engine::model::summary::dataset_line;
 use crate::ui::components::drawer::MathDrawer;
 use crate::ui::data::{Loaded, provide_data, use_data};
-use crate::ui::filters::{PERIODS, with_param};
+use crate::ui::filters::{DEAL_TYPES, PERIODS, with_param};
 use crate::ui::route::{View, href_for};
 use crate::ui::routes;
 use crate::ui::state::{AppState, use_app_state};
@@ -110,8 +110,31 @@ fn Filters() -> impl IntoView {
         navigate(&href, Default::default());
     };
     let go_period = go.clone();
+    let go_custom = go.clone();
     let go_team = go.clone();
+    let go_type = go.clone();
     let go_pipeline = go;
+    let navigate_rep = use_navigate();
+    let open_rep = move |rep: String| {
+        let href = query.with_untracked(|q| {
+            let mut q = q.clone();
+            q.replace("view", "people".to_owned());
+            with_param(&q, "rep", Some(&rep))
+        });
+        navigate_rep(&href, Default::default());
+    };
+    let reps = move || {
+        let mut names: Vec<String> = state.model.with(|m| {
+            m.reps
+                .iter()
+                .filter(|r| r.deals_owned > 0)
+                .map(|r| r.name.clone())
+                .collect()
+        });
+        names.sort();
+        names
+    };
+    let period_valid = move || data.filters.with(|f| f.period_is_valid());
     let period = move || data.filters.with(|f| f.period.clone());
     let select_value = |event: leptos::ev::Event| {
         event
@@ -171,7 +194,57 @@ fn Filters() -> impl IntoView {
                     }}
                 </select>
             </label>
+            <label>
+                <span class="visually-hidden">"Custom period"</span>
+                <input
+                    class="custom-period"
+                    data-testid="custom-period"
+                    placeholder="2026-Q1, 2026-03, 2026-01-01..2026-02-15"
+                    size="14"
+                    on:change=move |e| {
+                        let v = crate::ui::components::model_panel::event_value(&e).trim().to_owned();
+                        if !v.is_empty() {
+                            go_custom("period", v);
+                        }
+                    }
+                />
+            </label>
+            <Show when=move || !period_valid()>
+                <span class="error-inline" role="alert" data-testid="period-invalid">
+                    {move || format!("'{}' is not a period pipelens reads: showing this quarter.", period())}
+                </span>
+            </Show>
             <span class="as-of" data-testid="as-of">{as_of}</span>
+            <Show when=has_data>
+                <label>
+                    <span class="visually-hidden">"Deal type"</span>
+                    <select
+                        data-testid="type-filter"
+                        prop:value=move || data.filters.with(|f| f.deal_type.clone().unwrap_or_default())
+                        on:change={
+                            let go_type = go_type.clone();
+                            move |e| go_type("type", select_value(e))
+                        }
+                    >
+                        <option value="">"All deal types"</option>
+                        {DEAL_TYPES.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span class="visually-hidden">"Rep"</span>
+                    <select
+                        data-testid="rep-filter"
+                        prop:value=move || data.filters.with(|f| f.rep.clone().unwrap_or_default())
+                        on:change={
+                            let open_rep = open_rep.clone();
+                            move |e| open_rep(select_value(e))
+                        }
+                    >
+                        <option value="">"All reps"</option>
+                        {move || reps().into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
             <Show when=move || { has_data() && !teams().is_empty() }>
                 <label>
                     <span class="visually-hidden">"Team"</span>

@@ -19,6 +19,14 @@ pub const PERIODS: [(&str, &str); 7] = [
     ("all", "All time"),
 ];
 
+/// The deal-type choices: (query value, label).
+pub const DEAL_TYPES: [(&str, &str); 4] = [
+    ("new_business", "New business"),
+    ("expansion", "Expansion"),
+    ("renewal", "Renewal"),
+    ("other", "Other types"),
+];
+
 /// The period when the URL names none.
 pub const DEFAULT_PERIOD: &str = "this-quarter";
 
@@ -29,6 +37,8 @@ pub struct Filters {
     pub as_of: Option<NaiveDate>,
     pub team: Option<String>,
     pub pipeline: Option<String>,
+    /// `new_business`, `expansion`, `renewal` or `other`.
+    pub deal_type: Option<String>,
     /// The rep whose page is open (People) — a choice of view, not a filter of the numbers.
     pub rep: Option<String>,
 }
@@ -49,6 +59,7 @@ impl Filters {
                 .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
             team: non_empty(query, "team"),
             pipeline: non_empty(query, "pipeline"),
+            deal_type: non_empty(query, "type"),
             rep: non_empty(query, "rep"),
         }
     }
@@ -62,6 +73,11 @@ impl Filters {
         }
         settings.scope.teams = self.team.iter().cloned().collect();
         settings.scope.pipelines = self.pipeline.iter().cloned().collect();
+        settings.scope.deal_types = self
+            .deal_type
+            .iter()
+            .filter_map(|t| serde_json::from_value(serde_json::Value::String(t.clone())).ok())
+            .collect();
         settings
     }
 

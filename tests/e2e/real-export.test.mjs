@@ -5,7 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppPage, DIST, REPO, launchBrowser, watch } from './harness.mjs';
 import { startServer } from './server.mjs';
@@ -88,6 +89,22 @@ test('the LATAM Salesforce backup gives the CLI\'s figures on People', { skip: !
   }
   assert.ok(compared >= 3, `compared ${compared} reps`);
   await app.screenshot('latam-people-1280');
+
+  // Rates typed in: every currency converts, the note goes, and bookings equal the CLI's with the same rates.
+  const rates = 'COP,0.00025\nMXN,0.055\nPEN,0.27';
+  const ratesFile = join(mkdtempSync(join(tmpdir(), 'pipelens-rates-')), 'rates.csv');
+  writeFileSync(ratesFile, rates + '\n');
+  const converted = JSON.parse(execFileSync(cli, ['report', ...files, '--period', PERIOD, '--as-of', AS_OF, '--rates', ratesFile, '--format', 'json'],
+    { maxBuffer: 256 * 1024 * 1024 }).toString());
+  assert.deepEqual(converted.money.unconverted, []);
+  await app.nav('import').click();
+  await app.page.getByTestId('rates').fill(rates);
+  await app.page.getByTestId('rates').blur();
+  await app.nav('people').click();
+  await app.page.getByTestId('team-strip').waitFor();
+  await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-bookings"] .stat-value')?.textContent.trim() === v,
+    money(converted.team.bookings), { timeout: 30_000 });
+  assert.equal(await app.page.getByTestId('unconverted').count(), 0);
   for (const view of ['process', 'pipeline']) {
     await app.nav(view).click();
     await app.page.getByTestId(`view-${view}`).waitFor();

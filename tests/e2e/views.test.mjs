@@ -266,6 +266,34 @@ test('the demo team downloaded as Salesforce CSVs and imported back gives the sa
   await context.close();
 });
 
+test('the header filters: deal type, rep, and a period the app cannot read', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await loadDemo(app);
+  const bookings = async () => plain(await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent());
+  const all = await bookings();
+  await app.page.getByTestId('type-filter').selectOption('renewal');
+  await app.page.waitForURL(/type=renewal/);
+  await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-bookings"] .stat-value')?.textContent.trim() !== v, all);
+  await app.page.goBack();
+  await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-bookings"] .stat-value')?.textContent.trim() === v, all);
+
+  await app.page.getByTestId('rep-filter').selectOption('Tyler Brooks');
+  await app.page.getByTestId('scorecard').waitFor();
+  assert.equal(await app.page.getByTestId('rep-name').textContent(), 'Tyler Brooks');
+
+  await app.open('?view=people&period=someday');
+  assert.match(await app.page.getByTestId('period-invalid').textContent(), /'someday' is not a period/);
+  await app.page.getByTestId('custom-period').fill('2026-Q1');
+  await app.page.getByTestId('custom-period').press('Enter');
+  await app.page.waitForURL(/period=2026-Q1/);
+  assert.equal(await app.page.getByTestId('period-invalid').count(), 0);
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
+});
+
 test('the views at 1920 wide and in dark mode', async () => {
   for (const [width, scheme] of [[1920, 'light'], [1280, 'dark'], [1920, 'dark']]) {
     const context = await browser.newContext({ viewport: { width, height: 1000 }, colorScheme: scheme });

@@ -381,7 +381,27 @@ fn Settings() -> impl IntoView {
                             Err(e) => rates_error.set(Some(e.to_string())),
                         }
                     }></textarea>
-                <p class="help">"One line per currency: code, value of one unit in the home currency, and optionally the date it applies from. Amounts without a rate are listed, not guessed."</p>
+                <p class="help">
+                    "One line per currency: code, value of one unit in the home currency, and optionally the date it applies from. Amounts without a rate are listed, not guessed. Or "
+                    <label class="link-like">
+                        "load a rates file"
+                        <input type="file" accept=".csv,.txt,text/csv,text/plain" class="visually-hidden" data-testid="rates-file"
+                            on:change=move |ev| {
+                                let Some(file) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.files()).and_then(|f| f.get(0)) else { return; };
+                                let file = gloo::file::File::from(file);
+                                leptos::task::spawn_local(async move {
+                                    match gloo::file::futures::read_as_text(&file).await {
+                                        Ok(text) => match Money::parse_rates(&text) {
+                                            Ok(rates) => { rates_error.set(None); state.settings.update(|s| s.money.rates = rates); }
+                                            Err(e) => rates_error.set(Some(format!("{}: {e}", file.name()))),
+                                        },
+                                        Err(e) => rates_error.set(Some(format!("the browser could not read '{}': {e}", file.name()))),
+                                    }
+                                });
+                            } />
+                    </label>
+                    " (the same lines)."
+                </p>
                 {move || rates_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </div>
             <div class="setting">
