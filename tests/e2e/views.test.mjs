@@ -210,6 +210,11 @@ test('keyboard only: People, a rep page, the drawer, and back', async () => {
   await app.page.getByTestId('scorecard').waitFor();
   assert.equal(await app.page.getByTestId('rep-name').textContent(), 'Aisha Rahman');
   assert.ok(await tabTo((f) => f.figure), 'a figure on the rep page takes focus');
+  // Its definition shows on focus, as on hover.
+  const shown = await app.page.evaluate(() => getComputedStyle(document.activeElement, '::after').content);
+  const title = await app.page.evaluate(() => document.activeElement.getAttribute('title'));
+  assert.ok(title && title.length > 10, `the figure has a definition: ${title}`);
+  assert.equal(shown, JSON.stringify(title));
   await app.page.keyboard.press('Enter');
   await app.page.getByTestId('math-records').waitFor({ timeout: 30_000 });
   await app.page.keyboard.press('Escape');

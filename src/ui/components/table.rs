@@ -213,8 +213,8 @@ pub fn DataTable(
                         })
                     };
                     view! {
-                        <th scope="col" class:num=numeric aria-sort=aria title=col.help.clone()>
-                            <button type="button" class="sort" on:click=click>
+                        <th scope="col" class:num=numeric aria-sort=aria>
+                            <button type="button" class="sort" title=col.help.clone() on:click=click>
                                 {label}
                             </button>
                         </th>
