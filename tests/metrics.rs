@@ -46,12 +46,17 @@ fn load(paths: &[&Path], settings: ModelSettings) -> Session {
 }
 
 fn team_fixture() -> Session {
+    team_with_quotas(&support::fixture("metrics/team").join("quotas.csv"))
+}
+
+/// The team's deals with the quota file at `quotas` (read as quotas whatever its name).
+fn team_with_quotas(quotas: &Path) -> Session {
     let dir = support::fixture("metrics/team");
     load(
-        &[&dir.join("deals.csv"), &dir.join("quotas.csv")],
+        &[&dir.join("deals.csv"), quotas],
         ModelSettings {
             kinds: vec![KindChoice {
-                file: Some("quotas.csv".into()),
+                file: Some(quotas.file_name().unwrap().to_string_lossy().into_owned()),
                 kind: Kind::Quotas,
             }],
             ..ModelSettings::default()
@@ -168,7 +173,6 @@ fn every_metric_matches_the_hand_computed_values() {
 /// the quota (827% on the demo team with one typed quota).
 #[test]
 fn team_attainment_with_quotas_for_some_reps_counts_only_their_bookings() {
-    let dir = support::fixture("metrics/team");
     let quotas = std::env::temp_dir().join(format!(
         "pipelens-partial-quotas-{}.csv",
         std::process::id()
@@ -178,16 +182,7 @@ fn team_attainment_with_quotas_for_some_reps_counts_only_their_bookings() {
         "rep,period,amount,currency\nAna Alves,2026-Q1,8000,USD\n",
     )
     .unwrap();
-    let session = load(
-        &[&dir.join("deals.csv"), &quotas],
-        ModelSettings {
-            kinds: vec![KindChoice {
-                file: Some(quotas.file_name().unwrap().to_string_lossy().into_owned()),
-                kind: Kind::Quotas,
-            }],
-            ..ModelSettings::default()
-        },
-    );
+    let session = team_with_quotas(&quotas);
     let _ = std::fs::remove_file(&quotas);
     let report = run(&session, &q1());
     let bo = rep(&report, "Bo Berg");

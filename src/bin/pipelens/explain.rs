@@ -81,9 +81,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
             return Ok(ExitCode::from(1));
         }
         Err(error) => {
-            for failure in &errors {
-                eprintln!("pipelens: {}", failure.error);
-            }
+            crate::load::report_failures(&errors);
             eprintln!("pipelens: {error}");
             return Ok(ExitCode::from(1));
         }
@@ -96,14 +94,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
         Format::Csv => print!("{}", csv(&explanation)),
         Format::Table => print!("{}", table(&explanation)),
     }
-    for failure in &errors {
-        eprintln!("pipelens: {}", failure.error);
-    }
-    Ok(if errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(crate::load::exit_after(&errors))
 }
 
 fn amount(v: Option<f64>) -> String {

@@ -31,6 +31,24 @@ pub struct Failure {
     pub error: String,
 }
 
+/// Says, on stderr, why each file that could not be read was left out.
+pub fn report_failures(errors: &[Failure]) {
+    for failure in errors {
+        eprintln!("pipelens: {}", failure.error);
+    }
+}
+
+/// Says why each file that could not be read was left out, and gives the exit status: 0 when every file
+/// was read, 1 when one was not.
+pub fn exit_after(errors: &[Failure]) -> std::process::ExitCode {
+    report_failures(errors);
+    if errors.is_empty() {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(1)
+    }
+}
+
 pub const LOAD_OPTIONS: &str = "    --encoding LABEL          read text as this encoding (UTF-8, windows-1252, UTF-16LE, …)
     --delimiter D             comma, semicolon, tab, pipe or one character
     --sheet NAME              the workbook sheet to read

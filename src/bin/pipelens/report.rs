@@ -326,9 +326,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
     let metrics = match compute(model, &settings) {
         Ok(metrics) => metrics,
         Err(error) => {
-            for failure in &errors {
-                eprintln!("pipelens: {}", failure.error);
-            }
+            crate::load::report_failures(&errors);
             eprintln!("pipelens: {error}");
             return Ok(ExitCode::from(1));
         }
@@ -352,14 +350,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
         Format::Csv => print!("{}", csv(&metrics)),
         Format::Table => print!("{}", table(&metrics)),
     }
-    for failure in &errors {
-        eprintln!("pipelens: {}", failure.error);
-    }
-    Ok(if errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(crate::load::exit_after(&errors))
 }
 
 fn days(value: Option<f64>) -> String {
