@@ -346,6 +346,44 @@ fn review_list_is_conservative_and_exclusion_is_undoable() {
     );
 }
 
+/// Regression: excluding a person flagged as not a rep left them in every per-rep number (only deals on the
+/// review list were excluded).
+#[test]
+fn a_person_excluded_as_not_a_rep_leaves_the_reps_but_not_the_totals() {
+    let mut session = scenario("review", &ModelSettings::default());
+    let (_, before) = summary(&mut session);
+    let key = before
+        .review
+        .iter()
+        .find(|r| r.key.starts_with("rep:") && r.key.contains("integration"))
+        .map(|r| r.key.clone())
+        .unwrap();
+    let owned = |m: &SalesModel| {
+        let ix = m
+            .reps
+            .iter()
+            .position(|r| format!("rep:{}", r.key) == key)
+            .unwrap() as u32;
+        m.deals.owner.iter().filter(|o| **o == Some(ix)).count()
+    };
+    assert!(
+        owned(session.model().unwrap()) > 0,
+        "the integration user owns deals in this scenario"
+    );
+    let settings = ModelSettings {
+        excluded: vec![key.clone()],
+        ..ModelSettings::default()
+    };
+    let mut excluded = scenario("review", &settings);
+    let (_, after) = summary(&mut excluded);
+    assert_eq!(
+        after.deals.total, before.deals.total,
+        "their deals still count in the team's totals"
+    );
+    assert_eq!(owned(excluded.model().unwrap()), 0);
+    assert!(after.review.iter().any(|r| r.key == key && r.excluded));
+}
+
 #[test]
 fn mapping_and_kind_choices_change_what_is_read() {
     let settings = ModelSettings {

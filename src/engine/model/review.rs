@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::ingest::FileId;
 use crate::engine::model::words::looks_like_test;
-use crate::engine::model::{DealIx, DealStatus, Kind, ModelSettings, SalesModel};
+use crate::engine::model::{DealIx, DealStatus, Kind, ModelSettings, RepIx, SalesModel};
 
 /// What two deals must share to be one deal entered twice: account, name, owner, amount.
 type DuplicateKey = (String, String, Option<u32>, Option<i64>);
@@ -144,6 +144,28 @@ pub fn review_list(model: &mut SalesModel, settings: &ModelSettings) -> Vec<Revi
                 model.deals.excluded[ix] |= item.excluded;
             }
         }
+    }
+    // People excluded as not reps (integration users, managers): their deals and activities stay in the team's
+    // totals, credited to no rep, so they leave every per-rep table, median and ranking.
+    let gone: Vec<RepIx> = model
+        .reps
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| settings.excluded.contains(&format!("rep:{}", r.key)))
+        .map(|(ix, _)| ix as RepIx)
+        .collect();
+    if !gone.is_empty() {
+        let unassign = |rep: &mut Option<RepIx>| {
+            if rep.is_some_and(|r| gone.contains(&r)) {
+                *rep = None;
+            }
+        };
+        let d = &mut model.deals;
+        d.owner.iter_mut().for_each(unassign);
+        d.credited.iter_mut().for_each(unassign);
+        d.creator.iter_mut().for_each(unassign);
+        model.activities.rep.iter_mut().for_each(unassign);
+        model.quotas.iter_mut().for_each(|q| unassign(&mut q.rep));
     }
     items
 }
