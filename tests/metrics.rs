@@ -169,6 +169,30 @@ fn every_metric_matches_the_hand_computed_values() {
     );
 }
 
+#[test]
+fn the_summary_lists_each_lost_reason_with_its_deals_for_the_editable_table() {
+    let mut session = team_fixture();
+    let answer = session
+        .run(Envelope::new(7, Request::Summary), |_| ())
+        .unwrap();
+    let pipelens::engine::protocol::Answer::Summary { model, .. } = answer else {
+        panic!("{answer:?}")
+    };
+    let reasons: Vec<(&str, u64)> = model
+        .lost_reasons
+        .iter()
+        .map(|r| (r.reason.as_str(), r.deals))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            ("Duplicate", 1),
+            ("No budget", 1),
+            ("Went with competitor", 1)
+        ]
+    );
+}
+
 /// Regression: with quotas for only some reps, the team's attainment divided everyone's bookings by part of
 /// the quota (827% on the demo team with one typed quota).
 #[test]

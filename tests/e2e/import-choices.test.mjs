@@ -87,3 +87,33 @@ test('choices on the import reach the numbers, and a saved profile brings them b
   assert.deepEqual(seen.consoleErrors, []);
   await context.close();
 });
+
+test('a lost reason set to disqualified leaves win rates, as the table says', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await app.open('?view=people&asof=2026-03-15');
+  await until(app, () => app.page.getByTestId('try-demo').click());
+  const win = async () => (await app.page.getByTestId('strip-win_rate').locator('.stat-value').textContent()).trim();
+  await app.page.getByTestId('team-strip').waitFor();
+  const before = await win();
+  await app.nav('import').click();
+  await app.page.getByTestId('lost-reason-row').first().waitFor();
+  // The most frequent reason that counts as lost now.
+  const rows = app.page.getByTestId('lost-reason-row');
+  let select = null;
+  for (let i = 0; i < await rows.count(); i++) {
+    const s = rows.nth(i).locator('select');
+    if (['competitive', 'other'].includes(await s.inputValue())) { select = s; break; }
+  }
+  assert.ok(select, 'a lost reason that counts as lost');
+  await select.selectOption('disqualified');
+  await app.nav('people').click();
+  await app.page.getByTestId('team-strip').waitFor();
+  await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-win_rate"] .stat-value')?.textContent.trim() !== v, before);
+  // Fewer losses counted: the win rate goes up.
+  assert.ok(parseFloat(await win()) > parseFloat(before), `${before} → ${await win()}`);
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
+});

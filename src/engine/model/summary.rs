@@ -59,6 +59,17 @@ pub struct ModelSummary {
     /// Reps matched across files, as sentences (each can be undone).
     pub merges: Vec<String>,
     pub warnings: Vec<String>,
+    /// Every lost reason of the lost deals as the export writes it (trimmed), most frequent first: the rows of
+    /// the editable lost-reason table.
+    #[serde(default)]
+    pub lost_reasons: Vec<LostReasonCount>,
+}
+
+/// A lost reason and how many lost deals give it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LostReasonCount {
+    pub reason: String,
+    pub deals: u64,
 }
 
 pub fn summarize(built: &Built, file_names: &[(u32, String)], time_zone: &str) -> ModelSummary {
@@ -130,6 +141,22 @@ pub fn summarize(built: &Built, file_names: &[(u32, String)], time_zone: &str) -
         },
         review: built.review.clone(),
         merges: built.merges.clone(),
+        lost_reasons: {
+            let mut counts: std::collections::BTreeMap<String, u64> =
+                std::collections::BTreeMap::new();
+            for i in (0..d.len()).filter(|&i| d.status[i] == DealStatus::Lost) {
+                let reason = m.text(d.lost_reason[i]).trim();
+                if !reason.is_empty() {
+                    *counts.entry(reason.to_owned()).or_default() += 1;
+                }
+            }
+            let mut list: Vec<LostReasonCount> = counts
+                .into_iter()
+                .map(|(reason, deals)| LostReasonCount { reason, deals })
+                .collect();
+            list.sort_by(|a, b| b.deals.cmp(&a.deals).then_with(|| a.reason.cmp(&b.reason)));
+            list
+        },
         warnings: {
             let mut warnings = built.warnings.clone();
             let ids = m

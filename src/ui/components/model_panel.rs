@@ -71,6 +71,7 @@ pub fn ModelPanel() -> impl IntoView {
             <WhatTheFilesShow />
             <ReviewList />
             <StageTable />
+            <LostReasons />
             <Roster />
             <Settings />
         </Show>
@@ -255,6 +256,78 @@ fn StageTable() -> impl IntoView {
     }
 }
 
+/// The lost-reason table: each reason the lost deals give, and the category win rates treat it by
+/// (competitive and other count as lost; no decision as lost unless switched off; disqualified is left out).
+#[component]
+fn LostReasons() -> impl IntoView {
+    use crate::engine::metrics::compute::{LostCategory, LostReasonRule, lost_category};
+    const CATEGORIES: [(LostCategory, &str, &str); 4] = [
+        (
+            LostCategory::Competitive,
+            "competitive",
+            "Competitive (lost)",
+        ),
+        (LostCategory::NoDecision, "no_decision", "No decision"),
+        (
+            LostCategory::Disqualified,
+            "disqualified",
+            "Disqualified (left out)",
+        ),
+        (LostCategory::Other, "other", "Other (lost)"),
+    ];
+    let state = use_app_state();
+    let reasons = move || state.model.with(|m| m.lost_reasons.clone());
+    view! {
+        <section class="panel" data-testid="lost-reasons">
+            <h2>"Lost reasons"</h2>
+            <p class="lede">"How win rates treat each reason: disqualified deals (duplicates, bad fits) are left out; no-decision losses count as lost unless you say otherwise. Guessed from the words; change any row."</p>
+            {move || {
+                let reasons = reasons();
+                if reasons.is_empty() {
+                    return view! { <p class="lede">"No lost reasons in these files."</p> }.into_any();
+                }
+                view! {
+                    <div class="table-scroll" tabindex="0">
+                        <table class="data">
+                            <thead><tr><th scope="col">"Reason as exported"</th><th scope="col" class="num">"Lost deals"</th><th scope="col">"Counts as"</th></tr></thead>
+                            <tbody>
+                                {reasons.into_iter().map(|r| {
+                                    let current = state.settings.with(|s| {
+                                        s.lost_reasons.iter().rev().find(|x| x.reason.eq_ignore_ascii_case(&r.reason)).map_or_else(|| lost_category(&r.reason), |x| x.category)
+                                    });
+                                    let reason = r.reason.clone();
+                                    let set = move |ev: leptos::ev::Event| {
+                                        let v = event_value(&ev);
+                                        if let Some((category, _, _)) = CATEGORIES.into_iter().find(|(_, id, _)| *id == v) {
+                                            let reason = reason.clone();
+                                            state.settings.update(|s| {
+                                                s.lost_reasons.retain(|x| !x.reason.eq_ignore_ascii_case(&reason));
+                                                s.lost_reasons.push(LostReasonRule { reason, category });
+                                            });
+                                        }
+                                    };
+                                    view! {
+                                        <tr data-testid="lost-reason-row">
+                                            <th scope="row">{r.reason.clone()}</th>
+                                            <td class="num">{r.deals}</td>
+                                            <td>
+                                                <select aria-label=format!("Category of {}", r.reason) on:change=set>
+                                                    {CATEGORIES.into_iter().map(|(c, id, label)| view! { <option value=id selected=c == current>{label}</option> }).collect_view()}
+                                                </select>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
 #[component]
 fn Roster() -> impl IntoView {
     let state = use_app_state();
@@ -434,6 +507,7 @@ fn Profile() -> impl IntoView {
     let error: RwSignal<Option<String>> = RwSignal::new(None);
     let save = move |_| {
         let profile = ProfileFile {
+            lost_reasons: state.settings.with_untracked(|s| s.lost_reasons.clone()),
             model: state.model_settings.get_untracked(),
             money: state.settings.with_untracked(|s| s.money.clone()),
             fiscal_start_month: state
@@ -462,6 +536,7 @@ fn Profile() -> impl IntoView {
                     Ok(p) => {
                         error.set(None);
                         state.settings.update(|s| {
+                            s.lost_reasons = p.lost_reasons;
                             s.money = p.money;
                             s.calendar.fiscal_start_month = p.fiscal_start_month;
                         });
@@ -501,6 +576,8 @@ struct ProfileFile {
     money: Money,
     #[serde(default = "january")]
     fiscal_start_month: u32,
+    #[serde(default)]
+    lost_reasons: Vec<crate::engine::metrics::compute::LostReasonRule>,
 }
 
 fn january() -> u32 {
