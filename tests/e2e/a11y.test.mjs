@@ -24,21 +24,13 @@ after(async () => {
   await served?.close();
 });
 
-async function loadDemo(app) {
-  await app.open('?view=people&asof=2026-03-15');
-  const before = await app.readyCount();
-  await app.page.getByTestId('try-demo').click();
-  await app.page.waitForFunction(
-    (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 120_000 });
-  await app.page.getByTestId('team-table').waitFor();
-}
-
 test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
   for (const scheme of ['light', 'dark']) {
     // axe is injected as a script tag, which the app's CSP rightly refuses: this context bypasses it.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, bypassCSP: true });
     const app = new AppPage(await context.newPage(), served);
-    await loadDemo(app);
+    await app.loadDemo();
+    await app.page.getByTestId('team-table').waitFor();
     const found = [];
     for (const view of VIEWS) {
       await app.nav(view).click();
@@ -59,7 +51,8 @@ test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
 test('keyboard alone reaches the views and a figure\'s math', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const app = new AppPage(await context.newPage(), served);
-  await loadDemo(app);
+  await app.loadDemo();
+    await app.page.getByTestId('team-table').waitFor();
   await app.page.keyboard.press('Tab');
   assert.equal(await app.page.evaluate(() => document.activeElement?.textContent), 'Skip to the numbers');
   // Tab until the Pipeline link of the nav, then Enter.

@@ -57,6 +57,9 @@ export function watch(context, served) {
   return { violations, consoleErrors };
 }
 
+/** Text with its runs of white space made single spaces, trimmed. */
+export const plain = (text) => text.replace(/\s+/g, ' ').trim();
+
 /** Page object for the app frame and the Import view. */
 export class AppPage {
   constructor(page, served) {
@@ -77,26 +80,35 @@ export class AppPage {
     return this.page.evaluate(() => performance.getEntriesByName('pipelens:ready').length);
   }
 
+  /** Runs `action`, then waits until the app marks its result as drawn (`pipelens:ready`). */
+  async untilReady(action, timeout = 120_000) {
+    const before = await this.readyCount();
+    await action();
+    await this.page.waitForFunction(
+      (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout });
+  }
+
+  /** Opens `query` and loads the demo team in one click (as of 2026-03-15 unless the query says). */
+  async loadDemo(query = '?view=people&asof=2026-03-15') {
+    await this.open(query);
+    await this.untilReady(() => this.page.getByTestId('try-demo').click());
+  }
+
   /** Picks files in the Import view and waits until the app marks the result as shown. */
   async importFiles(paths) {
-    const before = await this.readyCount();
-    await this.page.getByTestId('file-input').setInputFiles(paths);
-    await this.page.waitForFunction(
-      (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 60_000 });
+    await this.untilReady(() => this.page.getByTestId('file-input').setInputFiles(paths), 60_000);
   }
 
   /** Drops files on the drop zone as a drag from the desktop would, and waits for the result. */
   async dropFiles(paths) {
     const files = paths.map((path) => ({ name: basename(path), bytes: [...readFileSync(path)] }));
-    const before = await this.readyCount();
     const transfer = await this.page.evaluateHandle((files) => {
       const dt = new DataTransfer();
       for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
       return dt;
     }, files);
-    await this.page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
-    await this.page.waitForFunction(
-      (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 60_000 });
+    await this.untilReady(
+      () => this.page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: transfer }), 60_000);
   }
 
   cards() {

@@ -20,19 +20,12 @@ after(async () => {
   await served?.close();
 });
 
-async function until(app, action) {
-  const before = await app.readyCount();
-  await action();
-  await app.page.waitForFunction(
-    (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 120_000 });
-}
-
 test('choices on the import reach the numbers, and a saved profile brings them back', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const seen = watch(context, served);
   const app = new AppPage(await context.newPage(), served);
   await app.open('?view=import&asof=2026-03-15');
-  await until(app, () => app.page.getByTestId('try-demo').click());
+  await app.untilReady(() => app.page.getByTestId('try-demo').click());
   const deals = app.cards().filter({ hasText: 'demo-salesforce-opportunities.csv' });
   await deals.waitFor();
 
@@ -42,7 +35,7 @@ test('choices on the import reach the numbers, and a saved profile brings them b
   const other = options.find((o) => o !== options[0]);
   assert.ok(other, `an alternative reading of Close Date: ${options}`);
   const chipBefore = await app.page.getByTestId('dataset-chip').textContent();
-  await until(app, () => closeDate.selectOption(other));
+  await app.untilReady(() => closeDate.selectOption(other));
   // The numbers change: the model's dates (in the dataset chip) follow the new reading.
   await app.page.waitForFunction((before) => document.querySelector('[data-testid="dataset-chip"]').textContent !== before, chipBefore);
   await app.page.waitForFunction((v) => {
@@ -52,7 +45,7 @@ test('choices on the import reach the numbers, and a saved profile brings them b
 
   // Unmap Amount: bookings on People become unknown rather than a silent number.
   await deals.getByTestId('file-mapping').locator('summary').click();
-  await until(app, () => deals.getByTestId('map-amount').selectOption(''));
+  await app.untilReady(() => deals.getByTestId('map-amount').selectOption(''));
   await app.page.waitForFunction(() => document.querySelector('[data-testid="map-amount"]')?.value === '');
   // Without an amount column, People's bookings have no amounts to add up.
   await app.nav('people').click();
@@ -62,7 +55,7 @@ test('choices on the import reach the numbers, and a saved profile brings them b
   await deals.waitFor();
 
   // A stage's outcome, changed by hand, shows in the stage table.
-  await until(app, () => app.page.getByTestId('stage-table').getByLabel('Outcome of Negotiation', { exact: true }).selectOption('lost'));
+  await app.untilReady(() => app.page.getByTestId('stage-table').getByLabel('Outcome of Negotiation', { exact: true }).selectOption('lost'));
   await app.page.waitForFunction(() => document.querySelector('select[aria-label="Outcome of Negotiation"]')?.value === 'lost');
 
   // Save the profile: it holds the three choices.
@@ -75,10 +68,10 @@ test('choices on the import reach the numbers, and a saved profile brings them b
 
   // Forget everything, load the demo again: the defaults are back; load the profile: the choices are back.
   await app.page.getByTestId('forget-data').click();
-  await until(app, () => app.page.getByTestId('try-demo').click());
+  await app.untilReady(() => app.page.getByTestId('try-demo').click());
   await deals.waitFor();
   assert.equal(await closeDate.inputValue(), options[0]);
-  await until(app, () => app.page.getByTestId('load-profile').setInputFiles(path));
+  await app.untilReady(() => app.page.getByTestId('load-profile').setInputFiles(path));
   await app.page.waitForFunction((v) => document.querySelector('[data-testid="assume-date_order:Close Date"]')?.value === v, other);
   await app.page.waitForFunction(() => document.querySelector('[data-testid="map-amount"]')?.value === '');
   await app.screenshot('import-choices-1280');
@@ -93,7 +86,7 @@ test('a lost reason set to disqualified leaves win rates, as the table says', as
   const seen = watch(context, served);
   const app = new AppPage(await context.newPage(), served);
   await app.open('?view=people&asof=2026-03-15');
-  await until(app, () => app.page.getByTestId('try-demo').click());
+  await app.untilReady(() => app.page.getByTestId('try-demo').click());
   const win = async () => (await app.page.getByTestId('strip-win_rate').locator('.stat-value').textContent()).trim();
   await app.page.getByTestId('team-strip').waitFor();
   const before = await win();

@@ -2,7 +2,7 @@
 // quota file in the session (a card on Import) and the plan shows them; typing again replaces them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppPage, DIST, launchBrowser, watch } from './harness.mjs';
+import { AppPage, DIST, launchBrowser, plain, watch } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 let browser;
@@ -18,32 +18,23 @@ after(async () => {
   await served?.close();
 });
 
-async function until(app, action) {
-  const before = await app.readyCount();
-  await action();
-  await app.page.waitForFunction(
-    (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 120_000 });
-}
-
-const plain = (text) => text.replace(/\s+/g, ' ').trim();
-
 test('typed quotas replace a removed quota file, and typing again replaces them', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const seen = watch(context, served);
   const app = new AppPage(await context.newPage(), served);
   await app.open('?view=import&asof=2026-03-15');
-  await until(app, () => app.page.getByTestId('try-demo').click());
+  await app.untilReady(() => app.page.getByTestId('try-demo').click());
   const quotaCard = app.cards().filter({ hasText: 'demo-quotas.csv' });
   await quotaCard.waitFor();
   const cardsBefore = await app.cards().count();
-  await until(app, () => quotaCard.getByTestId('remove-file').click());
+  await app.untilReady(() => quotaCard.getByTestId('remove-file').click());
   await quotaCard.waitFor({ state: 'detached' });
   assert.equal(await app.cards().count(), cardsBefore - 1);
 
   await app.nav('planning').click();
   await app.page.getByTestId('missing').filter({ hasText: 'No quotas for this period' }).waitFor();
   await app.page.getByTestId('quota-text').fill('Tyler Brooks,2026-Q1,80000,USD\nAisha Rahman,2026-Q1,120000,USD');
-  await until(app, () => app.page.getByTestId('use-quotas').click());
+  await app.untilReady(() => app.page.getByTestId('use-quotas').click());
   const table = app.page.getByTestId('plan-table');
   await table.waitFor({ timeout: 30_000 });
   const row = async (name) => plain(await table.locator('tbody tr', { hasText: name }).first().textContent());
@@ -51,7 +42,7 @@ test('typed quotas replace a removed quota file, and typing again replaces them'
   assert.match(await row('Aisha Rahman'), /120,000/);
 
   await app.page.getByTestId('quota-text').fill('Tyler Brooks,2026-Q1,90000,USD');
-  await until(app, () => app.page.getByTestId('use-quotas').click());
+  await app.untilReady(() => app.page.getByTestId('use-quotas').click());
   await app.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="plan-table"] tbody tr')]
     .some((r) => r.textContent.includes('Tyler Brooks') && r.textContent.includes('90,000')), null, { timeout: 30_000 });
   assert.equal(await table.locator('tbody tr', { hasText: 'Aisha Rahman' }).count(), 1);

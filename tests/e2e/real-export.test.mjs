@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppPage, DIST, REPO, launchBrowser, watch } from './harness.mjs';
+import { AppPage, DIST, REPO, launchBrowser, plain, watch } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 const LATAM = join(REPO, '../shared/data/real/salesforce-export-latam');
@@ -34,7 +34,6 @@ after(async () => {
   await served?.close();
 });
 
-const plain = (text) => text.replace(/\s+/g, ' ').trim();
 const money = (v) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
 const pct = (v) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppPage, DIST, REPO, launchBrowser, watch } from './harness.mjs';
+import { AppPage, DIST, REPO, launchBrowser, plain, watch } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 const AS_OF = '2026-03-15';
@@ -35,14 +35,6 @@ after(async () => {
   await served?.close();
 });
 
-async function loadDemo(app, view = 'people') {
-  await app.open(`?view=${view}&asof=${AS_OF}`);
-  const before = await app.readyCount();
-  await app.page.getByTestId('try-demo').click();
-  await app.page.waitForFunction(
-    (n) => performance.getEntriesByName('pipelens:ready').length > n, before, { timeout: 120_000 });
-}
-
 /** The CLI's report of the same demo files, as JSON. */
 function cliReport() {
   const cli = join(REPO, 'target/debug/pipelens');
@@ -59,13 +51,11 @@ function cliReport() {
   }
 }
 
-const plain = (text) => text.replace(/\s+/g, ' ').trim();
-
 test('the demo team loads in one click and every view draws its numbers, privately and without errors', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const seen = watch(context, served);
   const app = new AppPage(await context.newPage(), served);
-  await loadDemo(app);
+  await app.loadDemo(`?view=people&asof=${AS_OF}`);
   assert.match(await app.page.getByTestId('dataset-chip').textContent(), /^Demo data · \d+ files · [\d,]+ deals · 12 reps/);
   assert.match(await app.page.getByTestId('as-of').textContent(), /15 Mar 2026/);
 
@@ -103,7 +93,7 @@ test('the figures on screen are the CLI\'s figures for the same exports', async 
   const report = cliReport();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const app = new AppPage(await context.newPage(), served);
-  await loadDemo(app);
+  await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const money = (v) => Math.round(v).toLocaleString('en-US');
   const pct = (v) => `${(v * 100).toFixed(1)}%`;
   const strip = (id) => app.page.getByTestId(`strip-${id}`).locator('.stat-value');
@@ -124,7 +114,7 @@ test('every figure opens its math with the deals behind it; Esc closes it; table
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const seen = watch(context, served);
   const app = new AppPage(await context.newPage(), served);
-  await loadDemo(app);
+  await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const table = app.page.getByTestId('team-table');
 
   // Mouse: a rep's win rate.
@@ -167,7 +157,7 @@ test('every figure opens its math with the deals behind it; Esc closes it; table
 test('a drill-down\'s rows sum to the number that opened it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const app = new AppPage(await context.newPage(), served);
-  await loadDemo(app);
+  await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const table = app.page.getByTestId('team-table');
   // Bookings (third cell) of every rep row: the drawer's records sum to the figure; the count of won deals too.
   const rows = await table.locator('tbody tr:not(.pinned)').count();
@@ -191,7 +181,7 @@ test('a drill-down\'s rows sum to the number that opened it', async () => {
 test('keyboard only: People, a rep page, the drawer, and back', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const app = new AppPage(await context.newPage(), served);
-  await loadDemo(app);
+  await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const focused = () => app.page.evaluate(() => ({
     text: document.activeElement?.textContent?.trim(),
     testid: document.activeElement?.dataset?.testid,
@@ -236,7 +226,7 @@ test('the demo team downloaded as Salesforce CSVs and imported back gives the sa
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const seen = watch(context, served);
   const app = new AppPage(await context.newPage(), served);
-  await loadDemo(app);
+  await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const strip = async (id) => plain(await app.page.getByTestId(`strip-${id}`).locator('.stat-value').textContent());
   const demo = { bookings: await strip('bookings'), win: await strip('win_rate'), opps: await strip('opps_created') };
 
@@ -275,7 +265,7 @@ test('the header filters: deal type, rep, and a period the app cannot read', asy
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const seen = watch(context, served);
   const app = new AppPage(await context.newPage(), served);
-  await loadDemo(app);
+  await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const bookings = async () => plain(await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent());
   const all = await bookings();
   await app.page.getByTestId('type-filter').selectOption('renewal');
@@ -304,7 +294,7 @@ test('the views at 1920 wide and in dark mode', async () => {
     const context = await browser.newContext({ viewport: { width, height: 1000 }, colorScheme: scheme });
     const seen = watch(context, served);
     const app = new AppPage(await context.newPage(), served);
-    await loadDemo(app);
+    await app.loadDemo(`?view=people&asof=${AS_OF}`);
     for (const view of VIEWS) {
       await app.nav(view).click();
       await app.page.getByTestId(SHOWS[view][0]).first().waitFor({ timeout: 30_000 });

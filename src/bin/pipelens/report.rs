@@ -353,6 +353,23 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
     Ok(crate::load::exit_after(&errors))
 }
 
+/// A table row: the first cell left-aligned, the figures right-aligned, each to its column's width.
+fn aligned_row(cells: &[String], widths: &[usize]) -> String {
+    cells
+        .iter()
+        .zip(widths)
+        .enumerate()
+        .map(|(c, (cell, w))| {
+            if c == 0 {
+                format!("{cell:<w$}")
+            } else {
+                format!("{cell:>w$}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
 fn days(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))
 }
@@ -404,20 +421,7 @@ fn table(report: &MetricsReport) -> String {
                 .max(headers[c].len())
         })
         .collect();
-    let line = |cells: &[String]| {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                if c == 0 {
-                    format!("{cell:<w$}", w = widths[c])
-                } else {
-                    format!("{cell:>w$}", w = widths[c])
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("  ")
-    };
+    let line = |cells: &[String]| aligned_row(cells, &widths);
     let mut out = format!(
         "Period {} to {} · as of {} ({}) · amounts in {}\n\n",
         report.period.start,
@@ -480,20 +484,7 @@ fn grid(headers: &[&str], rows: &[Vec<String>]) -> String {
                 .max(headers[c].chars().count())
         })
         .collect();
-    let line = |cells: Vec<String>| {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                if c == 0 {
-                    format!("{cell:<w$}", w = widths[c])
-                } else {
-                    format!("{cell:>w$}", w = widths[c])
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("  ")
-    };
+    let line = |cells: Vec<String>| aligned_row(&cells, &widths);
     let mut out = line(headers.iter().map(|h| (*h).to_owned()).collect());
     out.push('\n');
     for r in rows {

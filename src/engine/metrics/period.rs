@@ -7,7 +7,6 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::model::FiscalPeriod;
-
 /// An inclusive range of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DateRange {
@@ -295,21 +294,7 @@ impl Calendar {
         if !self.periods.is_empty() {
             return "Fiscal years and quarters follow the CRM's own Period table.".to_owned();
         }
-        let months = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let month = months
+        let month = crate::engine::model::values::dates::MONTH_NAMES
             .get(self.fiscal_start_month.clamp(1, 12) as usize - 1)
             .copied()
             .unwrap_or("January");

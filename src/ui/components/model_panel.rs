@@ -421,20 +421,7 @@ fn Settings() -> impl IntoView {
         let href = query.with_untracked(|q| with_param(q, "asof", Some(&v)));
         navigate(&href, Default::default());
     };
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    let months = crate::engine::model::values::dates::MONTH_NAMES;
     view! {
         <section class="panel settings" data-testid="settings">
             <h2>"Settings that change the numbers"</h2>

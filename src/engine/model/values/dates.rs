@@ -446,7 +446,8 @@ fn day_word_strip<'a>(word: &'a str, suffix: &str) -> Option<&'a str> {
         .filter(|digits| !digits.is_empty())
 }
 
-const MONTH_NAMES: [&str; 12] = [
+/// The months' names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",
