@@ -335,3 +335,53 @@ fn report_csv_defuses_formula_names_and_bad_input_exits_cleanly() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_match_across_files_is_listed_with_its_undo_and_undone_from_the_command_line() {
+    let dir = format!(
+        "{}/tests/fixtures/model/hubspot",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let files: Vec<String> = ["all-deals", "calls"]
+        .iter()
+        .map(|kind| format!("{dir}/hubspot-crm-exports-{kind}-2026-03-02.csv"))
+        .collect();
+    let out = pipelens(&["import", &files[0], &files[1]]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("matched: 'Dana Reyes'"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let key = line
+        .split("--keep-apart '")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix("')"))
+        .unwrap_or_else(|| panic!("{line}"));
+    let out = pipelens(&[
+        "import",
+        "--format",
+        "json",
+        "--keep-apart",
+        key,
+        &files[0],
+        &files[1],
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reps: Vec<&str> = json["model"]["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        reps.contains(&"Dana Reyes (hubspot-crm-exports-calls-2026-03-02.csv)"),
+        "{reps:?}"
+    );
+    let out = pipelens(&["import", "--keep-apart", "no-bar", &files[0]]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -10,7 +10,8 @@ use pipelens::engine::ingest::ImportOptions;
 use pipelens::engine::ingest::report::FileReport;
 use pipelens::engine::model::summary::ModelSummary;
 use pipelens::engine::model::{
-    ActivityKind, AssumptionChoice, ClosedOnFrom, DealStatus, ModelSettings, SalesModel,
+    ActivityKind, AssumptionChoice, ClosedOnFrom, DealStatus, ModelSettings, RosterChoice,
+    RosterField, SalesModel,
 };
 use pipelens::engine::protocol::{Answer, Envelope, Request};
 use pipelens::engine::session::Session;
@@ -145,7 +146,7 @@ fn golden(session: &mut Session) -> Value {
             if s.pipeline.is_empty() { String::new() } else { format!("{} · ", s.pipeline) }, s.raw, s.standard, s.order, s.outcome, s.deals,
             if s.history_only { ", history only" } else { "" }, s.order_from, s.outcome_from)).collect::<Vec<_>>(),
         "review": model.review.iter().map(|r| format!("{} [{}]{}", r.description, r.key, if r.excluded { " excluded" } else { "" })).collect::<Vec<_>>(),
-        "merges": model.merges,
+        "merges": model.merges.iter().map(|m| &m.text).collect::<Vec<_>>(),
         "warnings": model.warnings,
         "deal_lines": deals,
         "activity_lines": activities,
@@ -382,6 +383,129 @@ fn a_person_excluded_as_not_a_rep_leaves_the_reps_but_not_the_totals() {
     );
     assert_eq!(owned(excluded.model().unwrap()), 0);
     assert!(after.review.iter().any(|r| r.key == key && r.excluded));
+}
+
+#[test]
+fn roster_facts_set_by_hand_replace_the_files_and_bad_dates_are_said() {
+    let (_, before) = summary(&mut scenario("generic-eu", &ModelSettings::default()));
+    let jose = before.reps.iter().find(|r| r.name == "José Núñez").unwrap();
+    assert_eq!(jose.team.as_deref(), Some("Iberia"));
+    assert_eq!(
+        jose.started_on.map(|d| d.to_string()).as_deref(),
+        Some("2024-03-01")
+    );
+    let choice = |field, value: &str| RosterChoice {
+        rep: jose.key.clone(),
+        field,
+        value: value.into(),
+    };
+    let settings = ModelSettings {
+        roster: vec![
+            choice(RosterField::Team, "Nordics"),
+            choice(RosterField::Team, " France "),
+            choice(RosterField::Manager, ""),
+            choice(RosterField::Role, "SDR"),
+            choice(RosterField::StartedOn, "2025-01-15"),
+            choice(RosterField::EndedOn, "31/12/2025"),
+            RosterChoice {
+                rep: "somebody@not.in.these.files".into(),
+                field: RosterField::Team,
+                value: "Ghosts".into(),
+            },
+        ],
+        ..ModelSettings::default()
+    };
+    let mut session = scenario("generic-eu", &settings);
+    let (_, after) = summary(&mut session);
+    let jose = after.reps.iter().find(|r| r.name == "José Núñez").unwrap();
+    assert_eq!(
+        jose.team.as_deref(),
+        Some("France"),
+        "the latest choice wins, trimmed"
+    );
+    assert_eq!(
+        jose.manager, None,
+        "an empty value clears the files' manager"
+    );
+    assert_eq!(jose.role.as_deref(), Some("SDR"));
+    assert_eq!(
+        jose.started_on.map(|d| d.to_string()).as_deref(),
+        Some("2025-01-15")
+    );
+    assert_eq!(jose.ended_on, None, "an unreadable date changes nothing");
+    assert!(
+        after.warnings.iter().any(|w| w.contains("'31/12/2025'")
+            && w.contains("YYYY-MM-DD")
+            && w.contains("José Núñez")),
+        "{:?}",
+        after.warnings
+    );
+    let ana = after.reps.iter().find(|r| r.name == "Ana Peña").unwrap();
+    assert_eq!(
+        ana.team.as_deref(),
+        Some("Iberia"),
+        "other reps keep the files' facts"
+    );
+    // The model the metrics read carries the choices too (team filter, ramped quota, active).
+    let m = session.model().unwrap();
+    let rep = m.reps.iter().find(|r| r.name == "José Núñez").unwrap();
+    assert_eq!(rep.team.as_deref(), Some("France"));
+}
+
+#[test]
+fn a_match_across_files_is_undone_by_its_key_and_any_rep_can_be_excluded() {
+    let (_, before) = summary(&mut scenario("hubspot", &ModelSettings::default()));
+    assert_eq!(before.merges.len(), 2, "{:?}", before.merges);
+    let dana = before
+        .merges
+        .iter()
+        .find(|m| m.text.starts_with("'Dana Reyes'"))
+        .unwrap();
+    let settings = ModelSettings {
+        keep_apart: vec![dana.keep_apart.clone()],
+        ..ModelSettings::default()
+    };
+    let (_, after) = summary(&mut scenario("hubspot", &settings));
+    assert_eq!(after.merges.len(), 1);
+    assert!(after.merges[0].text.starts_with("'Sam Ortiz'"));
+    let names: Vec<(&str, u64, u64)> = after
+        .reps
+        .iter()
+        .map(|r| (r.name.as_str(), r.deals_owned, r.activities))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Dana Reyes", 2, 0),
+            ("Sam Ortiz", 2, 1),
+            (
+                "Dana Reyes (hubspot-crm-exports-calls-2026-03-02.csv)",
+                0,
+                2
+            ),
+        ],
+        "the calls file's Dana is one other person, with both her calls"
+    );
+    // Any person on the roster can be excluded, not only those the review list flags.
+    let sam = &after.reps[1];
+    assert!(!sam.excluded);
+    let settings = ModelSettings {
+        excluded: vec![format!("rep:{}", sam.key)],
+        ..settings
+    };
+    let mut session = scenario("hubspot", &settings);
+    let (_, excluded) = summary(&mut session);
+    let sam = excluded
+        .reps
+        .iter()
+        .find(|r| r.name == "Sam Ortiz")
+        .unwrap();
+    assert!(sam.excluded);
+    assert_eq!((sam.deals_owned, sam.activities), (0, 0));
+    assert_eq!(
+        excluded.deals.total, after.deals.total,
+        "their deals stay in the totals"
+    );
 }
 
 #[test]

@@ -110,3 +110,62 @@ test('a lost reason set to disqualified leaves win rates, as the table says', as
   assert.deepEqual(seen.consoleErrors, []);
   await context.close();
 });
+
+test('the roster takes team facts by hand, excludes anyone, and undoes a match across files', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await app.loadDemo('?view=import&asof=2026-03-15');
+  const roster = app.page.getByTestId('roster');
+  const row = (name) => roster.getByTestId('roster-row').filter({ has: app.page.getByRole('rowheader', { name, exact: true }) });
+  await row('Tyler Brooks').waitFor();
+  const rows = await roster.getByTestId('roster-row').count();
+
+  // A new team and an end date before the quarter, typed on the roster.
+  await app.untilReady(async () => {
+    await row('Tyler Brooks').getByTestId('roster-team').fill('Closers');
+    await row('Tyler Brooks').getByTestId('roster-team').press('Enter');
+  });
+  await app.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="roster-team"]')].some((i) => i.value === 'Closers'));
+  await app.untilReady(() => row('Tyler Brooks').getByTestId('roster-ended').fill('2025-12-31'));
+  await app.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="roster-ended"]')].some((i) => i.value === '2025-12-31'));
+  // The team filter offers the new team; on People, it holds Tyler alone, shown as having left.
+  await app.nav('people').click();
+  await app.untilReady(() => app.page.getByTestId('team-filter').selectOption('Closers'));
+  const table = app.page.getByTestId('team-table');
+  await table.waitFor();
+  // One rep row (a link to the rep's page) above the team's median and total rows.
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="team-table"] tbody a').length === 1);
+  assert.match(await table.locator('tbody a').first().textContent(), /^Tyler Brooks \(left\)$/);
+  await app.untilReady(() => app.page.getByTestId('team-filter').selectOption(''));
+
+  // Anyone can be excluded: Mei Chen leaves the people table; the team's deals stay.
+  const wonBefore = (await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent()).trim();
+  await app.nav('import').click();
+  await row('Mei Chen').waitFor();
+  await app.untilReady(() => row('Mei Chen').getByTestId('roster-exclude').check());
+  await app.page.waitForFunction(() => document.querySelector('tr.excluded [data-testid="roster-exclude"]')?.checked === true);
+  await app.nav('people').click();
+  await table.waitFor();
+  await app.page.waitForFunction(() => !document.querySelector('[data-testid="team-table"]').textContent.includes('Mei Chen'));
+  assert.equal((await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent()).trim(), wonBefore,
+    'team bookings keep her deals');
+
+  // A match across files, undone: the opportunities file's Lucas Ferreira becomes a rep of their own; then matched again.
+  await app.nav('import').click();
+  const merges = roster.getByTestId('merges');
+  await merges.locator('summary').click();
+  await app.untilReady(() => merges.getByRole('button', { name: 'Keep apart: Lucas Ferreira in demo-salesforce-opportunities.csv' }).click());
+  await row('Lucas Ferreira (demo-salesforce-opportunities.csv)').waitFor();
+  assert.equal(await roster.getByTestId('roster-row').count(), rows + 1);
+  const apart = row('Lucas Ferreira (demo-salesforce-opportunities.csv)');
+  assert.notEqual((await apart.locator('td.num').first().textContent()).trim(), '0', 'the deals go with the file kept apart');
+  await app.screenshot('import-roster-1280');
+  assert.match(await merges.getByTestId('kept-apart').textContent(), /Kept apart: Lucas Ferreira \(demo-salesforce-opportunities\.csv\) is another person/);
+  await app.untilReady(() => merges.getByTestId('kept-apart').getByRole('button', { name: 'Match again' }).click());
+  await app.page.waitForFunction((n) => document.querySelectorAll('[data-testid="roster-row"]').length === n, rows);
+
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
+});

@@ -317,7 +317,10 @@ fn model_table(model: &ModelSummary) -> String {
         }
     }
     for merge in &model.merges {
-        out.push_str(&format!("  matched: {merge}\n"));
+        out.push_str(&format!(
+            "  matched: {} (undo: --keep-apart '{}')\n",
+            merge.text, merge.keep_apart
+        ));
     }
     for warning in &model.warnings {
         out.push_str(&format!("  warning: {warning}\n"));

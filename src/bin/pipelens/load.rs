@@ -61,7 +61,9 @@ pub const LOAD_OPTIONS: &str = "    --encoding LABEL          read text as this 
     --taken-on FILE=DATE      the day FILE was exported (two exports of the same deals taken on
                               different days show slips and pushes)
     --time-zone ZONE          business time zone for datetimes (IANA name; default UTC)
-    --exclude KEY             exclude a review-list item (e.g. 'duplicate:006…')
+    --exclude KEY             exclude a review-list item (e.g. 'duplicate:006…') or anyone on the
+                              roster ('rep:KEY')
+    --keep-apart FILE|KEY     undo a match across files (import lists each with its key)
     --settings FILE.json      a saved mapping profile (model settings)";
 
 impl Load {
@@ -145,6 +147,15 @@ impl Load {
             }
             "time-zone" => self.settings.business_time_zone = Some(parser.value()?.string()?),
             "exclude" => self.settings.excluded.push(parser.value()?.string()?),
+            "keep-apart" => {
+                let key = parser.value()?.string()?;
+                if !key.contains('|') {
+                    return Err(UsageError(format!(
+                        "--keep-apart takes FILE|KEY as `pipelens import` lists it (like 'calls.csv|dana reyes'), not '{key}'"
+                    )));
+                }
+                self.settings.keep_apart.push(key);
+            }
             "settings" => {
                 let path = PathBuf::from(parser.value()?);
                 let text = std::fs::read_to_string(&path)
@@ -161,6 +172,7 @@ impl Load {
                 self.settings.kinds.extend(extra.kinds);
                 self.settings.assumptions.extend(extra.assumptions);
                 self.settings.excluded.extend(extra.excluded);
+                self.settings.keep_apart.extend(extra.keep_apart);
                 if extra.business_time_zone.is_some() {
                     self.settings.business_time_zone = extra.business_time_zone;
                 }

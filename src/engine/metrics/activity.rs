@@ -379,6 +379,7 @@ mod tests {
             aliases: Vec::new(),
             files: Vec::new(),
             review: None,
+            excluded: false,
         }
     }
 

@@ -31,8 +31,8 @@ use crate::engine::model::words::{
     done_of_status, fold, status_outcome,
 };
 use crate::engine::model::{
-    ClosedOnFrom, DealIx, DealStatus, Field, FiscalPeriod, Kind, ModelSettings, Quota, RepIx,
-    SalesModel, StageIx,
+    ClosedOnFrom, DealIx, DealStatus, Field, FiscalPeriod, Kind, Merge, ModelSettings, Quota,
+    RepIx, SalesModel, StageIx,
 };
 
 /// One imported file, as the model reads it.
@@ -65,8 +65,8 @@ pub struct Built {
     pub model: SalesModel,
     pub files: Vec<FileModel>,
     pub review: Vec<ReviewItem>,
-    /// Cross-file rep matches, as sentences.
-    pub merges: Vec<String>,
+    /// Cross-file rep matches, each undoable.
+    pub merges: Vec<Merge>,
     pub warnings: Vec<String>,
 }
 
@@ -135,8 +135,11 @@ pub fn build(inputs: &[FileInput<'_>], settings: &ModelSettings) -> Built {
         owned
     };
     let Context {
-        mut model, roster, ..
+        mut model,
+        mut roster,
+        ..
     } = ctx;
+    warnings.extend(roster.set_by_hand(&settings.roster));
     let (reps, merges) = roster.finish(&deals_owned);
     model.reps = reps;
     let review = review_list(&mut model, settings);

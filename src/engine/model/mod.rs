@@ -97,6 +97,8 @@ pub struct Rep {
     pub files: Vec<FileId>,
     /// Why the review list questions whether this is a rep at all.
     pub review: Option<String>,
+    /// Excluded by the user (`rep:KEY` in [`ModelSettings::excluded`]): credited with nothing.
+    pub excluded: bool,
 }
 
 /// Open, won, lost, or disqualified (lost before it was ever a real opportunity).
@@ -300,6 +302,54 @@ pub struct ModelSettings {
     /// IANA time zone that datetimes convert to; dates are never shifted. Default UTC.
     #[serde(default)]
     pub business_time_zone: Option<String>,
+    /// Team facts set by hand on the roster (team, manager, role, start and end dates).
+    #[serde(default)]
+    pub roster: Vec<RosterChoice>,
+}
+
+/// A rep's team fact set by hand: `value` for `field` of the rep whose key is `rep` (empty: clear what the
+/// files said). Dates are written YYYY-MM-DD.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterChoice {
+    pub rep: String,
+    pub field: RosterField,
+    pub value: String,
+}
+
+/// The roster facts a user can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RosterField {
+    Team,
+    Manager,
+    Role,
+    StartedOn,
+    EndedOn,
+}
+
+impl RosterField {
+    pub fn label(self) -> &'static str {
+        match self {
+            RosterField::Team => "team",
+            RosterField::Manager => "manager",
+            RosterField::Role => "role",
+            RosterField::StartedOn => "start date",
+            RosterField::EndedOn => "end date",
+        }
+    }
+}
+
+/// Two spellings of a person in two files read as one rep, and the [`ModelSettings::keep_apart`] key that
+/// undoes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merge {
+    pub text: String,
+    pub keep_apart: String,
+    /// The rep's name, the file that named them first, the file matched to it and on what ("name", "e-mail").
+    pub rep: String,
+    pub first_file: String,
+    pub file: String,
+    pub same: String,
 }
 
 /// `file` (or every file when `None`) is read as `kind`.

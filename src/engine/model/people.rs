@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::engine::ingest::FileId;
 use crate::engine::model::words::looks_like_system_user;
-use crate::engine::model::{Rep, RepIx};
+use crate::engine::model::{Merge, Rep, RepIx, RosterChoice, RosterField};
 
 /// A user as a users file describes them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,9 +55,11 @@ pub struct Roster {
     users: HashMap<String, UserInfo>,
     /// Which file first named each rep, to list matches made across files.
     first_file: Vec<FileId>,
-    merges: Vec<String>,
+    merges: Vec<Merge>,
     /// `file|key` pairs the user keeps apart.
     keep_apart: Vec<String>,
+    /// The rep standing for a kept-apart person in that file: (file, key of the rep kept apart from) → rep.
+    apart: HashMap<(FileId, String), RepIx>,
     file_names: HashMap<FileId, String>,
 }
 
@@ -148,7 +150,11 @@ impl Roster {
                 .file_names
                 .get(&file)
                 .is_some_and(|f| self.keep_apart.contains(&format!("{f}|{key}")));
-            if !apart {
+            if apart {
+                if let Some(&own) = self.apart.get(&(file, key.clone())) {
+                    return own;
+                }
+            } else {
                 self.note_match(rep, name, file, how);
                 if let Some(e) = key_email {
                     self.by_email.entry(e).or_insert(rep);
@@ -166,6 +172,11 @@ impl Roster {
         } else {
             name.trim()
         };
+        // Kept apart from a namesake: the file tells the two rows apart.
+        let display = match (found, self.file_names.get(&file)) {
+            (Some(_), Some(f)) => format!("{display} ({f})"),
+            _ => display.to_owned(),
+        };
         let key = key_email.clone().unwrap_or_else(|| key_name.clone());
         self.reps.push(Rep {
             key: if found.is_some() {
@@ -173,7 +184,7 @@ impl Roster {
             } else {
                 key
             },
-            name: display.to_owned(),
+            name: display,
             email: email.map(str::to_owned),
             ids: id.map(|i| vec![i.to_owned()]).unwrap_or_default(),
             team: None,
@@ -185,8 +196,13 @@ impl Roster {
             aliases: Vec::new(),
             files: vec![file],
             review: None,
+            excluded: false,
         });
         self.first_file.push(file);
+        if let Some((kept_from, _)) = found {
+            let key = self.reps[kept_from as usize].key.clone();
+            self.apart.insert((file, key), rep);
+        }
         if found.is_none() {
             if let Some(e) = key_email {
                 self.by_email.insert(e, rep);
@@ -220,13 +236,20 @@ impl Roster {
                     .cloned()
                     .unwrap_or_else(|| format!("file {f}"))
             };
-            self.merges.push(format!(
-                "'{}' in {} and '{}' in {} are one rep (same {how}).",
-                r.name,
-                name(first),
-                spelled.trim(),
-                name(file)
-            ));
+            self.merges.push(Merge {
+                text: format!(
+                    "'{}' in {} and '{}' in {} are one rep (same {how}).",
+                    r.name,
+                    name(first),
+                    spelled.trim(),
+                    name(file)
+                ),
+                keep_apart: format!("{}|{}", name(file), r.key),
+                rep: r.name.clone(),
+                first_file: name(first),
+                file: name(file),
+                same: how.to_owned(),
+            });
         }
         if !r.files.contains(&file) {
             r.files.push(file);
@@ -245,8 +268,45 @@ impl Roster {
         Some(rep)
     }
 
+    /// Applies the team facts the user set by hand (the latest choice per rep and field wins; an empty value
+    /// clears what the files said). Returns a sentence for each choice that could not be used.
+    pub fn set_by_hand(&mut self, choices: &[RosterChoice]) -> Vec<String> {
+        let mut problems = Vec::new();
+        for choice in choices {
+            let Some(rep) = self.reps.iter_mut().find(|r| r.key == choice.rep) else {
+                // A profile made on other files: the person is not in these.
+                continue;
+            };
+            let value = choice.value.trim();
+            let text = (!value.is_empty()).then(|| value.to_owned());
+            let date = || -> Result<Option<NaiveDate>, ()> {
+                if value.is_empty() {
+                    return Ok(None);
+                }
+                NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| ())
+            };
+            match choice.field {
+                RosterField::Team => rep.team = text,
+                RosterField::Manager => rep.manager = text,
+                RosterField::Role => rep.role = text,
+                RosterField::StartedOn | RosterField::EndedOn => match date() {
+                    Ok(day) if choice.field == RosterField::StartedOn => rep.started_on = day,
+                    Ok(day) => rep.ended_on = day,
+                    Err(()) => problems.push(format!(
+                        "The {} '{value}' typed for {} is not a date: write it as YYYY-MM-DD (e.g. 2026-03-01); the files' value is kept.",
+                        choice.field.label(),
+                        rep.name
+                    )),
+                },
+            }
+        }
+        problems
+    }
+
     /// The roster, with system users and managers flagged for review, and the cross-file matches made.
-    pub fn finish(mut self, deals_owned: &[u32]) -> (Vec<Rep>, Vec<String>) {
+    pub fn finish(mut self, deals_owned: &[u32]) -> (Vec<Rep>, Vec<Merge>) {
         let managers: HashMap<String, usize> = self
             .reps
             .iter()
@@ -301,7 +361,14 @@ mod tests {
         assert_eq!(reps[0].aliases, ["dana  REYES"]);
         assert_eq!(
             merges,
-            ["'Dana Reyes' in deals.csv and 'dana  REYES' in calls.csv are one rep (same name)."]
+            [Merge {
+                text: "'Dana Reyes' in deals.csv and 'dana  REYES' in calls.csv are one rep (same name).".into(),
+                keep_apart: "calls.csv|dana@acme.test".into(),
+                rep: "Dana Reyes".into(),
+                first_file: "deals.csv".into(),
+                file: "calls.csv".into(),
+                same: "name".into(),
+            }]
         );
     }
 
@@ -313,6 +380,10 @@ mod tests {
         let a = roster.resolve("Sam Ortiz", 0).unwrap();
         let b = roster.resolve("Sam Ortiz", 1).unwrap();
         assert_ne!(a, b);
+        assert_eq!(roster.reps[b as usize].name, "Sam Ortiz (calls.csv)");
+        // Regression: every further row of calls.csv made one more Sam.
+        assert_eq!(roster.resolve("sam ortiz", 1), Some(b));
+        assert_eq!(roster.resolve("Sam Ortiz", 0), Some(a));
         roster.resolve("Integration User", 0);
         roster.add_team(
             "Sam Ortiz",

@@ -147,11 +147,14 @@ pub fn review_list(model: &mut SalesModel, settings: &ModelSettings) -> Vec<Revi
     }
     // People excluded as not reps (integration users, managers): their deals and activities stay in the team's
     // totals, credited to no rep, so they leave every per-rep table, median and ranking.
+    for rep in &mut model.reps {
+        rep.excluded = settings.excluded.contains(&format!("rep:{}", rep.key));
+    }
     let gone: Vec<RepIx> = model
         .reps
         .iter()
         .enumerate()
-        .filter(|(_, r)| settings.excluded.contains(&format!("rep:{}", r.key)))
+        .filter(|(_, r)| r.excluded)
         .map(|(ix, _)| ix as RepIx)
         .collect();
     if !gone.is_empty() {

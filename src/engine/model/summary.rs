@@ -7,7 +7,7 @@ use crate::engine::ingest::report::{FileReport, MappingEntry};
 use crate::engine::model::build::{Built, FileModel};
 use crate::engine::model::recognize::MappedBy;
 use crate::engine::model::review::ReviewItem;
-use crate::engine::model::{DealStatus, StageEntry};
+use crate::engine::model::{DealStatus, Merge, StageEntry};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealCounts {
@@ -24,12 +24,22 @@ pub struct DealCounts {
 /// A rep as the roster shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RepSummary {
+    /// The identity the rep was matched on; roster choices and exclusions (`rep:KEY`) name it.
+    #[serde(default)]
+    pub key: String,
     pub name: String,
     pub email: Option<String>,
     pub team: Option<String>,
     pub manager: Option<String>,
     pub role: Option<String>,
     pub active: Option<bool>,
+    #[serde(default)]
+    pub started_on: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub ended_on: Option<chrono::NaiveDate>,
+    /// Excluded by the user: their deals and activities count for the team, credited to no rep.
+    #[serde(default)]
+    pub excluded: bool,
     pub deals_owned: u64,
     pub deals_credited: u64,
     pub activities: u64,
@@ -56,8 +66,8 @@ pub struct ModelSummary {
     pub reps: Vec<RepSummary>,
     pub stages: Vec<StageEntry>,
     pub review: Vec<ReviewItem>,
-    /// Reps matched across files, as sentences (each can be undone).
-    pub merges: Vec<String>,
+    /// Reps matched across files (each can be undone).
+    pub merges: Vec<Merge>,
     pub warnings: Vec<String>,
     /// Every lost reason of the lost deals as the export writes it (trimmed), most frequent first: the rows of
     /// the editable lost-reason table.
@@ -89,12 +99,16 @@ pub fn summarize(built: &Built, file_names: &[(u32, String)], time_zone: &str) -
         .map(|(i, r)| {
             let ix = Some(i as u32);
             RepSummary {
+                key: r.key.clone(),
                 name: r.name.clone(),
                 email: r.email.clone(),
                 team: r.team.clone(),
                 manager: r.manager.clone(),
                 role: r.role.clone(),
                 active: r.active,
+                started_on: r.started_on,
+                ended_on: r.ended_on,
+                excluded: r.excluded,
                 deals_owned: d.owner.iter().filter(|o| **o == ix).count() as u64,
                 deals_credited: d.credited.iter().filter(|o| **o == ix).count() as u64,
                 activities: m.activities.rep.iter().filter(|o| **o == ix).count() as u64,

@@ -9,9 +9,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 
 use crate::engine::metrics::money::Money;
-use crate::engine::model::ModelSettings;
 use crate::engine::model::stages::StageChoice;
+use crate::engine::model::summary::RepSummary;
 use crate::engine::model::words::{Outcome, StandardStage};
+use crate::engine::model::{Merge, ModelSettings, RosterChoice, RosterField};
 use crate::engine::numfmt::thousands;
 use crate::ui::components::download::download_text;
 use crate::ui::filters::with_param;
@@ -328,58 +329,212 @@ fn LostReasons() -> impl IntoView {
     }
 }
 
+/// A team fact typed on the roster: replaces any earlier choice for that rep and field.
+fn set_roster_fact(
+    state: crate::ui::state::AppState,
+    rep: String,
+    field: RosterField,
+    value: String,
+) {
+    set_model_settings(state, move |s| {
+        s.roster.retain(|c| !(c.rep == rep && c.field == field));
+        s.roster.push(RosterChoice { rep, field, value });
+    });
+}
+
+/// Every person found, with the team facts editable (team, manager, role, start and end dates), exclude /
+/// include for anyone, and the matches made across files, each with its undo.
 #[component]
 fn Roster() -> impl IntoView {
     let state = use_app_state();
     let reps = move || state.model.with(|m| m.reps.clone());
     let merges = move || state.model.with(|m| m.merges.clone());
+    let kept_apart = move || state.model_settings.with(|s| s.keep_apart.clone());
+    let known = move |pick: fn(&RepSummary) -> Option<String>| {
+        let mut values: Vec<String> = state
+            .model
+            .with(|m| m.reps.iter().filter_map(pick).collect());
+        values.sort();
+        values.dedup();
+        values
+    };
     view! {
         <section class="panel" data-testid="roster">
             <h2>{move || format!("Roster ({} people)", reps().len())}</h2>
-            <p class="lede">"Everyone found in the files. People flagged as not reps (integration users, managers) can be excluded in the review list above."</p>
+            <p class="lede">"Everyone found in the files. Team, manager, role and dates come from the files; type over them here (a team filters every view, a start date ramps the quota, an end date before the period keeps the rep out of the team medians). Excluded people leave every per-rep number; their deals stay in the team's totals."</p>
+            <datalist id="roster-teams">{move || known(|r| r.team.clone()).into_iter().map(|t| view! { <option value=t /> }).collect_view()}</datalist>
+            <datalist id="roster-managers">{move || known(|r| r.manager.clone()).into_iter().map(|t| view! { <option value=t /> }).collect_view()}</datalist>
             <div class="table-scroll" tabindex="0">
-                <table class="data">
+                <table class="data roster">
                     <thead>
                         <tr>
                             <th scope="col">"Name"</th>
+                            <th scope="col">"Exclude"</th>
+                            <th scope="col" class="num">"Deals owned"</th>
+                            <th scope="col" class="num">"Activities"</th>
                             <th scope="col">"Team"</th>
                             <th scope="col">"Manager"</th>
                             <th scope="col">"Role"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col" class="num">"Deals owned"</th>
-                            <th scope="col" class="num">"Activities"</th>
+                            <th scope="col">"Started"</th>
+                            <th scope="col">"Left"</th>
                             <th scope="col">"Also written"</th>
                             <th scope="col">"Note"</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {move || reps().into_iter().map(|r| view! {
-                            <tr data-testid="roster-row">
-                                <th scope="row">{r.name.clone()}</th>
-                                <td>{r.team.clone().unwrap_or_default()}</td>
-                                <td>{r.manager.clone().unwrap_or_default()}</td>
-                                <td>{r.role.clone().unwrap_or_default()}</td>
-                                <td>{match r.active { Some(true) => "active", Some(false) => "left", None => "" }}</td>
-                                <td class="num">{r.deals_owned}</td>
-                                <td class="num">{r.activities}</td>
-                                <td>{r.aliases.join(", ")}</td>
-                                <td>{r.review.clone().unwrap_or_default()}</td>
-                            </tr>
+                        {move || reps().into_iter().map(|r| {
+                            let cell = |field: RosterField, value: Option<String>, list: Option<&'static str>| {
+                                let rep = r.key.clone();
+                                let label = format!("{} of {}", capitalized(field.label()), r.name);
+                                let change = move |ev: leptos::ev::Event| {
+                                    set_roster_fact(state, rep.clone(), field, event_value(&ev));
+                                };
+                                let kind = match field {
+                                    RosterField::StartedOn | RosterField::EndedOn => "date",
+                                    _ => "text",
+                                };
+                                view! {
+                                    <td>
+                                        <input type=kind class="cell" list=list aria-label=label
+                                            data-testid=format!("roster-{}", field_id(field))
+                                            prop:value=value.unwrap_or_default() on:change=change />
+                                    </td>
+                                }
+                            };
+                            let exclude_key = format!("rep:{}", r.key);
+                            let toggle = move |_| {
+                                let key = exclude_key.clone();
+                                set_model_settings(state, move |s| {
+                                    if s.excluded.contains(&key) {
+                                        s.excluded.retain(|k| *k != key);
+                                    } else {
+                                        s.excluded.push(key);
+                                    }
+                                });
+                            };
+                            let status = match (r.active, r.ended_on) {
+                                (Some(false), None) => " · inactive in the CRM",
+                                _ => "",
+                            };
+                            view! {
+                                <tr data-testid="roster-row" class:excluded=r.excluded>
+                                    <th scope="row">{r.name.clone()}<span class="muted">{status}</span></th>
+                                    <td>
+                                        <input type="checkbox" data-testid="roster-exclude" aria-label=format!("Exclude {}", r.name)
+                                            prop:checked=r.excluded on:change=toggle />
+                                    </td>
+                                    <td class="num">{thousands(r.deals_owned)}</td>
+                                    <td class="num">{thousands(r.activities)}</td>
+                                    {cell(RosterField::Team, r.team.clone(), Some("roster-teams"))}
+                                    {cell(RosterField::Manager, r.manager.clone(), Some("roster-managers"))}
+                                    {cell(RosterField::Role, r.role.clone(), None)}
+                                    {cell(RosterField::StartedOn, r.started_on.map(|d| d.to_string()), None)}
+                                    {cell(RosterField::EndedOn, r.ended_on.map(|d| d.to_string()), None)}
+                                    <td>{r.aliases.join(", ")}</td>
+                                    <td>{r.review.clone().unwrap_or_default()}</td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
             {move || {
-                let m = merges();
-                (!m.is_empty()).then(|| view! {
-                    <details>
-                        <summary>{format!("{} people matched across files", m.len())}</summary>
-                        <ul class="merges">{m.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                let groups = merge_groups(merges());
+                let matched: usize = groups.iter().map(|g| g.len()).sum();
+                let apart = kept_apart();
+                let open = !apart.is_empty();
+                (matched > 0 || open).then(|| view! {
+                    <details data-testid="merges" open=open>
+                        <summary>{format!("{} people matched across files ({} matches)", groups.len(), matched)}</summary>
+                        <p class="lede">"A person in two files is one rep only on the same e-mail or the same name. If two people share a name, keep one file's person apart: they become a rep of their own."</p>
+                        <ul class="merges">
+                            {groups.into_iter().map(|group| {
+                                let first = &group[0];
+                                let same = if group.iter().all(|m| m.same == first.same) { first.same.as_str() } else { "name or e-mail" };
+                                let head = format!("{} of {} is, by the same {same}, in: ", first.rep, first.first_file);
+                                let rep = first.rep.clone();
+                                view! {
+                                    <li data-testid="merge">
+                                        {head}
+                                        {group.iter().enumerate().map(|(i, merge)| {
+                                            let key = merge.keep_apart.clone();
+                                            let undo = move |_| {
+                                                let key = key.clone();
+                                                set_model_settings(state, move |s| {
+                                                    if !s.keep_apart.contains(&key) {
+                                                        s.keep_apart.push(key);
+                                                    }
+                                                });
+                                            };
+                                            let label = format!("Keep apart: {} in {}", rep, merge.file);
+                                            view! {
+                                                {if i > 0 { " · " } else { "" }}
+                                                {format!("{} ", merge.file)}
+                                                <button type="button" class="quiet small" aria-label=label on:click=undo>"Keep apart"</button>
+                                            }
+                                        }).collect_view()}
+                                    </li>
+                                }
+                            }).collect_view()}
+                            {apart.into_iter().map(|key| {
+                                let (file, person) = key.split_once('|').map_or((String::new(), key.clone()), |(f, p)| (f.to_owned(), p.to_owned()));
+                                let shown = state.model.with(|m| {
+                                    m.reps
+                                        .iter()
+                                        .find(|r| r.key.starts_with(&format!("{person}#")) && r.files.contains(&file))
+                                        .map_or_else(|| person.clone(), |r| r.name.clone())
+                                });
+                                let again = key.clone();
+                                let rematch = move |_| {
+                                    let key = again.clone();
+                                    set_model_settings(state, move |s| s.keep_apart.retain(|k| *k != key));
+                                };
+                                view! {
+                                    <li data-testid="kept-apart">
+                                        {format!("Kept apart: {shown} is another person. ")}
+                                        <button type="button" class="quiet small" on:click=rematch>"Match again"</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
                     </details>
                 })
             }}
         </section>
     }
+}
+
+/// The matches of each person, in the order the files named them.
+fn merge_groups(merges: Vec<Merge>) -> Vec<Vec<Merge>> {
+    let mut groups: Vec<Vec<Merge>> = Vec::new();
+    for merge in merges {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].rep == merge.rep && g[0].first_file == merge.first_file)
+        {
+            Some(group) => group.push(merge),
+            None => groups.push(vec![merge]),
+        }
+    }
+    groups
+}
+
+fn field_id(field: RosterField) -> &'static str {
+    match field {
+        RosterField::Team => "team",
+        RosterField::Manager => "manager",
+        RosterField::Role => "role",
+        RosterField::StartedOn => "started",
+        RosterField::EndedOn => "ended",
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The settings that change the numbers, each with one line on what it does.
