@@ -162,3 +162,40 @@ fn an_internal_error_shows_a_banner_instead_of_a_dead_page() {
             .contains("internal error: test")
     );
 }
+
+#[wasm_bindgen_test]
+fn a_default_scope_holds_until_the_header_picks_another_or_all() {
+    use pipelens::engine::metrics::MetricSettings;
+    use pipelens::engine::metrics::compute::DealType;
+    use pipelens::ui::filters::{ALL, Filters, scope_param};
+    let mut base = MetricSettings::default();
+    base.scope.pipelines = vec!["Renewals".into()];
+    base.scope.deal_types = vec![DealType::NewBusiness];
+    let none = Filters::default();
+    let applied = none.apply(&base);
+    assert_eq!(applied.scope.pipelines, ["Renewals"]);
+    assert_eq!(applied.scope.deal_types, [DealType::NewBusiness]);
+    assert_eq!(
+        (
+            none.pipeline_shown(&base).as_str(),
+            none.deal_type_shown(&base).as_str()
+        ),
+        ("Renewals", "new_business")
+    );
+    let other = Filters {
+        pipeline: Some("Direct".into()),
+        deal_type: Some(ALL.into()),
+        ..Filters::default()
+    };
+    let applied = other.apply(&base);
+    assert_eq!(applied.scope.pipelines, ["Direct"]);
+    assert!(
+        applied.scope.deal_types.is_empty(),
+        "'all' lifts the default"
+    );
+    assert_eq!(other.deal_type_shown(&base), "");
+    // "All" in the header is a parameter only when a default would narrow it.
+    assert_eq!(scope_param("", true).as_deref(), Some(ALL));
+    assert_eq!(scope_param("", false), None);
+    assert_eq!(scope_param("Direct", true).as_deref(), Some("Direct"));
+}

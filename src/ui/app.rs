@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use crate::engine::model::summary::dataset_line;
 use crate::ui::components::drawer::MathDrawer;
 use crate::ui::data::{Loaded, provide_data, use_data};
-use crate::ui::filters::{DEAL_TYPES, PERIODS, with_param};
+use crate::ui::filters::{DEAL_TYPES, PERIODS, scope_param, with_param};
 use crate::ui::route::{View, href_for};
 use crate::ui::routes;
 use crate::ui::state::{AppState, use_app_state};
@@ -105,15 +105,19 @@ fn Filters() -> impl IntoView {
     let data = use_data();
     let query = use_query_map();
     let navigate = use_navigate();
-    let go = move |key: &'static str, value: String| {
-        let href = query.with_untracked(|q| with_param(q, key, Some(&value)));
+    let go_to = move |key: &'static str, value: Option<String>| {
+        let href = query.with_untracked(|q| with_param(q, key, value.as_deref()));
         navigate(&href, Default::default());
+    };
+    let go = {
+        let go_to = go_to.clone();
+        move |key: &'static str, value: String| go_to(key, Some(value))
     };
     let go_period = go.clone();
     let go_custom = go.clone();
-    let go_team = go.clone();
-    let go_type = go.clone();
-    let go_pipeline = go;
+    let go_team = go;
+    let go_type = go_to.clone();
+    let go_pipeline = go_to;
     let navigate_rep = use_navigate();
     let open_rep = move |rep: String| {
         let href = query.with_untracked(|q| {
@@ -220,10 +224,10 @@ fn Filters() -> impl IntoView {
                     <span class="visually-hidden">"Deal type"</span>
                     <select
                         data-testid="type-filter"
-                        prop:value=move || data.filters.with(|f| f.deal_type.clone().unwrap_or_default())
+                        prop:value=move || data.filters.with(|f| state.settings.with(|s| f.deal_type_shown(s)))
                         on:change={
                             let go_type = go_type.clone();
-                            move |e| go_type("type", select_value(e))
+                            move |e| go_type("type", scope_param(&select_value(e), state.settings.with_untracked(|s| !s.scope.deal_types.is_empty())))
                         }
                     >
                         <option value="">"All deal types"</option>
@@ -266,10 +270,10 @@ fn Filters() -> impl IntoView {
                     <span class="visually-hidden">"Pipeline"</span>
                     <select
                         data-testid="pipeline-filter"
-                        prop:value=move || data.filters.with(|f| f.pipeline.clone().unwrap_or_default())
+                        prop:value=move || data.filters.with(|f| state.settings.with(|s| f.pipeline_shown(s)))
                         on:change={
                             let go_pipeline = go_pipeline.clone();
-                            move |e| go_pipeline("pipeline", select_value(e))
+                            move |e| go_pipeline("pipeline", scope_param(&select_value(e), state.settings.with_untracked(|s| !s.scope.pipelines.is_empty())))
                         }
                     >
                         <option value="">"All pipelines"</option>

@@ -27,6 +27,9 @@ pub const DEAL_TYPES: [(&str, &str); 4] = [
     ("other", "Other types"),
 ];
 
+/// The URL value of a pipeline or deal-type filter that asks for all of them, over a default scope.
+pub const ALL: &str = "all";
+
 /// The period when the URL names none.
 pub const DEFAULT_PERIOD: &str = "this-quarter";
 
@@ -36,8 +39,9 @@ pub struct Filters {
     pub period: String,
     pub as_of: Option<NaiveDate>,
     pub team: Option<String>,
+    /// A pipeline; [`ALL`] overrides a default scope; `None` keeps it.
     pub pipeline: Option<String>,
-    /// `new_business`, `expansion`, `renewal` or `other`.
+    /// `new_business`, `expansion`, `renewal` or `other`; [`ALL`] overrides a default scope; `None` keeps it.
     pub deal_type: Option<String>,
     /// The rep whose page is open (People) — a choice of view, not a filter of the numbers.
     pub rep: Option<String>,
@@ -64,7 +68,9 @@ impl Filters {
         }
     }
 
-    /// The engine's settings: the user's base settings with this period, as-of date and scope.
+    /// The engine's settings: the user's base settings with this period, as-of date and scope. A pipeline or
+    /// deal type in the URL replaces the default scope of the settings ([`ALL`]: none); without one the
+    /// default holds.
     pub fn apply(&self, base: &MetricSettings) -> MetricSettings {
         let mut settings = base.clone();
         settings.period = PeriodSpec::parse(&self.period).unwrap_or(PeriodSpec::ThisQuarter);
@@ -72,15 +78,58 @@ impl Filters {
             settings.as_of = self.as_of;
         }
         settings.scope.teams = self.team.iter().cloned().collect();
-        settings.scope.pipelines = self.pipeline.iter().cloned().collect();
-        settings.scope.deal_types = self
-            .deal_type
-            .iter()
-            .filter_map(|t| serde_json::from_value(serde_json::Value::String(t.clone())).ok())
-            .collect();
+        if let Some(pipeline) = &self.pipeline {
+            settings.scope.pipelines = (pipeline != ALL)
+                .then(|| pipeline.clone())
+                .into_iter()
+                .collect();
+        }
+        if let Some(deal_type) = &self.deal_type {
+            settings.scope.deal_types = (deal_type != ALL)
+                .then(|| serde_json::from_value(serde_json::Value::String(deal_type.clone())).ok())
+                .flatten()
+                .into_iter()
+                .collect();
+        }
         settings
     }
 
+    /// The pipeline the numbers are scoped to: the URL's, else the default scope's ("" for all).
+    pub fn pipeline_shown(&self, base: &MetricSettings) -> String {
+        match &self.pipeline {
+            Some(p) if p != ALL => p.clone(),
+            Some(_) => String::new(),
+            None => base.scope.pipelines.first().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// The deal type the numbers are scoped to: the URL's, else the default scope's ("" for all).
+    pub fn deal_type_shown(&self, base: &MetricSettings) -> String {
+        match &self.deal_type {
+            Some(t) if t != ALL => t.clone(),
+            Some(_) => String::new(),
+            None => base
+                .scope
+                .deal_types
+                .first()
+                .and_then(|t| serde_json::to_value(t).ok())
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The URL value for a header choice of pipeline or deal type: "" (all) is [`ALL`] when a default scope
+/// would otherwise narrow it, and no parameter when there is none.
+pub fn scope_param(chosen: &str, default_is_set: bool) -> Option<String> {
+    match (chosen.is_empty(), default_is_set) {
+        (false, _) => Some(chosen.to_owned()),
+        (true, true) => Some(ALL.to_owned()),
+        (true, false) => None,
+    }
+}
+
+impl Filters {
     /// Whether the period in the URL is one the engine understands.
     pub fn period_is_valid(&self) -> bool {
         PeriodSpec::parse(&self.period).is_ok()

@@ -65,6 +65,7 @@ test('choices on the import reach the numbers, and a saved profile brings them b
   assert.ok(profile.model.assumptions.some((a) => a.id === 'date_order:Close Date' && a.choice === other), JSON.stringify(profile.model.assumptions));
   assert.ok(profile.model.mappings.some((m) => m.field === 'amount' && m.column === null), JSON.stringify(profile.model.mappings));
   assert.ok(profile.model.stages.some((s) => s.raw === 'Negotiation' && s.outcome === 'lost'), JSON.stringify(profile.model.stages));
+  assert.deepEqual(profile.default_scope, { pipelines: [], deal_types: [] }, 'the default scope travels too');
 
   // Forget everything, load the demo again: the defaults are back; load the profile: the choices are back.
   await app.page.getByTestId('forget-data').click();
@@ -165,6 +166,33 @@ test('the roster takes team facts by hand, excludes anyone, and undoes a match a
   await app.untilReady(() => merges.getByTestId('kept-apart').getByRole('button', { name: 'Match again' }).click());
   await app.page.waitForFunction((n) => document.querySelectorAll('[data-testid="roster-row"]').length === n, rows);
 
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
+});
+
+test('a default scope set on the import holds in every view until the header picks all', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  await app.loadDemo('?view=people&asof=2026-03-15');
+  const bookings = async () => (await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent()).trim();
+  await app.page.getByTestId('team-strip').waitFor();
+  const all = await bookings();
+  await app.nav('import').click();
+  await app.page.getByTestId('default-deal-type').waitFor();
+  await app.page.getByTestId('default-deal-type').selectOption('renewal');
+  await app.nav('people').click();
+  await app.page.getByTestId('team-strip').waitFor();
+  await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-bookings"] .stat-value')?.textContent.trim() !== v, all);
+  const renewals = await bookings();
+  assert.equal(await app.page.getByTestId('type-filter').inputValue(), 'renewal', 'the header shows the default');
+  assert.ok(!app.page.url().includes('type='), app.page.url());
+  // The header's "All deal types" lifts the default for this address only.
+  await app.untilReady(() => app.page.getByTestId('type-filter').selectOption(''));
+  await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-bookings"] .stat-value')?.textContent.trim() === v, all);
+  assert.match(app.page.url(), /type=all/);
+  assert.notEqual(renewals, all);
   assert.deepEqual(seen.violations, []);
   assert.deepEqual(seen.consoleErrors, []);
   await context.close();

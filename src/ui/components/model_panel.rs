@@ -15,7 +15,7 @@ use crate::engine::model::words::{Outcome, StandardStage};
 use crate::engine::model::{Merge, ModelSettings, RosterChoice, RosterField};
 use crate::engine::numfmt::thousands;
 use crate::ui::components::download::download_text;
-use crate::ui::filters::with_param;
+use crate::ui::filters::{DEAL_TYPES, with_param};
 use crate::ui::routes::import::set_model_settings;
 use crate::ui::state::use_app_state;
 
@@ -577,6 +577,33 @@ fn Settings() -> impl IntoView {
         navigate(&href, Default::default());
     };
     let months = crate::engine::model::values::dates::MONTH_NAMES;
+    let pipelines = move || {
+        let mut p: Vec<String> = state.model.with(|m| {
+            m.stages
+                .iter()
+                .map(|s| s.pipeline.clone())
+                .filter(|p| !p.is_empty())
+                .collect()
+        });
+        p.sort();
+        p.dedup();
+        p
+    };
+    let default_pipeline = move || {
+        state
+            .settings
+            .with(|s| s.scope.pipelines.first().cloned().unwrap_or_default())
+    };
+    let default_type = move || {
+        state.settings.with(|s| {
+            s.scope
+                .deal_types
+                .first()
+                .and_then(|t| serde_json::to_value(t).ok())
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
+    };
     view! {
         <section class="panel settings" data-testid="settings">
             <h2>"Settings that change the numbers"</h2>
@@ -634,6 +661,27 @@ fn Settings() -> impl IntoView {
                 <p class="help">"Quarters and years follow it. A Salesforce Period export, when imported, sets the whole calendar."</p>
             </div>
             <div class="setting">
+                <label for="default-pipeline">"Default scope"</label>
+                <div class="scope-choices">
+                    <select id="default-pipeline" data-testid="default-pipeline" aria-label="Default pipeline" prop:value=default_pipeline
+                        on:change=move |ev| { let v = event_value(&ev); state.settings.update(|s| s.scope.pipelines = (!v.is_empty()).then_some(v).into_iter().collect()); }>
+                        <option value="">"All pipelines"</option>
+                        {move || pipelines().into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
+                    </select>
+                    " "
+                    <select data-testid="default-deal-type" aria-label="Default deal type" prop:value=default_type
+                        on:change=move |ev| {
+                            let v = event_value(&ev);
+                            let parsed = serde_json::from_value(serde_json::Value::String(v)).ok();
+                            state.settings.update(|s| s.scope.deal_types = parsed.into_iter().collect());
+                        }>
+                        <option value="">"All deal types"</option>
+                        {DEAL_TYPES.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                    </select>
+                </div>
+                <p class="help">"What every view counts unless the header picks another pipeline or deal type (e.g. new business only, renewals left to account managers). Saved in the profile."</p>
+            </div>
+            <div class="setting">
                 <label for="as-of">"As of"</label>
                 <input id="as-of" type="date" data-testid="as-of-input" prop:value=as_of on:change=set_as_of />
                 <p class="help">"\"Today\" for every number: empty means the latest date in the data. Kept in the address, so a bookmark gives the same numbers."</p>
@@ -650,6 +698,10 @@ fn Profile() -> impl IntoView {
     let save = move |_| {
         let profile = ProfileFile {
             lost_reasons: state.settings.with_untracked(|s| s.lost_reasons.clone()),
+            default_scope: state.settings.with_untracked(|s| DefaultScope {
+                pipelines: s.scope.pipelines.clone(),
+                deal_types: s.scope.deal_types.clone(),
+            }),
             model: state.model_settings.get_untracked(),
             money: state.settings.with_untracked(|s| s.money.clone()),
             fiscal_start_month: state
@@ -681,6 +733,8 @@ fn Profile() -> impl IntoView {
                             s.lost_reasons = p.lost_reasons;
                             s.money = p.money;
                             s.calendar.fiscal_start_month = p.fiscal_start_month;
+                            s.scope.pipelines = p.default_scope.pipelines;
+                            s.scope.deal_types = p.default_scope.deal_types;
                         });
                         set_model_settings(state, move |s| *s = p.model);
                     }
@@ -699,7 +753,7 @@ fn Profile() -> impl IntoView {
     view! {
         <section class="panel" data-testid="profile">
             <h2>"Mapping profile"</h2>
-            <p class="lede">"Save every choice made here (kinds, column mapping, assumptions, stages, exclusions, time zone, currency, fiscal year) as a small JSON file, and load it next time so next Monday's export maps itself. Nothing is stored in the browser."</p>
+            <p class="lede">"Save every choice made here (kinds, column mapping, assumptions, stages, lost reasons, exclusions, roster, matches kept apart, time zone, currency, fiscal year, default scope) as a small JSON file, and load it next time so next Monday's export maps itself. Nothing is stored in the browser."</p>
             <button type="button" data-testid="save-profile" on:click=save>"Save profile"</button>
             " "
             <label class="button secondary">
@@ -720,6 +774,17 @@ struct ProfileFile {
     fiscal_start_month: u32,
     #[serde(default)]
     lost_reasons: Vec<crate::engine::metrics::compute::LostReasonRule>,
+    #[serde(default)]
+    default_scope: DefaultScope,
+}
+
+/// The pipelines and deal types every view counts unless the header says otherwise.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct DefaultScope {
+    #[serde(default)]
+    pipelines: Vec<String>,
+    #[serde(default)]
+    deal_types: Vec<crate::engine::metrics::compute::DealType>,
 }
 
 fn january() -> u32 {
