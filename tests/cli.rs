@@ -182,6 +182,26 @@ fn import_usage_mistakes_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("use comma, semicolon, tab, pipe"));
 }
 
+/// The JSON a successful run printed.
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The roster's names in `pipelens import --format json`.
+fn rep_names(json: &serde_json::Value) -> Vec<&str> {
+    json["model"]["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn map_kind_and_assume_reach_the_model_from_the_command_line() {
     let report = format!(
@@ -198,18 +218,8 @@ fn map_kind_and_assume_reach_the_model_from_the_command_line() {
         "date_order:Close Date=month_first",
         &report,
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let reps: Vec<&str> = json["model"]["reps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
+    let json = json_of(&out);
+    let reps = rep_names(&json);
     assert!(reps.contains(&"Globex"), "{reps:?}");
     let assumption = json["files"][0]["assumptions"]
         .as_array()
@@ -366,18 +376,8 @@ fn a_match_across_files_is_listed_with_its_undo_and_undone_from_the_command_line
         &files[0],
         &files[1],
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let reps: Vec<&str> = json["model"]["reps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
+    let json = json_of(&out);
+    let reps = rep_names(&json);
     assert!(
         reps.contains(&"Dana Reyes (hubspot-crm-exports-calls-2026-03-02.csv)"),
         "{reps:?}"

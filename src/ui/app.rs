@@ -147,26 +147,8 @@ fn Filters() -> impl IntoView {
             .map(|s| s.value())
             .unwrap_or_default()
     };
-    let teams = move || {
-        let mut teams: Vec<String> = state
-            .model
-            .with(|m| m.reps.iter().filter_map(|r| r.team.clone()).collect());
-        teams.sort();
-        teams.dedup();
-        teams
-    };
-    let pipelines = move || {
-        let mut p: Vec<String> = state.model.with(|m| {
-            m.stages
-                .iter()
-                .map(|s| s.pipeline.clone())
-                .filter(|p| !p.is_empty())
-                .collect()
-        });
-        p.sort();
-        p.dedup();
-        p
-    };
+    let teams = move || state.model.with(|m| m.roster_values(|r| r.team.clone()));
+    let pipelines = move || state.model.with(|m| m.pipelines());
     let as_of = move || match data.report.get() {
         Some(Loaded::Ready(report)) => {
             format!(

@@ -1,6 +1,7 @@
 // Shared e2e harness: launches Debian's Chromium, watches every request and console message of a browser
 // context, and offers page objects for the app's views (data-testid locators only).
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,4 +122,19 @@ export class AppPage {
     await this.page.screenshot({ path, fullPage: true });
     return path;
   }
+}
+
+/** A fresh browser context with every request and console message watched, and the app's page object. */
+export async function openApp(browser, served, contextOptions = { viewport: { width: 1280, height: 900 } }) {
+  const context = await browser.newContext(contextOptions);
+  const seen = watch(context, served);
+  const app = new AppPage(await context.newPage(), served);
+  return { context, seen, app };
+}
+
+/** Closes a context after checking it made no foreign request and logged no console error. */
+export async function closeClean(context, seen) {
+  assert.deepEqual(seen.violations, []);
+  assert.deepEqual(seen.consoleErrors, []);
+  await context.close();
 }

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { AppPage, DIST, launchBrowser, watch } from './harness.mjs';
+import { DIST, closeClean, launchBrowser, openApp } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 let browser;
@@ -21,9 +21,7 @@ after(async () => {
 });
 
 test('choices on the import reach the numbers, and a saved profile brings them back', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await app.open('?view=import&asof=2026-03-15');
   await app.untilReady(() => app.page.getByTestId('try-demo').click());
   const deals = app.cards().filter({ hasText: 'demo-salesforce-opportunities.csv' });
@@ -77,15 +75,11 @@ test('choices on the import reach the numbers, and a saved profile brings them b
   await app.page.waitForFunction(() => document.querySelector('[data-testid="map-amount"]')?.value === '');
   await app.screenshot('import-choices-1280');
 
-  assert.deepEqual(seen.violations, []);
-  assert.deepEqual(seen.consoleErrors, []);
-  await context.close();
+  await closeClean(context, seen);
 });
 
 test('a lost reason set to disqualified leaves win rates, as the table says', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
   await app.open('?view=people&asof=2026-03-15');
   await app.untilReady(() => app.page.getByTestId('try-demo').click());
   const win = async () => (await app.page.getByTestId('strip-win_rate').locator('.stat-value').textContent()).trim();
@@ -107,15 +101,11 @@ test('a lost reason set to disqualified leaves win rates, as the table says', as
   await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-win_rate"] .stat-value')?.textContent.trim() !== v, before);
   // Fewer losses counted: the win rate goes up.
   assert.ok(parseFloat(await win()) > parseFloat(before), `${before} → ${await win()}`);
-  assert.deepEqual(seen.violations, []);
-  assert.deepEqual(seen.consoleErrors, []);
-  await context.close();
+  await closeClean(context, seen);
 });
 
 test('the roster takes team facts by hand, excludes anyone, and undoes a match across files', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo('?view=import&asof=2026-03-15');
   const roster = app.page.getByTestId('roster');
   const row = (name) => roster.getByTestId('roster-row').filter({ has: app.page.getByRole('rowheader', { name, exact: true }) });
@@ -166,15 +156,11 @@ test('the roster takes team facts by hand, excludes anyone, and undoes a match a
   await app.untilReady(() => merges.getByTestId('kept-apart').getByRole('button', { name: 'Match again' }).click());
   await app.page.waitForFunction((n) => document.querySelectorAll('[data-testid="roster-row"]').length === n, rows);
 
-  assert.deepEqual(seen.violations, []);
-  assert.deepEqual(seen.consoleErrors, []);
-  await context.close();
+  await closeClean(context, seen);
 });
 
 test('a default scope set on the import holds in every view until the header picks all', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo('?view=people&asof=2026-03-15');
   const bookings = async () => (await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent()).trim();
   await app.page.getByTestId('team-strip').waitFor();
@@ -193,7 +179,5 @@ test('a default scope set on the import holds in every view until the header pic
   await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-bookings"] .stat-value')?.textContent.trim() === v, all);
   assert.match(app.page.url(), /type=all/);
   assert.notEqual(renewals, all);
-  assert.deepEqual(seen.violations, []);
-  assert.deepEqual(seen.consoleErrors, []);
-  await context.close();
+  await closeClean(context, seen);
 });

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { AppPage, DIST, FIXTURES, launchBrowser, watch } from './harness.mjs';
+import { DIST, FIXTURES, launchBrowser, openApp, watch } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 let browser;
@@ -20,9 +20,7 @@ after(async () => {
 });
 
 test('the app requests nothing but its own files while importing a file', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 800 } });
 
   await app.open();
   assert.equal(await app.nav('import').getAttribute('aria-current'), 'page');
@@ -70,9 +68,7 @@ test('the app requests nothing but its own files while importing a file', async 
 
 test('the watch turns red on a request to an outside host', async () => {
   // The CSP would block this request before it leaves; bypass it to prove the watch itself sees it.
-  const context = await browser.newContext({ bypassCSP: true });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { bypassCSP: true });
   await app.open();
   await app.page.evaluate(() => fetch('http://127.0.0.2:9/collect').catch(() => 'refused'));
   await app.page.evaluate(() => fetch('./beacon', { method: 'POST', body: 'x' }).catch(() => 'refused'));
@@ -82,9 +78,7 @@ test('the watch turns red on a request to an outside host', async () => {
 });
 
 test('the Content-Security-Policy blocks an outside request and the console check sees it', async () => {
-  const context = await browser.newContext();
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, );
   await app.open();
   const outcome = await app.page.evaluate(() => fetch('http://127.0.0.2:9/collect').then(() => 'sent', () => 'blocked'));
   assert.equal(outcome, 'blocked');

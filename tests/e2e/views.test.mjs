@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppPage, DIST, REPO, launchBrowser, plain, watch } from './harness.mjs';
+import { AppPage, DIST, REPO, closeClean, launchBrowser, openApp, plain, watch } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 const AS_OF = '2026-03-15';
@@ -52,9 +52,7 @@ function cliReport() {
 }
 
 test('the demo team loads in one click and every view draws its numbers, privately and without errors', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   assert.match(await app.page.getByTestId('dataset-chip').textContent(), /^Demo data · \d+ files · [\d,]+ deals · 12 reps/);
   assert.match(await app.page.getByTestId('as-of').textContent(), /15 Mar 2026/);
@@ -111,9 +109,7 @@ test('the figures on screen are the CLI\'s figures for the same exports', async 
 });
 
 test('every figure opens its math with the deals behind it; Esc closes it; tables sort', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const table = app.page.getByTestId('team-table');
 
@@ -149,9 +145,7 @@ test('every figure opens its math with the deals behind it; Esc closes it; table
   assert.match(second.at(-1), /^Team/);
   assert.match(first.at(-1), /^Team/);
 
-  assert.deepEqual(seen.violations, []);
-  assert.deepEqual(seen.consoleErrors, []);
-  await context.close();
+  await closeClean(context, seen);
 });
 
 test('a drill-down\'s rows sum to the number that opened it', async () => {
@@ -223,9 +217,7 @@ test('keyboard only: People, a rep page, the drawer, and back', async () => {
 });
 
 test('the demo team downloaded as Salesforce CSVs and imported back gives the same numbers', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const strip = async (id) => plain(await app.page.getByTestId(`strip-${id}`).locator('.stat-value').textContent());
   const demo = { bookings: await strip('bookings'), win: await strip('win_rate'), opps: await strip('opps_created') };
@@ -256,15 +248,11 @@ test('the demo team downloaded as Salesforce CSVs and imported back gives the sa
   assert.deepEqual(
     { bookings: await strip('bookings'), win: await strip('win_rate'), opps: await strip('opps_created') }, demo);
   rmSync(dir, { recursive: true, force: true });
-  assert.deepEqual(seen.violations, []);
-  assert.deepEqual(seen.consoleErrors, []);
-  await context.close();
+  await closeClean(context, seen);
 });
 
 test('the header filters: deal type, rep, and a period the app cannot read', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const seen = watch(context, served);
-  const app = new AppPage(await context.newPage(), served);
+  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const bookings = async () => plain(await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent());
   const all = await bookings();
@@ -284,9 +272,7 @@ test('the header filters: deal type, rep, and a period the app cannot read', asy
   await app.page.getByTestId('custom-period').press('Enter');
   await app.page.waitForURL(/period=2026-Q1/);
   assert.equal(await app.page.getByTestId('period-invalid').count(), 0);
-  assert.deepEqual(seen.violations, []);
-  assert.deepEqual(seen.consoleErrors, []);
-  await context.close();
+  await closeClean(context, seen);
 });
 
 test('the views at 1920 wide and in dark mode', async () => {

@@ -75,6 +75,29 @@ pub struct ModelSummary {
     pub lost_reasons: Vec<LostReasonCount>,
 }
 
+impl ModelSummary {
+    /// The named pipelines of the stage table, sorted, each once.
+    pub fn pipelines(&self) -> Vec<String> {
+        let mut pipelines: Vec<String> = self
+            .stages
+            .iter()
+            .map(|s| s.pipeline.clone())
+            .filter(|p| !p.is_empty())
+            .collect();
+        pipelines.sort();
+        pipelines.dedup();
+        pipelines
+    }
+
+    /// Every distinct value of one roster fact (team, manager …), sorted.
+    pub fn roster_values(&self, pick: impl Fn(&RepSummary) -> Option<String>) -> Vec<String> {
+        let mut values: Vec<String> = self.reps.iter().filter_map(pick).collect();
+        values.sort();
+        values.dedup();
+        values
+    }
+}
+
 /// A lost reason and how many lost deals give it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LostReasonCount {

@@ -148,16 +148,7 @@ fn ReviewList() -> impl IntoView {
                             .map(|item| {
                                 let key = item.key.clone();
                                 let excluded = item.excluded;
-                                let toggle = move |_| {
-                                    let key = key.clone();
-                                    set_model_settings(state, move |s| {
-                                        if s.excluded.contains(&key) {
-                                            s.excluded.retain(|k| *k != key);
-                                        } else {
-                                            s.excluded.push(key);
-                                        }
-                                    });
-                                };
+                                let toggle = move |_| toggle_excluded(state, key.clone());
                                 view! {
                                     <li data-testid="review-item">
                                         <label>
@@ -329,6 +320,17 @@ fn LostReasons() -> impl IntoView {
     }
 }
 
+/// Excludes what `key` names (a review item, `rep:KEY` for a person), or includes it again.
+fn toggle_excluded(state: crate::ui::state::AppState, key: String) {
+    set_model_settings(state, move |s| {
+        if s.excluded.contains(&key) {
+            s.excluded.retain(|k| *k != key);
+        } else {
+            s.excluded.push(key);
+        }
+    });
+}
+
 /// A team fact typed on the roster: replaces any earlier choice for that rep and field.
 fn set_roster_fact(
     state: crate::ui::state::AppState,
@@ -350,14 +352,8 @@ fn Roster() -> impl IntoView {
     let reps = move || state.model.with(|m| m.reps.clone());
     let merges = move || state.model.with(|m| m.merges.clone());
     let kept_apart = move || state.model_settings.with(|s| s.keep_apart.clone());
-    let known = move |pick: fn(&RepSummary) -> Option<String>| {
-        let mut values: Vec<String> = state
-            .model
-            .with(|m| m.reps.iter().filter_map(pick).collect());
-        values.sort();
-        values.dedup();
-        values
-    };
+    let known =
+        move |pick: fn(&RepSummary) -> Option<String>| state.model.with(|m| m.roster_values(pick));
     view! {
         <section class="panel" data-testid="roster">
             <h2>{move || format!("Roster ({} people)", reps().len())}</h2>
@@ -402,16 +398,7 @@ fn Roster() -> impl IntoView {
                                 }
                             };
                             let exclude_key = format!("rep:{}", r.key);
-                            let toggle = move |_| {
-                                let key = exclude_key.clone();
-                                set_model_settings(state, move |s| {
-                                    if s.excluded.contains(&key) {
-                                        s.excluded.retain(|k| *k != key);
-                                    } else {
-                                        s.excluded.push(key);
-                                    }
-                                });
-                            };
+                            let toggle = move |_| toggle_excluded(state, exclude_key.clone());
                             let status = match (r.active, r.ended_on) {
                                 (Some(false), None) => " · inactive in the CRM",
                                 _ => "",
@@ -577,18 +564,7 @@ fn Settings() -> impl IntoView {
         navigate(&href, Default::default());
     };
     let months = crate::engine::model::values::dates::MONTH_NAMES;
-    let pipelines = move || {
-        let mut p: Vec<String> = state.model.with(|m| {
-            m.stages
-                .iter()
-                .map(|s| s.pipeline.clone())
-                .filter(|p| !p.is_empty())
-                .collect()
-        });
-        p.sort();
-        p.dedup();
-        p
-    };
+    let pipelines = move || state.model.with(|m| m.pipelines());
     let default_pipeline = move || {
         state
             .settings
