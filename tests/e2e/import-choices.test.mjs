@@ -108,7 +108,8 @@ test('the roster takes team facts by hand, excludes anyone, and undoes a match a
   const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo('?view=import&asof=2026-03-15');
   const roster = app.page.getByTestId('roster');
-  const row = (name) => roster.getByTestId('roster-row').filter({ has: app.page.getByRole('rowheader', { name, exact: true }) });
+  const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = (name) => roster.getByTestId('roster-row').filter({ has: app.page.getByTestId('roster-name').filter({ hasText: exactly(name) }) });
   await row('Tyler Brooks').waitFor();
   const rows = await roster.getByTestId('roster-row').count();
 

@@ -60,6 +60,8 @@ pub struct Roster {
     keep_apart: Vec<String>,
     /// The rep standing for a kept-apart person in that file: (file, key of the rep kept apart from) → rep.
     apart: HashMap<(FileId, String), RepIx>,
+    /// Kept-apart reps' names as the file wrote them (their roster name adds the file's).
+    written: HashMap<RepIx, String>,
     file_names: HashMap<FileId, String>,
 }
 
@@ -202,6 +204,7 @@ impl Roster {
         if let Some((kept_from, _)) = found {
             let key = self.reps[kept_from as usize].key.clone();
             self.apart.insert((file, key), rep);
+            self.written.insert(rep, name.trim().to_owned());
         }
         if found.is_none() {
             if let Some(e) = key_email {
@@ -316,12 +319,14 @@ impl Roster {
                 m
             });
         for (i, rep) in self.reps.iter_mut().enumerate() {
-            if looks_like_system_user(&rep.name) {
+            // A kept-apart rep is judged by their own name, not the file name added to it.
+            let name = self.written.get(&(i as RepIx)).unwrap_or(&rep.name);
+            if looks_like_system_user(name) {
                 rep.review = Some(
                     "The name looks like a system or integration user, not a person who sells."
                         .to_owned(),
                 );
-            } else if let Some(&reports) = managers.get(&name_key(&rep.name)) {
+            } else if let Some(&reports) = managers.get(&name_key(name)) {
                 let owned = deals_owned.get(i).copied().unwrap_or(0);
                 rep.review = Some(format!(
                     "Manages {reports} rep(s) and owns {owned} deal(s): a manager, perhaps not a rep to coach."
@@ -381,6 +386,19 @@ mod tests {
         let b = roster.resolve("Sam Ortiz", 1).unwrap();
         assert_ne!(a, b);
         assert_eq!(roster.reps[b as usize].name, "Sam Ortiz (calls.csv)");
+        // Regression: a file name like 'salesforce-api-calls.csv' in the roster name flagged the person as a
+        // system user.
+        let mut apart_api = Roster::new(&["salesforce-api-calls.csv|sam ortiz".to_owned()]);
+        apart_api.name_file(0, "deals.csv");
+        apart_api.name_file(2, "salesforce-api-calls.csv");
+        apart_api.resolve("Sam Ortiz", 0);
+        let c = apart_api.resolve("Sam Ortiz", 2).unwrap();
+        let (reps, _) = apart_api.finish(&[]);
+        assert_eq!(
+            reps[c as usize].name,
+            "Sam Ortiz (salesforce-api-calls.csv)"
+        );
+        assert_eq!(reps[c as usize].review, None);
         // Regression: every further row of calls.csv made one more Sam.
         assert_eq!(roster.resolve("sam ortiz", 1), Some(b));
         assert_eq!(roster.resolve("Sam Ortiz", 0), Some(a));

@@ -373,8 +373,6 @@ fn Roster() -> impl IntoView {
                             <th scope="col">"Role"</th>
                             <th scope="col">"Started"</th>
                             <th scope="col">"Left"</th>
-                            <th scope="col">"Also written"</th>
-                            <th scope="col">"Note"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -405,7 +403,11 @@ fn Roster() -> impl IntoView {
                             };
                             view! {
                                 <tr data-testid="roster-row" class:excluded=r.excluded>
-                                    <th scope="row">{r.name.clone()}<span class="muted">{status}</span></th>
+                                    <th scope="row" class="who">
+                                        <span data-testid="roster-name">{r.name.clone()}</span><span class="muted">{status}</span>
+                                        {(!r.aliases.is_empty()).then(|| view! { <span class="aside">{format!("also written {}", r.aliases.join(", "))}</span> })}
+                                        {r.review.clone().map(|note| view! { <span class="aside">{note}</span> })}
+                                    </th>
                                     <td>
                                         <input type="checkbox" data-testid="roster-exclude" aria-label=format!("Exclude {}", r.name)
                                             prop:checked=r.excluded on:change=toggle />
@@ -417,8 +419,6 @@ fn Roster() -> impl IntoView {
                                     {cell(RosterField::Role, r.role.clone(), None)}
                                     {cell(RosterField::StartedOn, r.started_on.map(|d| d.to_string()), None)}
                                     {cell(RosterField::EndedOn, r.ended_on.map(|d| d.to_string()), None)}
-                                    <td>{r.aliases.join(", ")}</td>
-                                    <td>{r.review.clone().unwrap_or_default()}</td>
                                 </tr>
                             }
                         }).collect_view()}
