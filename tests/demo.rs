@@ -1,6 +1,8 @@
 //! The demo team: its files import through pipelens's real recognisers (as a user's would, through a
 //! `Session`), and the model built from them gives back, rep by rep, what the generator knows is true.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
@@ -24,17 +26,12 @@ fn demo() -> &'static Demo {
 
 /// Imports files into a new session, in order, as the app does, and returns it with the summary.
 fn import(files: &[DemoFile]) -> (Session, Vec<FileReport>, ModelSummary) {
-    let mut session = Session::new();
-    for (i, file) in files.iter().enumerate() {
-        let request = Request::ImportFile {
-            name: file.name.clone(),
-            bytes: file.bytes.clone(),
-            options: ImportOptions::default(),
-        };
-        session
-            .run(Envelope::new(i as u64, request), |_| ())
-            .unwrap_or_else(|e| panic!("{}: {e}", file.name));
-    }
+    let mut session = support::session_with(
+        files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
+        None,
+    );
     match session
         .run(Envelope::new(99, Request::Summary), |_| ())
         .unwrap()

@@ -32,12 +32,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use pipelens::engine::ingest::ImportOptions;
 use pipelens::engine::metrics::compute::{MetricSettings, MetricsReport, compute};
 use pipelens::engine::metrics::period::PeriodSpec;
 use pipelens::engine::model::words::Outcome;
 use pipelens::engine::model::{ModelSettings, SalesModel};
-use pipelens::engine::protocol::{Envelope, Request};
+
 use pipelens::engine::session::Session;
 
 /// The export's folder; `None` (after a notice) when it is absent, unless `PIPELENS_REQUIRE_SHARED=1`.
@@ -58,29 +57,7 @@ fn latam_dir(test: &str) -> Option<PathBuf> {
 }
 
 fn load(paths: &[PathBuf]) -> Session {
-    let mut session = Session::new();
-    for (i, path) in paths.iter().enumerate() {
-        let request = Request::ImportFile {
-            name: path.file_name().unwrap().to_string_lossy().into_owned(),
-            bytes: std::fs::read(path).unwrap(),
-            options: ImportOptions::default(),
-        };
-        session
-            .run(Envelope::new(i as u64, request), |_| ())
-            .unwrap();
-    }
-    session
-        .run(
-            Envelope::new(
-                99,
-                Request::SetSettings {
-                    settings: Box::new(ModelSettings::default()),
-                },
-            ),
-            |_| (),
-        )
-        .unwrap();
-    session
+    support::session_of_paths(paths, &ModelSettings::default())
 }
 
 // ---- the independent side: the raw files ----

@@ -20,29 +20,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn load(paths: &[&Path], settings: ModelSettings) -> Session {
-    let mut session = Session::new();
-    for (i, path) in paths.iter().enumerate() {
-        let request = Request::ImportFile {
-            name: path.file_name().unwrap().to_string_lossy().into_owned(),
-            bytes: std::fs::read(path).unwrap(),
-            options: ImportOptions::default(),
-        };
-        session
-            .run(Envelope::new(i as u64, request), |_| ())
-            .unwrap();
-    }
-    session
-        .run(
-            Envelope::new(
-                99,
-                Request::SetSettings {
-                    settings: Box::new(settings),
-                },
-            ),
-            |_| (),
-        )
-        .unwrap();
-    session
+    support::session_of_paths(paths, &settings)
 }
 
 fn team_fixture() -> Session {

@@ -25,29 +25,7 @@ fn session_of(dir: &Path, settings: &ModelSettings) -> Session {
         .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "SOURCE.txt"))
         .collect();
     names.sort();
-    let mut session = Session::new();
-    for (i, path) in names.iter().enumerate() {
-        let request = Request::ImportFile {
-            name: path.file_name().unwrap().to_string_lossy().into_owned(),
-            bytes: std::fs::read(path).unwrap(),
-            options: ImportOptions::default(),
-        };
-        session
-            .run(Envelope::new(i as u64, request), |_| ())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    }
-    session
-        .run(
-            Envelope::new(
-                99,
-                Request::SetSettings {
-                    settings: Box::new(settings.clone()),
-                },
-            ),
-            |_| (),
-        )
-        .unwrap();
-    session
+    support::session_of_paths(&names, settings)
 }
 
 fn summary(session: &mut Session) -> (Vec<FileReport>, ModelSummary) {
@@ -776,18 +754,16 @@ fn sample_org_and_olist_import_with_every_row_accounted_for() {
 
 /// Imports (name, text) pairs into a fresh session.
 fn session_from(files: &[(&str, &str)]) -> Session {
-    let mut session = Session::new();
-    for (i, (name, text)) in files.iter().enumerate() {
-        let request = Request::ImportFile {
-            name: (*name).to_owned(),
-            bytes: text.as_bytes().to_vec(),
-            options: ImportOptions::default(),
-        };
-        session
-            .run(Envelope::new(i as u64, request), |_| ())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-    session
+    support::session_with(
+        files.iter().map(|(name, text)| {
+            (
+                (*name).to_owned(),
+                text.as_bytes().to_vec(),
+                ImportOptions::default(),
+            )
+        }),
+        None,
+    )
 }
 
 /// Regression (found by the demo generator): a Salesforce report's 15-character ids did not join the

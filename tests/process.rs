@@ -50,33 +50,25 @@ impl Loaded {
 /// Imports fixture files in this order, each with the day its export was taken (if said).
 fn load(files: &[(&str, Option<NaiveDate>)]) -> Loaded {
     let dir = support::fixture("metrics2");
-    let mut session = Session::new();
-    for (i, (name, taken_on)) in files.iter().enumerate() {
-        let request = Request::ImportFile {
-            name: (*name).to_owned(),
-            bytes: std::fs::read(dir.join(name)).unwrap(),
-            options: ImportOptions {
+    let mut session = support::session_with(
+        files.iter().map(|(name, taken_on)| {
+            let options = ImportOptions {
                 taken_on: *taken_on,
                 ..ImportOptions::default()
-            },
-        };
-        session
-            .run(Envelope::new(i as u64, request), |_| ())
-            .unwrap();
-    }
-    let answer = session
-        .run(
-            Envelope::new(
-                99,
-                Request::SetSettings {
-                    settings: Box::new(ModelSettings::default()),
-                },
-            ),
-            |_| (),
-        )
-        .unwrap();
-    let Answer::Summary { files, .. } = answer else {
-        panic!("SetSettings answers with the summary");
+            };
+            (
+                (*name).to_owned(),
+                std::fs::read(dir.join(name)).unwrap(),
+                options,
+            )
+        }),
+        Some(&ModelSettings::default()),
+    );
+    let Answer::Summary { files, .. } = session
+        .run(Envelope::new(100, Request::Summary), |_| ())
+        .unwrap()
+    else {
+        panic!("Summary answers with the summary");
     };
     Loaded { session, files }
 }

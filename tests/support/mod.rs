@@ -32,3 +32,57 @@ pub fn fixture(path: &str) -> PathBuf {
         .join("tests/fixtures")
         .join(path)
 }
+
+/// A fresh session with `files` (name, bytes, options) imported in order, as the app does, then `settings`
+/// applied when given. A failure panics with the file's name.
+#[allow(dead_code)]
+pub fn session_with(
+    files: impl IntoIterator<Item = (String, Vec<u8>, pipelens::engine::ingest::ImportOptions)>,
+    settings: Option<&pipelens::engine::model::ModelSettings>,
+) -> pipelens::engine::session::Session {
+    use pipelens::engine::protocol::{Envelope, Request};
+    let mut session = pipelens::engine::session::Session::new();
+    for (i, (name, bytes, options)) in files.into_iter().enumerate() {
+        let request = Request::ImportFile {
+            name: name.clone(),
+            bytes,
+            options,
+        };
+        session
+            .run(Envelope::new(i as u64, request), |_| ())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    if let Some(settings) = settings {
+        session
+            .run(
+                Envelope::new(
+                    99,
+                    Request::SetSettings {
+                        settings: Box::new(settings.clone()),
+                    },
+                ),
+                |_| (),
+            )
+            .unwrap();
+    }
+    session
+}
+
+/// [`session_with`] for files on disk, read with the default options.
+#[allow(dead_code)]
+pub fn session_of_paths<P: AsRef<std::path::Path>>(
+    paths: &[P],
+    settings: &pipelens::engine::model::ModelSettings,
+) -> pipelens::engine::session::Session {
+    session_with(
+        paths.iter().map(|p| {
+            let p = p.as_ref();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+                pipelens::engine::ingest::ImportOptions::default(),
+            )
+        }),
+        Some(settings),
+    )
+}

@@ -391,6 +391,7 @@ fn Roster() -> impl IntoView {
                                     <td>
                                         <input type=kind class="cell" list=list aria-label=label
                                             data-testid=format!("roster-{}", field_id(field))
+                                            title=value.clone().unwrap_or_default()
                                             prop:value=value.unwrap_or_default() on:change=change />
                                     </td>
                                 }
