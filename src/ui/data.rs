@@ -29,12 +29,15 @@ pub struct Data {
     pub report: LocalResource<Loaded<Arc<MetricsReport>>>,
 }
 
-/// Creates the shared metrics resource; called once by the frame.
-pub fn provide_data(state: AppState) {
-    let query = use_query_map();
-    let filters = Memo::new(move |_| query.with(Filters::from_query));
-    let settings = Memo::new(move |_| state.settings.with(|base| filters.with(|f| f.apply(base))));
-    let report = LocalResource::new(move || {
+/// A resource asking the engine `request(settings)` whenever the settings or the model change, and taking
+/// its answer with `pick` (`None`: an answer of another kind).
+fn engine_resource<T: Clone + Send + Sync + 'static>(
+    state: AppState,
+    settings: Memo<MetricSettings>,
+    request: fn(Box<MetricSettings>) -> Request,
+    pick: fn(Answer) -> Option<T>,
+) -> LocalResource<Loaded<T>> {
+    LocalResource::new(move || {
         let settings = settings.get();
         let has_deals = state.model.with(|m| m.deals.total > 0);
         let door = state.door();
@@ -42,18 +45,31 @@ pub fn provide_data(state: AppState) {
             if !has_deals {
                 return Loaded::NoData;
             }
-            match door
-                .request(Request::Metrics {
-                    settings: Box::new(settings),
-                })
-                .await
-            {
-                Ok(Answer::Metrics { report }) => Loaded::Ready(Arc::new(*report)),
-                Ok(_) => Loaded::Failed("the engine gave an unexpected answer".to_owned()),
+            match door.request(request(Box::new(settings))).await {
+                Ok(answer) => pick(answer).map_or_else(
+                    || Loaded::Failed("the engine gave an unexpected answer".to_owned()),
+                    Loaded::Ready,
+                ),
                 Err(error) => Loaded::Failed(error.to_string()),
             }
         }
-    });
+    })
+}
+
+/// Creates the shared metrics resource; called once by the frame.
+pub fn provide_data(state: AppState) {
+    let query = use_query_map();
+    let filters = Memo::new(move |_| query.with(Filters::from_query));
+    let settings = Memo::new(move |_| state.settings.with(|base| filters.with(|f| f.apply(base))));
+    let report = engine_resource(
+        state,
+        settings,
+        |settings| Request::Metrics { settings },
+        |answer| match answer {
+            Answer::Metrics { report } => Some(Arc::new(*report)),
+            _ => None,
+        },
+    );
     provide_context(Data {
         filters,
         settings,
@@ -67,24 +83,13 @@ pub fn use_data() -> Data {
 
 /// Monthly trends for the current filters; created by the views that chart them.
 pub fn trends(state: AppState, data: Data) -> LocalResource<Loaded<Arc<Vec<Month>>>> {
-    LocalResource::new(move || {
-        let settings = data.settings.get();
-        let has_deals = state.model.with(|m| m.deals.total > 0);
-        let door = state.door();
-        async move {
-            if !has_deals {
-                return Loaded::NoData;
-            }
-            match door
-                .request(Request::Trends {
-                    settings: Box::new(settings),
-                })
-                .await
-            {
-                Ok(Answer::Trends { months }) => Loaded::Ready(Arc::new(months)),
-                Ok(_) => Loaded::Failed("the engine gave an unexpected answer".to_owned()),
-                Err(error) => Loaded::Failed(error.to_string()),
-            }
-        }
-    })
+    engine_resource(
+        state,
+        data.settings,
+        |settings| Request::Trends { settings },
+        |answer| match answer {
+            Answer::Trends { months } => Some(Arc::new(months)),
+            _ => None,
+        },
+    )
 }

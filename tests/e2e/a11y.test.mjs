@@ -1,34 +1,22 @@
 // Accessibility: axe-core (WCAG 2 A and AA rules) on Import and the five views with the demo team loaded,
 // in light and dark; and a keyboard walk: the skip link, the nav and a figure's math reachable with Tab and
 // Enter alone.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { AppPage, DIST, launchBrowser } from './harness.mjs';
-import { startServer } from './server.mjs';
+import { AppPage, servedApp } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const VIEWS = ['import', 'people', 'planning', 'process', 'pipeline', 'performance'];
 
-let browser;
-let served;
-
-before(async () => {
-  served = await startServer(DIST, '/a/b/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const env = servedApp();
 
 test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
   for (const scheme of ['light', 'dark']) {
     // axe is injected as a script tag, which the app's CSP rightly refuses: this context bypasses it.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, bypassCSP: true });
-    const app = new AppPage(await context.newPage(), served);
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, bypassCSP: true });
+    const app = new AppPage(await context.newPage(), env.served);
     await app.loadDemo();
     await app.page.getByTestId('team-table').waitFor();
     const found = [];
@@ -49,8 +37,8 @@ test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
 });
 
 test('keyboard alone reaches the views and a figure\'s math', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const app = new AppPage(await context.newPage(), served);
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = new AppPage(await context.newPage(), env.served);
   await app.loadDemo();
     await app.page.getByTestId('team-table').waitFor();
   await app.page.keyboard.press('Tab');

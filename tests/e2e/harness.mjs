@@ -2,6 +2,8 @@
 // context, and offers page objects for the app's views (data-testid locators only).
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { startServer } from './server.mjs';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,4 +139,19 @@ export async function closeClean(context, seen) {
   assert.deepEqual(seen.violations, []);
   assert.deepEqual(seen.consoleErrors, []);
   await context.close();
+}
+
+/** Serves the built app under `/a/b/` and launches Chromium for one test file (its before / after hooks);
+ * the returned object holds `served` and `browser` once the tests run. */
+export function servedApp() {
+  const env = { served: null, browser: null };
+  before(async () => {
+    env.served = await startServer(DIST, '/a/b/');
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.served?.close();
+  });
+  return env;
 }

@@ -1,27 +1,15 @@
 // The import's choices change the numbers and travel as a profile: flipping an assumption, unmapping a
 // column and editing a stage reach the engine (every card and figure follows), and the profile saved as JSON
 // brings the same choices back after Forget data.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DIST, closeClean, launchBrowser, openApp } from './harness.mjs';
-import { startServer } from './server.mjs';
+import { closeClean, openApp, servedApp } from './harness.mjs';
 
-let browser;
-let served;
-
-before(async () => {
-  served = await startServer(DIST, '/a/b/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const env = servedApp();
 
 test('choices on the import reach the numbers, and a saved profile brings them back', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await app.open('?view=import&asof=2026-03-15');
   await app.untilReady(() => app.page.getByTestId('try-demo').click());
   const deals = app.cards().filter({ hasText: 'demo-salesforce-opportunities.csv' });
@@ -79,7 +67,7 @@ test('choices on the import reach the numbers, and a saved profile brings them b
 });
 
 test('a lost reason set to disqualified leaves win rates, as the table says', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
   await app.open('?view=people&asof=2026-03-15');
   await app.untilReady(() => app.page.getByTestId('try-demo').click());
   const win = async () => (await app.page.getByTestId('strip-win_rate').locator('.stat-value').textContent()).trim();
@@ -105,7 +93,7 @@ test('a lost reason set to disqualified leaves win rates, as the table says', as
 });
 
 test('the roster takes team facts by hand, excludes anyone, and undoes a match across files', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo('?view=import&asof=2026-03-15');
   const roster = app.page.getByTestId('roster');
   const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
@@ -161,7 +149,7 @@ test('the roster takes team facts by hand, excludes anyone, and undoes a match a
 });
 
 test('a default scope set on the import holds in every view until the header picks all', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo('?view=people&asof=2026-03-15');
   const bookings = async () => (await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent()).trim();
   await app.page.getByTestId('team-strip').waitFor();

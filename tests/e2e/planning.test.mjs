@@ -1,25 +1,13 @@
 // Quotas typed in: with the demo's quota file removed, Planning says it has no quotas; typed lines become a
 // quota file in the session (a card on Import) and the plan shows them; typing again replaces them.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, closeClean, launchBrowser, openApp, plain } from './harness.mjs';
-import { startServer } from './server.mjs';
+import { closeClean, openApp, plain, servedApp } from './harness.mjs';
 
-let browser;
-let served;
-
-before(async () => {
-  served = await startServer(DIST, '/a/b/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const env = servedApp();
 
 test('typed quotas replace a removed quota file, and typing again replaces them', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
   await app.open('?view=import&asof=2026-03-15');
   await app.untilReady(() => app.page.getByTestId('try-demo').click());
   const quotaCard = app.cards().filter({ hasText: 'demo-quotas.csv' });

@@ -1,26 +1,14 @@
 // Privacy is a tested property: while the app loads, reloads a deep link, imports and analyses a file,
 // the browser makes no request but GETs of the app's own static files, and logs no error.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DIST, FIXTURES, launchBrowser, openApp, watch } from './harness.mjs';
-import { startServer } from './server.mjs';
+import { FIXTURES, openApp, servedApp, watch } from './harness.mjs';
 
-let browser;
-let served;
-
-before(async () => {
-  served = await startServer(DIST, '/a/b/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const env = servedApp();
 
 test('the app requests nothing but its own files while importing a file', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 800 } });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 800 } });
 
   await app.open();
   assert.equal(await app.nav('import').getAttribute('aria-current'), 'page');
@@ -68,7 +56,7 @@ test('the app requests nothing but its own files while importing a file', async 
 
 test('the watch turns red on a request to an outside host', async () => {
   // The CSP would block this request before it leaves; bypass it to prove the watch itself sees it.
-  const { context, seen, app } = await openApp(browser, served, { bypassCSP: true });
+  const { context, seen, app } = await openApp(env.browser, env.served, { bypassCSP: true });
   await app.open();
   await app.page.evaluate(() => fetch('http://127.0.0.2:9/collect').catch(() => 'refused'));
   await app.page.evaluate(() => fetch('./beacon', { method: 'POST', body: 'x' }).catch(() => 'refused'));
@@ -78,7 +66,7 @@ test('the watch turns red on a request to an outside host', async () => {
 });
 
 test('the Content-Security-Policy blocks an outside request and the console check sees it', async () => {
-  const { context, seen, app } = await openApp(browser, served, );
+  const { context, seen, app } = await openApp(env.browser, env.served, );
   await app.open();
   const outcome = await app.page.evaluate(() => fetch('http://127.0.0.2:9/collect').then(() => 'sent', () => 'blocked'));
   assert.equal(outcome, 'blocked');

@@ -2,14 +2,13 @@
 // console error and no request but the app's own files, figures match the CLI on the same exports, every
 // figure opens its math (by mouse and by keyboard), tables sort, and the views are photographed at two widths
 // in light and dark.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppPage, DIST, REPO, closeClean, launchBrowser, openApp, plain, watch } from './harness.mjs';
-import { startServer } from './server.mjs';
+import { AppPage, REPO, closeClean, openApp, plain, servedApp, watch } from './harness.mjs';
 
 const AS_OF = '2026-03-15';
 const VIEWS = ['people', 'planning', 'process', 'pipeline', 'performance'];
@@ -22,18 +21,7 @@ const SHOWS = {
   performance: ['bookings-by-month', 'attainment-per-rep', 'trends', 'leaderboard', 'forecast'],
 };
 
-let browser;
-let served;
-
-before(async () => {
-  served = await startServer(DIST, '/a/b/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+const env = servedApp();
 
 /** The CLI's report of the same demo files, as JSON. */
 function cliReport() {
@@ -52,7 +40,7 @@ function cliReport() {
 }
 
 test('the demo team loads in one click and every view draws its numbers, privately and without errors', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   assert.match(await app.page.getByTestId('dataset-chip').textContent(), /^Demo data · \d+ files · [\d,]+ deals · 12 reps/);
   assert.match(await app.page.getByTestId('as-of').textContent(), /15 Mar 2026/);
@@ -89,8 +77,8 @@ test('the demo team loads in one click and every view draws its numbers, private
 
 test('the figures on screen are the CLI\'s figures for the same exports', async () => {
   const report = cliReport();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const app = new AppPage(await context.newPage(), served);
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = new AppPage(await context.newPage(), env.served);
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const money = (v) => Math.round(v).toLocaleString('en-US');
   const pct = (v) => `${(v * 100).toFixed(1)}%`;
@@ -109,7 +97,7 @@ test('the figures on screen are the CLI\'s figures for the same exports', async 
 });
 
 test('every figure opens its math with the deals behind it; Esc closes it; tables sort', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const table = app.page.getByTestId('team-table');
 
@@ -149,8 +137,8 @@ test('every figure opens its math with the deals behind it; Esc closes it; table
 });
 
 test('a drill-down\'s rows sum to the number that opened it', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const app = new AppPage(await context.newPage(), served);
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = new AppPage(await context.newPage(), env.served);
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const table = app.page.getByTestId('team-table');
   // Bookings (third cell) of every rep row: the drawer's records sum to the figure; the count of won deals too.
@@ -173,8 +161,8 @@ test('a drill-down\'s rows sum to the number that opened it', async () => {
 });
 
 test('keyboard only: People, a rep page, the drawer, and back', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const app = new AppPage(await context.newPage(), served);
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const app = new AppPage(await context.newPage(), env.served);
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const focused = () => app.page.evaluate(() => ({
     text: document.activeElement?.textContent?.trim(),
@@ -217,7 +205,7 @@ test('keyboard only: People, a rep page, the drawer, and back', async () => {
 });
 
 test('the demo team downloaded as Salesforce CSVs and imported back gives the same numbers', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const strip = async (id) => plain(await app.page.getByTestId(`strip-${id}`).locator('.stat-value').textContent());
   const demo = { bookings: await strip('bookings'), win: await strip('win_rate'), opps: await strip('opps_created') };
@@ -252,7 +240,7 @@ test('the demo team downloaded as Salesforce CSVs and imported back gives the sa
 });
 
 test('the header filters: deal type, rep, and a period the app cannot read', async () => {
-  const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo(`?view=people&asof=${AS_OF}`);
   const bookings = async () => plain(await app.page.getByTestId('strip-bookings').locator('.stat-value').textContent());
   const all = await bookings();
@@ -277,9 +265,9 @@ test('the header filters: deal type, rep, and a period the app cannot read', asy
 
 test('the views at 1920 wide and in dark mode', async () => {
   for (const [width, scheme] of [[1920, 'light'], [1280, 'dark'], [1920, 'dark']]) {
-    const context = await browser.newContext({ viewport: { width, height: 1000 }, colorScheme: scheme });
-    const seen = watch(context, served);
-    const app = new AppPage(await context.newPage(), served);
+    const context = await env.browser.newContext({ viewport: { width, height: 1000 }, colorScheme: scheme });
+    const seen = watch(context, env.served);
+    const app = new AppPage(await context.newPage(), env.served);
     await app.loadDemo(`?view=people&asof=${AS_OF}`);
     for (const view of VIEWS) {
       await app.nav(view).click();
