@@ -155,20 +155,9 @@ fn download_demo(style: crate::engine::demo::Style) {
 /// Drops one file from the session; its card goes and every number is computed again without it.
 pub fn remove_file(state: AppState, file_id: crate::engine::ingest::FileId) {
     leptos::task::spawn_local(async move {
-        match state.door().request(Request::RemoveFile { file_id }).await {
-            Ok(Answer::Summary { files, model }) => {
-                let _ = state.files.try_update(|cards| {
-                    cards.retain(|c| c.file_id != file_id);
-                    for (card, report) in cards.iter_mut().zip(files) {
-                        card.report = report;
-                    }
-                });
-                let _ = state.model.try_set(*model);
-            }
-            Ok(_) => {}
-            Err(error) => {
-                let _ = state.errors.try_update(|e| e.push(error.to_string()));
-            }
+        let request = Request::RemoveFile { file_id };
+        if let Err(error) = show_summary(state, request, |card| card.file_id != file_id).await {
+            let _ = state.errors.try_update(|e| e.push(error.to_string()));
         }
         mark_ready();
     });
@@ -344,25 +333,11 @@ pub fn set_model_settings(state: AppState, update: impl FnOnce(&mut ModelSetting
     state.model_settings.update(update);
     let settings = state.model_settings.get_untracked();
     leptos::task::spawn_local(async move {
-        match state
-            .door()
-            .request(Request::SetSettings {
-                settings: Box::new(settings),
-            })
-            .await
-        {
-            Ok(Answer::Summary { files, model }) => {
-                let _ = state.files.try_update(|cards| {
-                    for (card, report) in cards.iter_mut().zip(files) {
-                        card.report = report;
-                    }
-                });
-                let _ = state.model.try_set(*model);
-            }
-            Ok(_) => {}
-            Err(error) => {
-                let _ = state.errors.try_update(|e| e.push(error.to_string()));
-            }
+        let request = Request::SetSettings {
+            settings: Box::new(settings),
+        };
+        if let Err(error) = show_summary(state, request, |_| true).await {
+            let _ = state.errors.try_update(|e| e.push(error.to_string()));
         }
         mark_ready();
     });
@@ -371,8 +346,19 @@ pub fn set_model_settings(state: AppState, update: impl FnOnce(&mut ModelSetting
 /// Every card's report and the model summary, after a change: a new file can change what the others mean
 /// (history joined to deals, owners named through a users file).
 pub async fn refresh_summary(state: AppState) -> Result<(), DoorError> {
-    if let Answer::Summary { files, model } = state.door().request(Request::Summary).await? {
+    show_summary(state, Request::Summary, |_| true).await
+}
+
+/// Sends a request the engine answers with the summary (every file's report and the model) and shows it:
+/// the cards `keep` keeps, in order, each with its new report.
+async fn show_summary(
+    state: AppState,
+    request: Request,
+    keep: impl Fn(&ImportedCard) -> bool,
+) -> Result<(), DoorError> {
+    if let Answer::Summary { files, model } = state.door().request(request).await? {
         let _ = state.files.try_update(|cards| {
+            cards.retain(|card| keep(card));
             for (card, report) in cards.iter_mut().zip(files) {
                 card.report = report;
             }
