@@ -24,6 +24,8 @@ test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
       await app.nav(view).click();
       await app.page.getByTestId(`view-${view}`).waitFor();
       await app.page.waitForTimeout(800);
+      // Folded parts (column mappings, rejected rows, matches across files) are checked unfolded too.
+      await app.page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
       await app.page.addScriptTag({ path: AXE });
       const result = await app.page.evaluate(async () => {
         const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
