@@ -2,8 +2,9 @@
 //!
 //! A user id resolves through the users files; otherwise the same person in two files is one rep only on an
 //! exact normalised e-mail or name match — and each such merge is listed, so it can be undone
-//! ([`crate::engine::model::ModelSettings::keep_apart`]). System and integration users and managers are
-//! flagged for review, never removed silently.
+//! ([`crate::engine::model::ModelSettings::keep_apart`]; the person kept apart becomes a rep named after their
+//! file). Team facts typed on the roster replace the files' ([`Roster::set_by_hand`]). System and integration
+//! users and managers are flagged for review, never removed silently.
 
 use std::collections::HashMap;
 
