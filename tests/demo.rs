@@ -314,27 +314,47 @@ fn the_salesforce_set_imports_and_matches_the_truth() {
     let h = &m.history;
     assert_eq!(h.len() as u64, truth.story.history_rows);
 
-    // The stage table: the seven stages in order, from their probabilities.
-    let stages: Vec<(&str, u32, Outcome)> = m
-        .stages
-        .entries
-        .iter()
-        .map(|s| (s.raw.as_str(), s.order, s.outcome))
-        .collect();
-    let mut sorted = stages.clone();
-    sorted.sort_by_key(|s| s.1);
-    assert_eq!(
-        sorted.iter().map(|s| s.0).collect::<Vec<_>>(),
-        [
-            "Prospecting",
-            "Qualification",
-            "Discovery",
-            "Proposal",
-            "Negotiation",
-            "Closed Won",
-            "Closed Lost"
-        ]
-    );
+    // The stage table, per pipeline (the report's record type): the seven stages in order, from their
+    // probabilities; renewals start at Qualification.
+    for (pipeline, expected) in [
+        (
+            "New Business",
+            &[
+                "Prospecting",
+                "Qualification",
+                "Discovery",
+                "Proposal",
+                "Negotiation",
+                "Closed Won",
+                "Closed Lost",
+            ][..],
+        ),
+        (
+            "Renewals",
+            &[
+                "Qualification",
+                "Discovery",
+                "Proposal",
+                "Negotiation",
+                "Closed Won",
+                "Closed Lost",
+            ][..],
+        ),
+    ] {
+        let mut stages: Vec<(&str, u32)> = m
+            .stages
+            .entries
+            .iter()
+            .filter(|s| s.pipeline == pipeline)
+            .map(|s| (s.raw.as_str(), s.order))
+            .collect();
+        stages.sort_by_key(|s| s.1);
+        assert_eq!(
+            stages.iter().map(|s| s.0).collect::<Vec<_>>(),
+            expected,
+            "{pipeline}"
+        );
+    }
 
     // Every closed deal's close comes from its history, which joined by the 18-character ids.
     let with_history: BTreeSet<u32> = h.deal.iter().copied().collect();

@@ -40,9 +40,9 @@ test('choices on the import reach the numbers, and a saved profile brings them b
   await app.nav('import').click();
   await deals.waitFor();
 
-  // A stage's outcome, changed by hand, shows in the stage table.
-  await app.untilReady(() => app.page.getByTestId('stage-table').getByLabel('Outcome of Negotiation', { exact: true }).selectOption('lost'));
-  await app.page.waitForFunction(() => document.querySelector('select[aria-label="Outcome of Negotiation"]')?.value === 'lost');
+  // A stage's outcome, changed by hand, shows in the stage table (the demo's record types are its pipelines).
+  await app.untilReady(() => app.page.getByTestId('stage-table').getByLabel('Outcome of Negotiation in New Business', { exact: true }).selectOption('lost'));
+  await app.page.waitForFunction(() => document.querySelector('select[aria-label="Outcome of Negotiation in New Business"]')?.value === 'lost');
 
   // Save the profile: it holds the three choices.
   const [download] = await Promise.all([app.page.waitForEvent('download'), app.page.getByTestId('save-profile').click()]);

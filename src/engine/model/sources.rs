@@ -345,6 +345,8 @@ pub static SIGNATURES: &[Signature] = &[
                 &["opportunity owner", "owner name", "owner full name"],
             ),
             (DealType, &["type", "opportunity type"]),
+            // A record type picks the sales process (its stages): Salesforce's pipelines.
+            (Pipeline, &["opportunity record type", "record type"]),
             (Stage, &["stage"]),
             (Created, &["created date"]),
             (ExpectedClose, &["close date"]),

@@ -216,12 +216,14 @@ fn StageTable() -> impl IntoView {
                                     };
                                     let standard = standard_id(e.standard);
                                     let outcome = outcome_id(e.outcome);
+                                    // One label per row: the same stage name can stand in several pipelines.
+                                    let stage = if e.pipeline.is_empty() { e.raw.clone() } else { format!("{} in {}", e.raw, e.pipeline) };
                                     view! {
                                         <tr data-testid="stage-row">
                                             <td>{e.pipeline.clone()}</td>
                                             <th scope="row">{e.raw.clone()}{e.history_only.then_some(" (history only)")}</th>
                                             <td>
-                                                <select aria-label=format!("Standard stage of {}", e.raw) on:change=set_standard>
+                                                <select aria-label=format!("Standard stage of {stage}") on:change=set_standard>
                                                     {STANDARD.into_iter().map(|s| {
                                                         let id = standard_id(s);
                                                         view! { <option value=id.clone() selected=id == standard>{s.label()}</option> }
@@ -229,7 +231,7 @@ fn StageTable() -> impl IntoView {
                                                 </select>
                                             </td>
                                             <td>
-                                                <select aria-label=format!("Outcome of {}", e.raw) on:change=set_outcome>
+                                                <select aria-label=format!("Outcome of {stage}") on:change=set_outcome>
                                                     {["open", "won", "lost"].into_iter().map(|o| view! { <option value=o selected=o == outcome>{o}</option> }).collect_view()}
                                                 </select>
                                             </td>
