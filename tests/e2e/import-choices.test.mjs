@@ -168,5 +168,16 @@ test('a default scope set on the import holds in every view until the header pic
   await app.page.waitForFunction((v) => document.querySelector('[data-testid="strip-bookings"] .stat-value')?.textContent.trim() === v, all);
   assert.match(app.page.url(), /type=all/);
   assert.notEqual(renewals, all);
+
+  // A default pipeline (the demo's record types are its pipelines): Process draws that pipeline's funnel only.
+  await app.nav('import').click();
+  await app.page.getByTestId('default-pipeline').selectOption('Renewals');
+  await app.nav('process').click();
+  await app.page.getByTestId('view-process').waitFor();
+  await app.page.waitForFunction(() => {
+    const text = document.querySelector('[data-testid="view-process"]').textContent;
+    return text.includes('Funnel · Renewals') && !text.includes('Funnel · New Business');
+  });
+  assert.equal(await app.page.getByTestId('pipeline-filter').inputValue(), 'Renewals', 'the header shows the default');
   await closeClean(context, seen);
 });
