@@ -55,3 +55,5 @@
 pub mod engine;
 #[cfg(feature = "app")]
 pub mod ui;
+#[cfg(feature = "app")]
+pub mod worker;

@@ -12,7 +12,7 @@ use pipelens::engine::ingest::ImportOptions;
 use pipelens::engine::ingest::report::FileReport;
 use pipelens::engine::model::summary::ModelSummary;
 use pipelens::engine::model::{ActivityKind, ClosedOnFrom, DealStatus, Outcome, SalesModel};
-use pipelens::engine::protocol::{Answer, Envelope, Request};
+use pipelens::engine::protocol::{Overview, Summary};
 use pipelens::engine::session::Session;
 
 fn as_of() -> NaiveDate {
@@ -32,13 +32,8 @@ fn import(files: &[DemoFile]) -> (Session, Vec<FileReport>, ModelSummary) {
             .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
         None,
     );
-    match session
-        .run(Envelope::new(99, Request::Summary), |_| ())
-        .unwrap()
-    {
-        Answer::Summary { files, model } => (session, files, *model),
-        other => panic!("{other:?}"),
-    }
+    let Overview { files, model } = session.ask(Summary {}).unwrap();
+    (session, files, *model)
 }
 
 /// The per-rep numbers the truth states.
@@ -129,7 +124,7 @@ fn model_numbers(m: &SalesModel) -> BTreeMap<String, Numbers> {
 /// What every import of the demo must show, whichever CRM's files it came from.
 fn check_import(files: &[DemoFile], expected: &[(&str, &str, &str)]) -> Session {
     let truth = &demo().truth;
-    let (session, reports, summary) = import(files);
+    let (mut session, reports, summary) = import(files);
     let got: Vec<(&str, &str, &str)> = reports
         .iter()
         .map(|f| (f.source.as_str(), f.kind.as_str(), f.confidence.as_str()))
@@ -299,7 +294,7 @@ fn the_salesforce_set_imports_and_matches_the_truth() {
             "demo-quotas.csv"
         ]
     );
-    let session = check_import(
+    let mut session = check_import(
         files,
         &[
             ("salesforce", "deals", "sure"),
@@ -484,7 +479,7 @@ fn the_hubspot_set_imports_and_matches_the_same_truth() {
         files[1].name,
         format!("hubspot-crm-exports-demo-calls-{}.csv", as_of())
     );
-    let session = check_import(
+    let mut session = check_import(
         files,
         &[
             ("hubspot", "deals", "sure"),
@@ -501,7 +496,7 @@ fn the_hubspot_set_imports_and_matches_the_same_truth() {
     assert!(d.closed_on_from.contains(&ClosedOnFrom::WonLostTime));
     let pipelines: BTreeSet<&str> = d.pipeline.iter().map(|p| m.text(*p)).collect();
     assert_eq!(pipelines, BTreeSet::from(["New Business", "Renewals"]));
-    let (sf, _, _) = import(&demo().salesforce_files()[..1]);
+    let (mut sf, _, _) = import(&demo().salesforce_files()[..1]);
     let sf = sf.model().unwrap();
     let sf_by_name: BTreeMap<&str, usize> = (0..sf.deals.len())
         .map(|i| (sf.text(sf.deals.name[i]), i))

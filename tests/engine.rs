@@ -6,22 +6,34 @@ use pipelens::engine::EngineError;
 use pipelens::engine::ingest::ImportOptions;
 use pipelens::engine::ingest::limits::Limits;
 use pipelens::engine::ingest::report::FileReport;
-use pipelens::engine::protocol::{Answer, Envelope, PROTOCOL_VERSION, Page, Reply, Request};
+use pipelens::engine::metrics::compute::{ComputeTask, MetricSettings, compute};
+use pipelens::engine::metrics::explain::{RecordColumn, RecordSort};
+use pipelens::engine::metrics::period::PeriodSpec;
+use pipelens::engine::metrics::trend::{TrendsTask, monthly};
+use pipelens::engine::protocol::{
+    Answer, Cancel, CancelNoted, CheckFile, Computed, Envelope, Explain, Explained, FileOk, Forget,
+    Forgotten, ImportFile, Imported, Metrics, Overview, PROTOCOL_VERSION, Page, Progress,
+    RemoveFile, Reply, Request, Rows, RowsPage, SetSettings, Stage, Summary, Trended, Trends,
+    typed,
+};
 use pipelens::engine::session::Session;
 
-fn import_request(name: &str, bytes: Vec<u8>) -> Request {
-    Request::ImportFile {
+fn import_file(name: &str, bytes: Vec<u8>) -> ImportFile {
+    ImportFile {
         name: name.to_owned(),
         bytes,
         options: ImportOptions::default(),
     }
 }
 
+fn import_request(name: &str, bytes: Vec<u8>) -> Request {
+    import_file(name, bytes).into()
+}
+
 fn import(session: &mut Session, name: &str, bytes: Vec<u8>) -> Result<FileReport, EngineError> {
-    match session.run(Envelope::new(1, import_request(name, bytes)), |_| ())? {
-        Answer::Imported { report, .. } => Ok(*report),
-        other => panic!("expected Imported, got {other:?}"),
-    }
+    session
+        .ask(import_file(name, bytes))
+        .map(|imported| *imported.report)
 }
 
 fn import_fixture(session: &mut Session, path: &str) -> FileReport {
@@ -35,20 +47,13 @@ fn rows(
     offset: u64,
     limit: u64,
 ) -> Result<Page<Vec<String>>, EngineError> {
-    match session.run(
-        Envelope::new(
-            2,
-            Request::Rows {
-                file_id,
-                offset,
-                limit,
-            },
-        ),
-        |_| (),
-    )? {
-        Answer::Rows { page } => Ok(page),
-        other => panic!("expected Rows, got {other:?}"),
-    }
+    session
+        .ask(Rows {
+            file_id,
+            offset,
+            limit,
+        })
+        .map(|rows| rows.page)
 }
 
 #[test]
@@ -96,7 +101,7 @@ fn a_message_from_another_protocol_version_is_refused() {
     let envelope = Envelope {
         v: PROTOCOL_VERSION + 1,
         id: 7,
-        body: Request::Forget,
+        body: Request::Forget(Forget {}),
     };
     let error = session.run(envelope, |_| ()).unwrap_err();
     assert!(matches!(error, EngineError::ProtocolVersion { .. }));
@@ -133,7 +138,7 @@ fn long_imports_report_progress_and_can_be_cancelled_between_slices() {
         import_request("big.csv", big_csv(1_000_000)),
     ));
     let mut progress = None;
-    while progress.is_none_or(|p: pipelens::engine::ingest::Progress| p.rows == 0) {
+    while progress.is_none_or(|p: Progress| p.rows == 0) {
         let reply = session.step(&mut job);
         assert_eq!(reply.id, 5);
         let Reply::Progress { progress: p } = reply.body else {
@@ -142,12 +147,13 @@ fn long_imports_report_progress_and_can_be_cancelled_between_slices() {
         progress = Some(p);
     }
     let progress = progress.unwrap();
-    assert!(progress.done_bytes < progress.total_bytes, "{progress:?}");
+    assert_eq!(progress.stage, Stage::Parsing, "{progress:?}");
+    assert!(progress.done < progress.total, "{progress:?}");
 
     let noted = session
-        .run(Envelope::new(6, Request::Cancel { request_id: 5 }), |_| ())
+        .run(Envelope::new(6, Cancel { request_id: 5 }.into()), |_| ())
         .unwrap();
-    assert_eq!(noted, Answer::CancelNoted { request_id: 5 });
+    assert_eq!(noted, Answer::CancelNoted(CancelNoted { request_id: 5 }));
     let reply = session.step(&mut job);
     assert!(matches!(
         reply.body,
@@ -169,13 +175,14 @@ fn a_finished_import_counts_every_row_and_reports_growing_progress() {
             Envelope::new(1, import_request("big.csv", big_csv(600_000))),
             |reply| {
                 if let Reply::Progress { progress } = reply {
-                    seen.push(progress.done_bytes);
+                    assert_eq!(progress.stage, Stage::Parsing, "{progress:?}");
+                    seen.push(progress.done);
                 }
             },
         )
         .unwrap();
-    let Answer::Imported { report, .. } = answer else {
-        panic!()
+    let Answer::Imported(Imported { report, .. }) = answer else {
+        panic!("expected Imported, got {answer:?}")
     };
     assert_eq!(report.rows_read, 600_000);
     assert_eq!(
@@ -192,22 +199,72 @@ fn a_finished_import_counts_every_row_and_reports_growing_progress() {
 #[test]
 fn every_message_survives_its_wire_form() {
     let requests = vec![
-        import_request("a.csv", vec![0, 255, 10]),
-        Request::CheckFile {
-            name: "a.csv".into(),
-            size_bytes: 3,
-        },
-        Request::Rows {
-            file_id: 1,
-            offset: 2,
-            limit: 3,
-        },
-        Request::Cancel { request_id: 4 },
-        Request::Forget,
+        (import_request("a.csv", vec![0, 255, 10]), "import_file"),
+        (
+            CheckFile {
+                name: "a.csv".into(),
+                size_bytes: 3,
+            }
+            .into(),
+            "check_file",
+        ),
+        (
+            Rows {
+                file_id: 1,
+                offset: 2,
+                limit: 3,
+            }
+            .into(),
+            "rows",
+        ),
+        (Summary {}.into(), "summary"),
+        (RemoveFile { file_id: 2 }.into(), "remove_file"),
+        (
+            SetSettings {
+                settings: Box::default(),
+            }
+            .into(),
+            "set_settings",
+        ),
+        (
+            Metrics {
+                settings: Box::new(q1()),
+            }
+            .into(),
+            "metrics",
+        ),
+        (
+            Explain {
+                settings: Box::new(q1()),
+                metric: "win_rate".into(),
+                rep: Some("Ann Lee".into()),
+                page: 1,
+                page_size: Some(10),
+                sort: Some(RecordSort {
+                    column: RecordColumn::Amount,
+                    descending: true,
+                }),
+            }
+            .into(),
+            "explain",
+        ),
+        (
+            Trends {
+                settings: Box::new(q1()),
+            }
+            .into(),
+            "trends",
+        ),
+        (Cancel { request_id: 4 }.into(), "cancel"),
+        (Forget {}.into(), "forget"),
     ];
-    for request in requests {
+    for (request, tag) in requests {
         let envelope = Envelope::new(9, request);
         let json = serde_json::to_string(&envelope).unwrap();
+        assert!(
+            json.contains(&format!(r#""body":{{"type":"{tag}""#)),
+            "{json}"
+        );
         assert_eq!(
             serde_json::from_str::<Envelope<Request>>(&json).unwrap(),
             envelope,
@@ -217,46 +274,83 @@ fn every_message_survives_its_wire_form() {
     let mut session = Session::new();
     let report = import_fixture(&mut session, "skeleton/deals-latin1.tsv");
     let replies = vec![
-        Reply::Answer {
-            answer: Answer::Imported {
-                file_id: 0,
-                report: Box::new(report),
+        (
+            Reply::Answer {
+                answer: Answer::Imported(Imported {
+                    file_id: 0,
+                    report: Box::new(report),
+                }),
             },
-        },
-        Reply::Answer {
-            answer: Answer::Rows {
-                page: Page {
-                    offset: 0,
-                    total: 1,
-                    items: vec![vec!["x".into()]],
-                },
+            "imported",
+        ),
+        (
+            Reply::Answer {
+                answer: Answer::RowsPage(RowsPage {
+                    page: Page {
+                        offset: 0,
+                        total: 1,
+                        items: vec![vec!["x".into()]],
+                    },
+                }),
             },
-        },
-        Reply::Answer {
-            answer: Answer::Forgotten,
-        },
-        Reply::from_result(Err(EngineError::Cancelled { request_id: 3 })),
+            "rows_page",
+        ),
+        (
+            Reply::Answer {
+                answer: Answer::FileOk(FileOk {}),
+            },
+            "file_ok",
+        ),
+        (
+            Reply::Answer {
+                answer: Answer::CancelNoted(CancelNoted { request_id: 3 }),
+            },
+            "cancel_noted",
+        ),
+        (
+            Reply::Answer {
+                answer: Answer::Forgotten(Forgotten {}),
+            },
+            "forgotten",
+        ),
     ];
-    for reply in replies {
+    for (reply, tag) in replies {
         let json = serde_json::to_string(&reply).unwrap();
+        assert!(
+            json.contains(&format!(r#""answer":{{"type":"{tag}""#)),
+            "{json}"
+        );
         assert_eq!(
             serde_json::from_str::<Reply>(&json).unwrap(),
             reply,
             "{json}"
         );
     }
+    let progress = Reply::Progress {
+        progress: Progress {
+            stage: Stage::Building,
+            done: 1,
+            total: 3,
+            rows: 0,
+        },
+    };
+    let json = serde_json::to_string(&progress).unwrap();
+    assert!(json.contains(r#""stage":"building""#), "{json}");
+    assert_eq!(serde_json::from_str::<Reply>(&json).unwrap(), progress);
+    let failed = Reply::from_result(Err(EngineError::Cancelled { request_id: 3 }));
+    let json = serde_json::to_string(&failed).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Reply>(&json).unwrap(),
+        failed,
+        "{json}"
+    );
 }
 
 #[test]
 fn forget_drops_every_file() {
     let mut session = Session::new();
     import_fixture(&mut session, "skeleton/deals-semicolon-bom.csv");
-    assert_eq!(
-        session
-            .run(Envelope::new(2, Request::Forget), |_| ())
-            .unwrap(),
-        Answer::Forgotten
-    );
+    assert_eq!(session.ask(Forget {}).unwrap(), Forgotten {});
     assert!(rows(&mut session, 0, 0, 1).is_err());
 }
 
@@ -265,24 +359,13 @@ fn remove_file_drops_one_file_and_rebuilds_without_it() {
     let mut session = Session::new();
     import_fixture(&mut session, "skeleton/deals-semicolon-bom.csv");
     import_fixture(&mut session, "skeleton/deals-latin1.tsv");
-    let deals = |session: &mut Session| match session
-        .run(Envelope::new(9, Request::Summary), |_| ())
-        .unwrap()
-    {
-        Answer::Summary { files, model } => (files.len(), model.deals.total),
-        other => panic!("{other:?}"),
+    let deals = |session: &mut Session| {
+        let Overview { files, model } = session.ask(Summary {}).unwrap();
+        (files.len(), model.deals.total)
     };
     let (files, both) = deals(&mut session);
     assert_eq!(files, 2);
-    let answer = session
-        .run(
-            Envelope::new(10, Request::RemoveFile { file_id: 0 }),
-            |_| (),
-        )
-        .unwrap();
-    let Answer::Summary { files, model } = answer else {
-        panic!("{answer:?}")
-    };
+    let Overview { files, model } = session.ask(RemoveFile { file_id: 0 }).unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].file, "skeleton/deals-latin1.tsv");
     assert!(
@@ -293,12 +376,7 @@ fn remove_file_drops_one_file_and_rebuilds_without_it() {
     // The rows of a removed file are gone; removing it again names the ids that are left.
     assert!(rows(&mut session, 0, 0, 1).is_err());
     assert!(rows(&mut session, 1, 0, 1).is_ok());
-    let error = session
-        .run(
-            Envelope::new(12, Request::RemoveFile { file_id: 0 }),
-            |_| (),
-        )
-        .unwrap_err();
+    let error = session.ask(RemoveFile { file_id: 0 }).unwrap_err();
     assert!(error.to_string().contains('1'), "{error}");
 }
 
@@ -317,30 +395,14 @@ fn forget_drops_the_choices_made_about_the_files_too() {
         business_time_zone: Some("America/Bogota".into()),
         ..ModelSettings::default()
     };
-    let summary = session
-        .run(
-            Envelope::new(
-                1,
-                Request::SetSettings {
-                    settings: Box::new(settings),
-                },
-            ),
-            |_| (),
-        )
+    let Overview { model, .. } = session
+        .ask(SetSettings {
+            settings: Box::new(settings),
+        })
         .unwrap();
-    let Answer::Summary { model, .. } = summary else {
-        panic!("{summary:?}")
-    };
     assert_eq!(model.business_time_zone, "America/Bogota");
-    session
-        .run(Envelope::new(2, Request::Forget), |_| ())
-        .unwrap();
-    let Answer::Summary { model, .. } = session
-        .run(Envelope::new(3, Request::Summary), |_| ())
-        .unwrap()
-    else {
-        panic!("no summary")
-    };
+    session.ask(Forget {}).unwrap();
+    let Overview { model, .. } = session.ask(Summary {}).unwrap();
     assert_eq!(model.business_time_zone, "UTC");
 }
 
@@ -353,18 +415,12 @@ fn files_beyond_the_size_limits_are_refused_before_reading() {
     };
     let mut session = Session::with_limits(limits);
     let check = |session: &mut Session, size_bytes| {
-        session.run(
-            Envelope::new(
-                1,
-                Request::CheckFile {
-                    name: "f.csv".into(),
-                    size_bytes,
-                },
-            ),
-            |_| (),
-        )
+        session.ask(CheckFile {
+            name: "f.csv".into(),
+            size_bytes,
+        })
     };
-    assert_eq!(check(&mut session, 900), Ok(Answer::FileOk));
+    assert_eq!(check(&mut session, 900), Ok(FileOk {}));
     let error = check(&mut session, 1_001).unwrap_err();
     assert!(
         error.to_string().contains("reads files of up to 1 KB"),
@@ -378,12 +434,358 @@ fn files_beyond_the_size_limits_are_refused_before_reading() {
     .unwrap();
     let error = check(&mut session, 900).unwrap_err();
     assert!(matches!(error, EngineError::SessionFull { .. }), "{error}");
-    session
-        .run(Envelope::new(2, Request::Forget), |_| ())
-        .unwrap();
+    session.ask(Forget {}).unwrap();
     assert_eq!(
         check(&mut session, 900),
-        Ok(Answer::FileOk),
+        Ok(FileOk {}),
         "forgetting frees the session's room"
     );
+}
+
+// ---- the model, metrics, trends and explanations through the door ----
+
+/// The deals and their stage history of the process fixture, imported (not yet built).
+fn deals_and_history() -> Session {
+    let mut session = Session::new();
+    for name in ["deals.csv", "OpportunityHistory.csv"] {
+        let bytes = std::fs::read(support::fixture("metrics2").join(name)).unwrap();
+        let report = import(&mut session, name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(report.file, name);
+    }
+    session
+}
+
+fn q1() -> MetricSettings {
+    MetricSettings {
+        period: PeriodSpec::Quarter {
+            year: 2026,
+            quarter: 1,
+        },
+        as_of: Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap()),
+        ..MetricSettings::default()
+    }
+}
+
+/// Runs a request through an envelope, keeping every progress event.
+fn run_with_progress(
+    session: &mut Session,
+    id: u64,
+    request: impl Into<Request>,
+) -> (Result<Answer, EngineError>, Vec<Progress>) {
+    let mut seen = Vec::new();
+    let answer = session.run(Envelope::new(id, request.into()), |reply| match reply {
+        Reply::Progress { progress } => seen.push(*progress),
+        other => panic!("only progress comes before the answer, got {other:?}"),
+    });
+    (answer, seen)
+}
+
+#[test]
+fn imports_leave_the_model_to_the_next_request_which_builds_it_once_with_progress() {
+    let mut session = Session::new();
+    let mut kinds_on_import = Vec::new();
+    for name in ["deals.csv", "OpportunityHistory.csv"] {
+        let bytes = std::fs::read(support::fixture("metrics2").join(name)).unwrap();
+        let (answer, progress) = run_with_progress(&mut session, 1, import_file(name, bytes));
+        let Answer::Imported(Imported { report, .. }) = answer.unwrap() else {
+            panic!("an import answers Imported")
+        };
+        assert!(
+            progress.iter().all(|p| p.stage == Stage::Parsing),
+            "an import only parses: {progress:?}"
+        );
+        kinds_on_import.push(report.kind.clone());
+    }
+    assert_eq!(
+        kinds_on_import,
+        ["unknown", "unknown"],
+        "the import's report is the reader's; the model decides the kind"
+    );
+
+    let (answer, progress) = run_with_progress(&mut session, 2, Summary {});
+    let Answer::Overview(Overview { files, model }) = answer.unwrap() else {
+        panic!("Summary answers Overview")
+    };
+    assert!(
+        progress.iter().all(|p| p.stage == Stage::Building),
+        "{progress:?}"
+    );
+    assert!(
+        progress.iter().all(|p| p.total == files.len() as u64 + 1),
+        "a step per file and the finish: {progress:?}"
+    );
+    let done: Vec<u64> = progress.iter().map(|p| p.done).collect();
+    assert_eq!(done, [1, 2, 3], "{progress:?}");
+
+    let kinds: Vec<(&str, &str)> = files
+        .iter()
+        .map(|f| (f.file.as_str(), f.kind.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("deals.csv", "deals"),
+            ("OpportunityHistory.csv", "stage_history")
+        ]
+    );
+    assert!(files.iter().all(|f| f.source != "unknown"), "{files:?}");
+    assert!(model.deals.total > 0);
+
+    // Built once: the next request that needs the model does not build it again.
+    let (answer, progress) = run_with_progress(&mut session, 3, Summary {});
+    assert!(progress.is_empty(), "{progress:?}");
+    let Answer::Overview(again) = answer.unwrap() else {
+        panic!("Summary answers Overview")
+    };
+    assert_eq!(again.files, files);
+}
+
+#[test]
+fn metrics_report_each_computing_step_and_equal_the_one_go_computation() {
+    let mut session = deals_and_history();
+    let settings = q1();
+    let expected = compute(session.model().expect("a model"), &settings).unwrap();
+
+    let (answer, progress) = run_with_progress(
+        &mut session,
+        4,
+        Metrics {
+            settings: Box::new(settings.clone()),
+        },
+    );
+    let Answer::Computed(Computed { report }) = answer.unwrap() else {
+        panic!("Metrics answers Computed")
+    };
+    assert_eq!(*report, expected);
+    assert!(
+        progress
+            .iter()
+            .all(|p| p.stage == Stage::Computing && p.total == ComputeTask::STEPS as u64),
+        "{progress:?}"
+    );
+    // One event per part but the last, whose step gives the answer: ComputeTask::STEPS steps in all.
+    let done: Vec<u64> = progress.iter().map(|p| p.done).collect();
+    assert_eq!(
+        done,
+        (1..ComputeTask::STEPS as u64).collect::<Vec<_>>(),
+        "{progress:?}"
+    );
+
+    // The typed door gives the same report.
+    let computed = session
+        .ask(Metrics {
+            settings: Box::new(settings),
+        })
+        .unwrap();
+    assert_eq!(*computed.report, expected);
+}
+
+#[test]
+fn a_metrics_request_cancelled_after_its_first_step_ends_cancelled() {
+    let mut session = deals_and_history();
+    session.ask(Summary {}).unwrap();
+    let mut job = session.begin(Envelope::new(
+        20,
+        Metrics {
+            settings: Box::new(q1()),
+        }
+        .into(),
+    ));
+    let first = session.step(&mut job);
+    assert_eq!(first.id, 20);
+    let Reply::Progress { progress } = first.body else {
+        panic!("expected progress, got {:?}", first.body)
+    };
+    assert_eq!((progress.stage, progress.done), (Stage::Computing, 1));
+
+    let noted = session.ask(Cancel { request_id: 20 }).unwrap();
+    assert_eq!(noted, CancelNoted { request_id: 20 });
+    let reply = session.step(&mut job);
+    assert_eq!(reply.id, 20);
+    assert!(
+        matches!(
+            reply.body,
+            Reply::Failed {
+                error: EngineError::Cancelled { request_id: 20 },
+                ..
+            }
+        ),
+        "{:?}",
+        reply.body
+    );
+    // The session goes on: the same request asked again is computed in full.
+    let expected = compute(session.model().unwrap(), &q1()).unwrap();
+    let computed = session
+        .ask(Metrics {
+            settings: Box::new(q1()),
+        })
+        .unwrap();
+    assert_eq!(*computed.report, expected);
+}
+
+#[test]
+fn trends_report_a_step_per_month_and_equal_the_one_go_months() {
+    let mut session = deals_and_history();
+    let settings = q1();
+    let expected = monthly(session.model().unwrap(), &settings).unwrap();
+    assert_eq!(expected.len(), TrendsTask::STEPS, "twelve months");
+
+    let (answer, progress) = run_with_progress(
+        &mut session,
+        5,
+        Trends {
+            settings: Box::new(settings),
+        },
+    );
+    let Answer::Trended(Trended { months }) = answer.unwrap() else {
+        panic!("Trends answers Trended")
+    };
+    assert_eq!(months, expected);
+    assert!(
+        progress
+            .iter()
+            .all(|p| p.stage == Stage::Computing && p.total == TrendsTask::STEPS as u64),
+        "{progress:?}"
+    );
+    // A step per month; the last month's step gives the answer.
+    let done: Vec<u64> = progress.iter().map(|p| p.done).collect();
+    assert_eq!(
+        done,
+        (1..months.len() as u64).collect::<Vec<_>>(),
+        "{progress:?}"
+    );
+}
+
+#[test]
+fn explained_records_sorted_by_amount_descending_are_the_same_records_reordered() {
+    let mut session = deals_and_history();
+    let explain = |sort: Option<RecordSort>, page: u32, page_size: u32| Explain {
+        settings: Box::new(q1()),
+        metric: "win_rate".into(),
+        rep: None,
+        page,
+        page_size: Some(page_size),
+        sort,
+    };
+    let by_amount = RecordSort {
+        column: RecordColumn::Amount,
+        descending: true,
+    };
+    let Explained {
+        explanation: unsorted,
+    } = session.ask(explain(None, 0, 1_000)).unwrap();
+    let Explained {
+        explanation: sorted,
+    } = session.ask(explain(Some(by_amount), 0, 1_000)).unwrap();
+
+    assert_eq!(sorted.total_records, unsorted.total_records);
+    assert_eq!(sorted.records.len() as u64, sorted.total_records);
+    assert!(sorted.records.len() >= 3, "{:?}", sorted.records);
+    let amounts: Vec<f64> = sorted
+        .records
+        .iter()
+        .map(|r| r.amount.unwrap_or(f64::MIN))
+        .collect();
+    assert!(
+        amounts.windows(2).all(|w| w[0] >= w[1]),
+        "descending by amount: {amounts:?}"
+    );
+    assert!(
+        amounts.first() > amounts.last(),
+        "the amounts differ, so the order shows: {amounts:?}"
+    );
+    assert_ne!(
+        sorted.records, unsorted.records,
+        "the default order (date, then id) is not by amount, so the sort shows"
+    );
+    // The same records, only in another order.
+    let key = |r: &pipelens::engine::metrics::explain::Record| (r.id.clone(), r.file, r.row);
+    let mut a: Vec<_> = sorted.records.iter().map(key).collect();
+    let mut b: Vec<_> = unsorted.records.iter().map(key).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert_eq!(
+        (sorted.value, &sorted.formula),
+        (unsorted.value, &unsorted.formula)
+    );
+
+    // Sorting happens before paging: the first page holds the largest amounts.
+    let Explained { explanation: first } = session.ask(explain(Some(by_amount), 0, 2)).unwrap();
+    assert_eq!(first.total_records, unsorted.total_records);
+    assert_eq!(first.records, sorted.records[..2]);
+}
+
+#[test]
+fn asking_rows_of_an_unknown_file_is_an_unknown_file_error() {
+    let mut session = Session::new();
+    assert_eq!(
+        session.ask(Rows {
+            file_id: 3,
+            offset: 0,
+            limit: 10,
+        }),
+        Err(EngineError::UnknownFile {
+            file_id: 3,
+            valid: "none (nothing imported yet)".into(),
+        })
+    );
+    import_fixture(&mut session, "skeleton/deals-semicolon-bom.csv");
+    import_fixture(&mut session, "skeleton/deals-latin1.tsv");
+    assert_eq!(
+        session.ask(Rows {
+            file_id: 3,
+            offset: 0,
+            limit: 10,
+        }),
+        Err(EngineError::UnknownFile {
+            file_id: 3,
+            valid: "0, 1".into(),
+        })
+    );
+    assert!(
+        session
+            .ask(Rows {
+                file_id: 1,
+                offset: 0,
+                limit: 10,
+            })
+            .is_ok()
+    );
+}
+
+#[test]
+fn an_answer_of_another_kind_is_a_protocol_error() {
+    let error = typed::<Metrics>("Metrics", Answer::Forgotten(Forgotten {})).unwrap_err();
+    assert!(
+        matches!(&error, EngineError::Protocol { detail } if detail.contains("Metrics") && detail.contains("Forgotten")),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("reload the page"), "{error}");
+}
+
+/// Regression: a Cancel of an id that is not running was kept, and stopped the next request given that id.
+#[test]
+fn a_cancel_of_an_id_not_running_does_not_stop_a_later_request_with_that_id() {
+    let mut session = Session::new();
+    let noted = session
+        .run(
+            Envelope::new(1, Request::from(Cancel { request_id: 2 })),
+            |_| (),
+        )
+        .unwrap();
+    assert_eq!(noted, Answer::CancelNoted(CancelNoted { request_id: 2 }));
+    let answer = session.run(Envelope::new(2, Request::from(Summary {})), |_| ());
+    assert!(matches!(answer, Ok(Answer::Overview(_))), "{answer:?}");
+}
+
+/// Regression: `model()` built an empty model for a session without files instead of saying there is none.
+#[test]
+fn a_session_without_files_has_no_model_even_after_forget() {
+    let mut session = Session::new();
+    assert!(session.model().is_none());
+    import_fixture(&mut session, "skeleton/deals-semicolon-bom.csv");
+    assert!(session.model().is_some_and(|m| m.deals.len() == 3));
+    session.ask(Forget {}).unwrap();
+    assert!(session.model().is_none());
 }

@@ -504,7 +504,7 @@ fn setup(test: &str) -> Option<(Data, Session)> {
     .iter()
     .map(|f| dir.join(f))
     .collect();
-    let session = load(&files);
+    let mut session = load(&files);
     let model = session.model().unwrap();
 
     // Everything reached the model and nothing is excluded: every deal counts on both sides.
@@ -558,7 +558,7 @@ fn setup(test: &str) -> Option<(Data, Session)> {
 
 #[test]
 fn latam_transitions_pushes_and_slips_equal_an_independent_computation() {
-    let Some((data, session)) = setup("latam_transitions_pushes_slips") else {
+    let Some((data, mut session)) = setup("latam_transitions_pushes_slips") else {
         return;
     };
     let model = session.model().unwrap();
@@ -694,7 +694,7 @@ fn funnel_failures(data: &Data, model: &SalesModel, skipped_pass: bool) -> Vec<S
 
 #[test]
 fn latam_funnel_of_entered_stages_equals_an_independent_computation() {
-    let Some((data, session)) = setup("latam_funnel_entered_stages") else {
+    let Some((data, mut session)) = setup("latam_funnel_entered_stages") else {
         return;
     };
     let failures = funnel_failures(&data, session.model().unwrap(), false);
@@ -712,7 +712,7 @@ fn latam_funnel_of_entered_stages_equals_an_independent_computation() {
 #[test]
 
 fn latam_funnel_with_skipped_stages_passed_equals_an_independent_computation() {
-    let Some((data, session)) = setup("latam_funnel_skipped_stages") else {
+    let Some((data, mut session)) = setup("latam_funnel_skipped_stages") else {
         return;
     };
     let model = session.model().unwrap();

@@ -12,7 +12,7 @@ use pipelens::engine::metrics::compute::{MetricSettings, MetricsReport, RepMetri
 use pipelens::engine::metrics::money::Money;
 use pipelens::engine::metrics::period::PeriodSpec;
 use pipelens::engine::model::{Kind, KindChoice, ModelSettings};
-use pipelens::engine::protocol::{Envelope, Request};
+use pipelens::engine::protocol::{ImportFile, Overview, Summary};
 use pipelens::engine::session::Session;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -53,7 +53,7 @@ fn q1() -> MetricSettings {
     }
 }
 
-fn run(session: &Session, settings: &MetricSettings) -> MetricsReport {
+fn run(session: &mut Session, settings: &MetricSettings) -> MetricsReport {
     compute(session.model().unwrap(), settings).unwrap()
 }
 
@@ -72,8 +72,8 @@ fn close(a: Option<f64>, b: f64) -> bool {
 /// Every number below was worked out by hand from tests/fixtures/metrics/team/deals.csv.
 #[test]
 fn every_metric_matches_the_hand_computed_values() {
-    let session = team_fixture();
-    let report = run(&session, &q1());
+    let mut session = team_fixture();
+    let report = run(&mut session, &q1());
     assert_eq!(
         (report.period.start, report.period.end),
         (d(2026, 1, 1), d(2026, 3, 31))
@@ -150,12 +150,7 @@ fn every_metric_matches_the_hand_computed_values() {
 #[test]
 fn the_summary_lists_each_lost_reason_with_its_deals_for_the_editable_table() {
     let mut session = team_fixture();
-    let answer = session
-        .run(Envelope::new(7, Request::Summary), |_| ())
-        .unwrap();
-    let pipelens::engine::protocol::Answer::Summary { model, .. } = answer else {
-        panic!("{answer:?}")
-    };
+    let Overview { model, .. } = session.ask(Summary {}).unwrap();
     let reasons: Vec<(&str, u64)> = model
         .lost_reasons
         .iter()
@@ -184,9 +179,9 @@ fn team_attainment_with_quotas_for_some_reps_counts_only_their_bookings() {
         "rep,period,amount,currency\nAna Alves,2026-Q1,8000,USD\n",
     )
     .unwrap();
-    let session = team_with_quotas(&quotas);
+    let mut session = team_with_quotas(&quotas);
     let _ = std::fs::remove_file(&quotas);
-    let report = run(&session, &q1());
+    let report = run(&mut session, &q1());
     let bo = rep(&report, "Bo Berg");
     assert_eq!((bo.quota, bo.attainment), (None, None));
     assert!(bo.bookings.is_some_and(|b| b > 0.0));
@@ -207,12 +202,12 @@ fn team_attainment_with_quotas_for_some_reps_counts_only_their_bookings() {
 
 #[test]
 fn variants_change_what_they_say_they_change() {
-    let session = team_fixture();
+    let mut session = team_fixture();
     let settings = MetricSettings {
         no_decision_is_lost: false,
         ..q1()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     assert_eq!(
         rep(&report, "Bo Berg").win_rate,
         Some(1.0),
@@ -227,7 +222,7 @@ fn variants_change_what_they_say_they_change() {
         as_of: Some(d(2026, 3, 31)),
         ..MetricSettings::default()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     assert!(close(
         rep(&report, "Ana Alves").quota,
         (8000.0f64 * 15.0 / 90.0 * 100.0).round() / 100.0
@@ -241,7 +236,7 @@ fn variants_change_what_they_say_they_change() {
         as_of: Some(d(2026, 3, 31)),
         ..MetricSettings::default()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     assert_eq!(rep(&report, "Bo Berg").win_rate_cohort, Some(0.0));
     // Pacing mid-quarter with no past quarters to learn from is straight-line and says so.
     let settings = MetricSettings {
@@ -249,7 +244,7 @@ fn variants_change_what_they_say_they_change() {
         as_of: Some(d(2026, 2, 13)),
         ..MetricSettings::default()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     assert!(
         report
             .assumptions
@@ -268,7 +263,7 @@ fn variants_change_what_they_say_they_change() {
         },
         ..q1()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     assert_eq!(report.team.deals_won, 2, "D6 and D7 are renewals");
     assert!(
         report.reconciliation[0]
@@ -286,13 +281,13 @@ fn stage_floor_needs_history_and_counts_lost_deals_that_got_that_far() {
         .map(|f| dir.join(f))
         .collect();
     let refs: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
-    let session = load(&refs, ModelSettings::default());
+    let mut session = load(&refs, ModelSettings::default());
     let settings = MetricSettings {
         stage_floor: Some("Proposal".into()),
         as_of: Some(d(2026, 3, 31)),
         ..MetricSettings::default()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     // Acme (won) counts; Globex was lost from Qualification, before Proposal: it does not.
     assert_eq!(
         (
@@ -314,7 +309,7 @@ fn ramping_reps_carry_part_of_their_quota() {
     let dir = support::fixture("metrics/team");
     let teams = std::env::temp_dir().join(format!("pipelens-teams-{}.csv", std::process::id()));
     std::fs::write(&teams, "rep,manager,team,start date\nAna Alves,Kim Park,East,2026-02-01\nBo Berg,Kim Park,East,2024-01-01\n").unwrap();
-    let session = load(
+    let mut session = load(
         &[&dir.join("deals.csv"), &dir.join("quotas.csv"), &teams],
         ModelSettings {
             kinds: vec![KindChoice {
@@ -327,7 +322,7 @@ fn ramping_reps_carry_part_of_their_quota() {
     std::fs::remove_file(&teams).ok();
     let mut settings = q1();
     settings.ramp = vec![0.5];
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     // Ana starts on 1 February: January carries nothing, February half (28 days), March all (31 days).
     assert!(close(
         rep(&report, "Ana Alves").quota,
@@ -373,7 +368,7 @@ mod properties {
             rows in proptest::collection::vec((0u8..8, 0u8..3, 0u8..180, 0u8..120, 0u32..100_000), 1..60)
         ) {
             let mut session = Session::new();
-            session.run(Envelope::new(1, Request::ImportFile { name: "d.csv".into(), bytes: deals_csv(&rows), options: ImportOptions::default() }), |_| ()).unwrap();
+            session.ask(ImportFile { name: "d.csv".into(), bytes: deals_csv(&rows), options: ImportOptions::default() }).unwrap();
             let model = session.model().unwrap();
             let as_of = d(2026, 12, 31);
             let at = |period| compute(model, &MetricSettings { period, as_of: Some(as_of), ..MetricSettings::default() }).unwrap();
@@ -415,9 +410,9 @@ fn maven_per_agent_metrics_equal_an_independent_computation() {
     let dir = shared.join("real/maven-crm-sales-opportunities");
     let pipeline = dir.join("sales_pipeline.csv");
     let teams = dir.join("sales_teams.csv");
-    let session = load(&[&pipeline, &teams], ModelSettings::default());
+    let mut session = load(&[&pipeline, &teams], ModelSettings::default());
     let report = run(
-        &session,
+        &mut session,
         &MetricSettings {
             period: PeriodSpec::All,
             ..MetricSettings::default()
@@ -485,7 +480,7 @@ fn maven_per_agent_metrics_equal_an_independent_computation() {
         as_of: Some(d(2017, 11, 15)),
         ..MetricSettings::default()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     assert!(
         report
             .assumptions
@@ -500,7 +495,7 @@ fn maven_per_agent_metrics_equal_an_independent_computation() {
         as_of: Some(d(2017, 11, 15)),
         ..MetricSettings::default()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     assert!(
         report
             .assumptions
@@ -522,9 +517,9 @@ fn latam_bookings_convert_with_a_rates_file_and_say_what_they_cannot() {
         .map(|f| dir.join(f))
         .collect();
     let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
-    let session = load(&refs, ModelSettings::default());
+    let mut session = load(&refs, ModelSettings::default());
     // Without rates: USD deals sum, the other currencies are listed and left out.
-    let report = run(&session, &MetricSettings::default());
+    let report = run(&mut session, &MetricSettings::default());
     assert!(report.money.incomplete);
     let unconverted: Vec<&str> = report
         .money
@@ -548,7 +543,7 @@ fn latam_bookings_convert_with_a_rates_file_and_say_what_they_cannot() {
         },
         ..MetricSettings::default()
     };
-    let report = run(&session, &settings);
+    let report = run(&mut session, &settings);
     assert!(!report.money.incomplete);
     // Independently: won amounts from Opportunity.csv (Latin-1, every field quoted) times the rate.
     let bytes = std::fs::read(dir.join("Opportunity.csv")).unwrap();

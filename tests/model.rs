@@ -13,7 +13,7 @@ use pipelens::engine::model::{
     ActivityKind, AssumptionChoice, ClosedOnFrom, DealStatus, ModelSettings, RosterChoice,
     RosterField, SalesModel,
 };
-use pipelens::engine::protocol::{Answer, Envelope, Request};
+use pipelens::engine::protocol::{Overview, Summary};
 use pipelens::engine::session::Session;
 use serde_json::{Value, json};
 
@@ -29,29 +29,22 @@ fn session_of(dir: &Path, settings: &ModelSettings) -> Session {
 }
 
 fn summary(session: &mut Session) -> (Vec<FileReport>, ModelSummary) {
-    match session
-        .run(Envelope::new(100, Request::Summary), |_| ())
-        .unwrap()
-    {
-        Answer::Summary { files, model } => {
-            for f in &files {
-                assert_eq!(
-                    f.rows_read,
-                    f.rows_accepted + f.rows_rejected + f.rows_skipped,
-                    "{} balances",
-                    f.file
-                );
-                assert_eq!(
-                    f.rejections.len() as u64 + f.rejections_omitted,
-                    f.rows_rejected + f.rows_skipped,
-                    "{}",
-                    f.file
-                );
-            }
-            (files, *model)
-        }
-        other => panic!("{other:?}"),
+    let Overview { files, model } = session.ask(Summary {}).unwrap();
+    for f in &files {
+        assert_eq!(
+            f.rows_read,
+            f.rows_accepted + f.rows_rejected + f.rows_skipped,
+            "{} balances",
+            f.file
+        );
+        assert_eq!(
+            f.rejections.len() as u64 + f.rejections_omitted,
+            f.rows_rejected + f.rows_skipped,
+            "{}",
+            f.file
+        );
     }
+    (files, *model)
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
@@ -775,7 +768,7 @@ fn report_ids_of_15_characters_join_data_export_ids_of_18() {
     let history = "\"Id\",\"OpportunityId\",\"CreatedDate\",\"StageName\",\"Amount\",\"CloseDate\"\n\
         \"0088a00001kyFu6AAE\",\"0068a00001keiIUAAY\",\"2024-06-27 10:00:00\",\"Prospecting\",\"1000\",\"2024-09-30 00:00:00\"\n\
         \"0088a00001kyFu7AAE\",\"0068a00001keiIUAAY\",\"2024-09-10 10:00:00\",\"Closed Won\",\"1000\",\"2024-09-10 00:00:00\"\n";
-    let session = session_from(&[
+    let mut session = session_from(&[
         ("opportunities.csv", report),
         ("OpportunityHistory.csv", history),
     ]);
@@ -796,7 +789,7 @@ fn every_hubspot_date_entered_closed_won_column_dates_the_win() {
     let deals = "\"Record ID\",\"Deal Name\",\"Deal Stage\",\"Pipeline\",\"Deal owner\",\"Amount\",\"Close Date\",\"Create Date\",\"Date entered \"\"Closed Won (New Business)\"\"\",\"Date entered \"\"Closed Won (Renewals)\"\"\"\n\
         \"1\",\"A\",\"Closed Won\",\"New Business\",\"Dana Reyes\",\"100\",\"2026-01-31 10:00\",\"2025-12-01 10:00\",\"2026-01-15 10:00\",\"\"\n\
         \"2\",\"B\",\"Closed Won\",\"Renewals\",\"Dana Reyes\",\"100\",\"2026-01-31 10:00\",\"2025-12-01 10:00\",\"\",\"2026-01-20 10:00\"\n";
-    let session = session_from(&[("hubspot-crm-exports-deals.csv", deals)]);
+    let mut session = session_from(&[("hubspot-crm-exports-deals.csv", deals)]);
     let model = session.model().expect("a model");
     let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d);
     assert_eq!(model.deals.closed_on, vec![day(15), day(20)]);

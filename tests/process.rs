@@ -21,22 +21,21 @@ use pipelens::engine::metrics::period::{DateRange, PeriodSpec};
 use pipelens::engine::metrics::pipeline::{RepPipeline, Timeline};
 use pipelens::engine::metrics::process::FunnelStage;
 use pipelens::engine::model::{DealIx, ModelSettings, SalesModel};
-use pipelens::engine::protocol::{Answer, Envelope, Request};
-use pipelens::engine::session::Session;
+use pipelens::engine::protocol::{Overview, Summary};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-/// A session with the fixture files, and every file's report after the last rebuild.
+/// The model a session built from the fixture files, and every file's report after the last rebuild.
 struct Loaded {
-    session: Session,
+    model: SalesModel,
     files: Vec<FileReport>,
 }
 
 impl Loaded {
     fn model(&self) -> &SalesModel {
-        self.session.model().unwrap()
+        &self.model
     }
 
     fn file(&self, name: &str) -> &FileReport {
@@ -64,13 +63,9 @@ fn load(files: &[(&str, Option<NaiveDate>)]) -> Loaded {
         }),
         Some(&ModelSettings::default()),
     );
-    let Answer::Summary { files, .. } = session
-        .run(Envelope::new(100, Request::Summary), |_| ())
-        .unwrap()
-    else {
-        panic!("Summary answers with the summary");
-    };
-    Loaded { session, files }
+    let Overview { files, .. } = session.ask(Summary {}).unwrap();
+    let model = session.model().expect("a model").clone();
+    Loaded { model, files }
 }
 
 /// The five files of the main fixture: deals with their stage history, activities, teams and quotas.

@@ -4,7 +4,7 @@
 
 use pipelens::engine::EngineError;
 use pipelens::engine::ingest::ImportOptions;
-use pipelens::engine::protocol::{Answer, Envelope, Reply, Request};
+use pipelens::engine::protocol::{Answer, Envelope, Forgotten, ImportFile, Reply, Rows};
 use pipelens::ui::door::{Door, DoorError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -15,38 +15,34 @@ const CSV: &str = "Owner,Amount,Stage\nDana,100,Won\nSam,50,Lost\n";
 
 #[wasm_bindgen_test]
 async fn the_door_imports_bytes_and_pages_the_rows() {
-    let door = Door::new();
-    let answer = door
-        .request(Request::ImportFile {
+    let door = Door::local();
+    let imported = door
+        .ask(ImportFile {
             name: "deals.csv".into(),
             bytes: CSV.as_bytes().to_vec(),
             options: ImportOptions::default(),
         })
         .await
         .unwrap();
-    let Answer::Imported { file_id, report } = answer else {
-        panic!("{answer:?}")
-    };
+    let (file_id, report) = (imported.file_id, imported.report);
     assert_eq!(report.rows_accepted, 2);
     assert_eq!(report.header, ["Owner", "Amount", "Stage"]);
-    let Answer::Rows { page } = door
-        .request(Request::Rows {
+    let page = door
+        .ask(Rows {
             file_id,
             offset: 1,
             limit: 5,
         })
         .await
         .unwrap()
-    else {
-        panic!()
-    };
+        .page;
     assert_eq!((page.offset, page.total), (1, 2));
     assert_eq!(page.items, vec![vec!["Sam", "50", "Lost"]]);
 }
 
 #[wasm_bindgen_test]
 async fn a_cancelled_import_ends_with_cancelled() {
-    let door = Door::new();
+    let door = Door::local();
     let mut text = String::from("a,b\n");
     for i in 0..2_000_000 {
         text.push_str(&format!("{i},{i}\n"));
@@ -54,29 +50,32 @@ async fn a_cancelled_import_ends_with_cancelled() {
     let id = door.next_id();
     let canceller = door.clone();
     let result = door
-        .call(
+        .ask_as(
             id,
-            Request::ImportFile {
+            ImportFile {
                 name: "big.csv".into(),
                 bytes: text.into_bytes(),
                 options: ImportOptions::default(),
             },
+            None,
             move |_| canceller.cancel(id),
         )
-        .await;
+        .await
+        .map(|_| ());
     assert_eq!(
         result,
         Err(DoorError::Engine(EngineError::Cancelled { request_id: id }))
     );
 }
 
+/// Replies as the worker posts them: through the wire's bytes and back.
 #[wasm_bindgen_test]
-fn replies_survive_serde_wasm_bindgen() {
+fn replies_survive_the_wire() {
     let replies = [
         Envelope::new(
             1,
             Reply::Answer {
-                answer: Answer::Forgotten,
+                answer: Answer::Forgotten(Forgotten {}),
             },
         ),
         Envelope::new(
@@ -87,8 +86,8 @@ fn replies_survive_serde_wasm_bindgen() {
         ),
     ];
     for reply in replies {
-        let value = serde_wasm_bindgen::to_value(&reply).unwrap();
-        let back: Envelope<Reply> = serde_wasm_bindgen::from_value(value).unwrap();
+        let bytes = pipelens::engine::protocol::wire::encode(&reply);
+        let back: Envelope<Reply> = pipelens::engine::protocol::wire::decode(&bytes).unwrap();
         assert_eq!(back, reply);
     }
 }
@@ -97,7 +96,9 @@ fn mount_app() -> (web_sys::Element, impl Sized) {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), pipelens::ui::app::App);
+    let handle = leptos::mount::mount_to(root.clone(), || {
+        leptos::view! { <pipelens::ui::app::AppOn door=Door::local() /> }
+    });
     (root.unchecked_into(), handle)
 }
 

@@ -16,8 +16,14 @@ pub enum EngineError {
     #[error("no imported file has id {file_id}; the files in this session have ids {valid}")]
     UnknownFile { file_id: u32, valid: String },
 
+    #[error("internal error: the engine door was misused ({detail}); reload the page")]
+    Protocol { detail: String },
+
     #[error("request {request_id} was cancelled")]
     Cancelled { request_id: u64 },
+
+    #[error("the browser could not read '{file}' ({detail}); pick the file again")]
+    BrowserRead { file: String, detail: String },
 
     #[error("'{file}' is empty: an export needs at least a header row")]
     EmptyFile { file: String },

@@ -15,9 +15,16 @@ use crate::ui::route::{View, href_for};
 use crate::ui::routes;
 use crate::ui::state::{AppState, use_app_state};
 
+/// The app, with the engine in its Web Worker.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(AppState::new());
+    view! { <AppOn door=crate::ui::door::Door::worker() /> }
+}
+
+/// The app over a given door to the engine (the browser tests give a local one).
+#[component]
+pub fn AppOn(door: crate::ui::door::Door) -> impl IntoView {
+    provide_context(AppState::with_door(door));
     view! {
         <Router>
             <Frame />
@@ -73,6 +80,37 @@ fn Frame() -> impl IntoView {
             }}
         </main>
         <MathDrawer />
+        <EngineDown />
+    }
+}
+
+/// When the engine's worker stops: what happened, in words, and a way to start again. Everything the
+/// engine held is gone with it, so starting again clears the page's files and choices too.
+#[component]
+fn EngineDown() -> impl IntoView {
+    let state = use_app_state();
+    let start_again = move |_| {
+        state.door().restart();
+        state.in_flight.set(None);
+        state.files.set(Vec::new());
+        state.model.set(Default::default());
+        state.model_settings.set(Default::default());
+        state.settings.set(Default::default());
+        state.demo.set(false);
+        state.errors.set(Vec::new());
+        state.engine_down.set(None);
+    };
+    move || {
+        state.engine_down.get().map(|why| {
+            view! {
+                <div class="engine-down" role="alert" data-testid="engine-down">
+                    <p>{why}</p>
+                    <button type="button" data-testid="engine-restart" on:click=start_again>
+                        "Start again"
+                    </button>
+                </div>
+            }
+        })
     }
 }
 
@@ -188,7 +226,7 @@ fn Filters() -> impl IntoView {
                     placeholder="2026-Q1, 2026-03, 2026-01-01..2026-02-15"
                     size="14"
                     on:change=move |e| {
-                        let v = crate::ui::components::model_panel::event_value(&e).trim().to_owned();
+                        let v = crate::ui::components::input::event_value(&e).trim().to_owned();
                         if !v.is_empty() {
                             go_custom("period", v);
                         }
@@ -320,7 +358,7 @@ fn ForgetData() -> impl IntoView {
             type="button"
             data-testid="forget-data"
             disabled=move || state.files.with(Vec::is_empty)
-            on:click=move |_| routes::import::forget_all(state)
+            on:click=move |_| crate::ui::actions::forget_all(state)
         >
             "Forget data"
         </button>

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::Month;
-use crate::engine::protocol::{Answer, Request};
+use crate::engine::protocol::{Ask, Metrics, Trends};
 use crate::ui::filters::Filters;
 use crate::ui::state::AppState;
 
@@ -30,12 +30,12 @@ pub struct Data {
 }
 
 /// A resource asking the engine `request(settings)` whenever the settings or the model change, and taking
-/// its answer with `pick` (`None`: an answer of another kind).
-fn engine_resource<T: Clone + Send + Sync + 'static>(
+/// what it shows out of the answer with `pick`. A newer ask drops the older one, which cancels it.
+fn engine_resource<A: Ask + 'static, T: Clone + Send + Sync + 'static>(
     state: AppState,
     settings: Memo<MetricSettings>,
-    request: fn(Box<MetricSettings>) -> Request,
-    pick: fn(Answer) -> Option<T>,
+    request: fn(Box<MetricSettings>) -> A,
+    pick: fn(A::Answer) -> T,
 ) -> LocalResource<Loaded<T>> {
     LocalResource::new(move || {
         let settings = settings.get();
@@ -45,11 +45,8 @@ fn engine_resource<T: Clone + Send + Sync + 'static>(
             if !has_deals {
                 return Loaded::NoData;
             }
-            match door.request(request(Box::new(settings))).await {
-                Ok(answer) => pick(answer).map_or_else(
-                    || Loaded::Failed("the engine gave an unexpected answer".to_owned()),
-                    Loaded::Ready,
-                ),
+            match door.ask(request(Box::new(settings))).await {
+                Ok(answer) => Loaded::Ready(pick(answer)),
                 Err(error) => Loaded::Failed(error.to_string()),
             }
         }
@@ -64,11 +61,8 @@ pub fn provide_data(state: AppState) {
     let report = engine_resource(
         state,
         settings,
-        |settings| Request::Metrics { settings },
-        |answer| match answer {
-            Answer::Metrics { report } => Some(Arc::new(*report)),
-            _ => None,
-        },
+        |settings| Metrics { settings },
+        |answer| Arc::new(*answer.report),
     );
     provide_context(Data {
         filters,
@@ -86,10 +80,7 @@ pub fn trends(state: AppState, data: Data) -> LocalResource<Loaded<Arc<Vec<Month
     engine_resource(
         state,
         data.settings,
-        |settings| Request::Trends { settings },
-        |answer| match answer {
-            Answer::Trends { months } => Some(Arc::new(months)),
-            _ => None,
-        },
+        |settings| Trends { settings },
+        |answer| Arc::new(answer.months),
     )
 }

@@ -4,6 +4,7 @@
 //! module per view; [`components`] the shared widgets; [`door`] is the UI's end of the message door to
 //! the engine; [`state`] the signals every view shares; [`fatal`] turns a panic into a visible banner.
 
+pub mod actions;
 pub mod app;
 pub mod components;
 pub mod data;

@@ -58,6 +58,22 @@ impl View {
     }
 }
 
+/// The view the page's address names now (outside the reactive graph: for code that runs after async work).
+pub fn view_in_location() -> View {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let slug = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("view="))
+        .unwrap_or_default();
+    View::ALL
+        .into_iter()
+        .find(|v| v.slug() == slug)
+        .unwrap_or(View::Import)
+}
+
 /// A relative link to `view` that keeps the other filters of the current query.
 pub fn href_for(view: View, query: &ParamsMap) -> String {
     let mut query = query.clone();

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
+use crate::engine::ingest::FileId;
 use crate::engine::ingest::report::FileReport;
-use crate::engine::ingest::{FileId, Progress};
 use crate::engine::metrics::MetricSettings;
 use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
+use crate::engine::protocol::Progress;
 use crate::engine::protocol::RequestId;
 use crate::ui::door::Door;
 
@@ -51,6 +52,8 @@ pub struct AppState {
     pub drawer: RwSignal<Option<MathAsk>>,
     /// `Some(true)` dark, `Some(false)` light, `None` as the system says.
     pub dark: RwSignal<Option<bool>>,
+    /// Why the engine's worker stopped, while it is down.
+    pub engine_down: RwSignal<Option<String>>,
 }
 
 /// A request to show the math behind one number.
@@ -65,9 +68,19 @@ pub struct MathAsk {
 }
 
 impl AppState {
+    /// The app's state, with the engine in its Web Worker.
     pub fn new() -> Self {
+        AppState::with_door(Door::worker())
+    }
+
+    /// The state around a given door (browser tests pass a local one).
+    pub fn with_door(door: Door) -> Self {
+        let engine_down = RwSignal::new(None);
+        door.on_down(move |why| {
+            let _ = engine_down.try_set(Some(why));
+        });
         AppState {
-            door: StoredValue::new_local(Door::new()),
+            door: StoredValue::new_local(door),
             files: RwSignal::new(Vec::new()),
             in_flight: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),
@@ -78,6 +91,7 @@ impl AppState {
             demo: RwSignal::new(false),
             drawer: RwSignal::new(None),
             dark: RwSignal::new(None),
+            engine_down,
         }
     }
 

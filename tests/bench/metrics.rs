@@ -24,8 +24,9 @@ fn main() {
     let deals = size("PIPELENS_BENCH_DEALS", 100_000);
     let activities = size("PIPELENS_BENCH_ACTIVITIES", 1_000_000);
     {
-        let session = common::session_with("bench-deals.csv", common::deals_export(deals, 7));
-        let Some(model) = session.model() else {
+        let mut session = common::session_with("bench-deals.csv", common::deals_export(deals, 7));
+        // The session builds a model even from no file: an empty one means the import failed.
+        let Some(model) = session.model().filter(|m| !m.deals.is_empty()) else {
             eprintln!("the benchmark export did not import");
             return;
         };
@@ -40,9 +41,9 @@ fn main() {
     println!(
         "\nprocess and activity benchmark (native, profile bench): {deals} deals, their stage history, {activities} activities"
     );
-    let (session, imports) = common::process_session(deals, activities, 7, now);
+    let (mut session, imports) = common::process_session(deals, activities, 7, now);
     print!("{imports}");
-    let Some(model) = session.model() else {
+    let Some(model) = session.model().filter(|m| !m.deals.is_empty()) else {
         eprintln!("the benchmark exports did not import");
         return;
     };

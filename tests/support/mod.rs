@@ -40,29 +40,22 @@ pub fn session_with(
     files: impl IntoIterator<Item = (String, Vec<u8>, pipelens::engine::ingest::ImportOptions)>,
     settings: Option<&pipelens::engine::model::ModelSettings>,
 ) -> pipelens::engine::session::Session {
-    use pipelens::engine::protocol::{Envelope, Request};
+    use pipelens::engine::protocol::{ImportFile, SetSettings};
     let mut session = pipelens::engine::session::Session::new();
-    for (i, (name, bytes, options)) in files.into_iter().enumerate() {
-        let request = Request::ImportFile {
-            name: name.clone(),
-            bytes,
-            options,
-        };
+    for (name, bytes, options) in files {
         session
-            .run(Envelope::new(i as u64, request), |_| ())
+            .ask(ImportFile {
+                name: name.clone(),
+                bytes,
+                options,
+            })
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
     if let Some(settings) = settings {
         session
-            .run(
-                Envelope::new(
-                    99,
-                    Request::SetSettings {
-                        settings: Box::new(settings.clone()),
-                    },
-                ),
-                |_| (),
-            )
+            .ask(SetSettings {
+                settings: Box::new(settings.clone()),
+            })
             .unwrap();
     }
     session

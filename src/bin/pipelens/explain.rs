@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use lexopt::prelude::*;
 use pipelens::engine::metrics::explain::{EXPLAINABLE, Explanation, PAGE_SIZE, RecordKind};
-use pipelens::engine::protocol::{Answer, Envelope, Request};
+use pipelens::engine::protocol::{Explain, Explained};
 
 use crate::report::{Format, Loaded, ReportArgs, safe_cell};
 use crate::{Opt, UsageError};
@@ -67,19 +67,16 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
         format,
         ..
     } = args.load()?;
-    let request = Request::Explain {
+    let request = Explain {
         settings: Box::new(settings),
         metric,
         rep,
         page: page - 1,
         page_size: Some(page_size),
+        sort: None,
     };
-    let explanation = match session.run(Envelope::new(1, request), |_| ()) {
-        Ok(Answer::Explained { explanation }) => explanation,
-        Ok(_) => {
-            eprintln!("pipelens: the engine gave no explanation");
-            return Ok(ExitCode::from(1));
-        }
+    let explanation = match session.ask(request) {
+        Ok(Explained { explanation }) => explanation,
         Err(error) => {
             crate::load::report_failures(&errors);
             eprintln!("pipelens: {error}");

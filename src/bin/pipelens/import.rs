@@ -9,7 +9,7 @@ use lexopt::prelude::*;
 use pipelens::engine::ingest::report::{FileReport, NoteKind, RowNote};
 use pipelens::engine::model::summary::ModelSummary;
 use pipelens::engine::numfmt::{bytes, thousands};
-use pipelens::engine::protocol::{Answer, Envelope, Request};
+use pipelens::engine::protocol::{Overview, Summary};
 use serde::Serialize;
 
 use crate::load::{Failure, Load};
@@ -63,9 +63,9 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
         return Err(UsageError("import needs at least one file".to_owned()));
     }
     let (mut session, errors) = load.run();
-    let (files, model) = match session.run(Envelope::new(u64::MAX, Request::Summary), |_| ()) {
-        Ok(Answer::Summary { files, model }) => (files, *model),
-        _ => (Vec::new(), ModelSummary::default()),
+    let (files, model) = match session.ask(Summary {}) {
+        Ok(Overview { files, model }) => (files, *model),
+        Err(_) => (Vec::new(), ModelSummary::default()),
     };
     let output = Output {
         files,

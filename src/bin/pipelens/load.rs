@@ -8,7 +8,7 @@ use pipelens::engine::ingest::ImportOptions;
 use pipelens::engine::model::{
     AssumptionChoice, Field, Kind, KindChoice, MappingChoice, ModelSettings,
 };
-use pipelens::engine::protocol::{Answer, Envelope, Request};
+use pipelens::engine::protocol::{ImportFile, SetSettings};
 use pipelens::engine::session::Session;
 use serde::Serialize;
 
@@ -186,7 +186,7 @@ impl Load {
     pub fn run(&self) -> (Session, Vec<Failure>) {
         let mut session = Session::new();
         let mut failures = Vec::new();
-        for (i, path) in self.files.iter().enumerate() {
+        for path in &self.files {
             let name = path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
@@ -205,22 +205,23 @@ impl Load {
             if let Some((_, day)) = self.taken_on.iter().find(|(file, _)| *file == name) {
                 options.taken_on = Some(*day);
             }
-            let request = Request::ImportFile {
+            let request = ImportFile {
                 name: name.clone(),
                 bytes,
                 options,
             };
-            if let Err(error) = session.run(Envelope::new(i as u64 + 1, request), |_| ()) {
+            if let Err(error) = session.ask(request) {
                 failures.push(Failure {
                     file: name,
                     error: error.to_string(),
                 });
             }
         }
-        let settings = Request::SetSettings {
+        let settings = SetSettings {
             settings: Box::new(self.settings.clone()),
         };
-        let _: Option<Answer> = session.run(Envelope::new(0, settings), |_| ()).ok();
+        // Applying the settings builds the model; the summary is asked for again by each command.
+        let _ = session.ask(settings);
         (session, failures)
     }
 }

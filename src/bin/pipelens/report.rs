@@ -11,15 +11,15 @@ use lexopt::prelude::*;
 use pipelens::engine::ingest::report::FileReport;
 use pipelens::engine::metrics::MetricSettings;
 use pipelens::engine::metrics::compute::{
-    DealType, LostCategory, LostReasonRule, MetricsReport, OppsCredit, RepMetrics, compute,
+    DealType, LostCategory, LostReasonRule, MetricsReport, OppsCredit, RepMetrics,
 };
 use pipelens::engine::metrics::definitions::DEFINITIONS;
 use pipelens::engine::metrics::money::Money;
-use pipelens::engine::metrics::period::{Calendar, PeriodSpec, QuarterPattern, YearNaming};
+use pipelens::engine::metrics::period::{PeriodSpec, QuarterPattern, YearNaming};
 use pipelens::engine::model::summary::ModelSummary;
 use pipelens::engine::model::{Kind, KindChoice};
 use pipelens::engine::numfmt::{money, percent};
-use pipelens::engine::protocol::{Answer, Envelope, Request};
+use pipelens::engine::protocol::{Computed, Metrics, Overview, Summary};
 use serde::Serialize;
 
 use crate::load::{Failure, Load};
@@ -260,22 +260,13 @@ impl ReportArgs {
                 .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
         }
         let (mut session, errors) = self.load.run();
-        let (files, model_summary) =
-            match session.run(Envelope::new(u64::MAX, Request::Summary), |_| ()) {
-                Ok(Answer::Summary { files, model }) => (files, *model),
-                _ => (Vec::new(), ModelSummary::default()),
-            };
-        if let Some(model) = session.model() {
-            self.settings.calendar = match self.fiscal_month {
-                Some(month) => Calendar {
-                    fiscal_start_month: month,
-                    ..self.settings.calendar
-                },
-                None => Calendar {
-                    periods: model.periods.clone(),
-                    ..self.settings.calendar
-                },
-            };
+        let (files, model_summary) = match session.ask(Summary {}) {
+            Ok(Overview { files, model }) => (files, *model),
+            Err(_) => (Vec::new(), ModelSummary::default()),
+        };
+        // The CRM's fiscal calendar, when no other is asked for, is the session's to apply (as in the app).
+        if let Some(month) = self.fiscal_month {
+            self.settings.calendar.fiscal_start_month = month;
         }
         Ok(Loaded {
             session,
@@ -312,19 +303,21 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
         return Err(UsageError("report needs at least one file".to_owned()));
     }
     let Loaded {
-        session,
+        mut session,
         errors,
         files,
         model_summary,
         settings,
         format,
     } = args.load()?;
-    let Some(model) = session.model() else {
+    if session.model().is_none() {
         eprintln!("pipelens: no file could be read");
         return Ok(ExitCode::from(1));
-    };
-    let metrics = match compute(model, &settings) {
-        Ok(metrics) => metrics,
+    }
+    let metrics = match session.ask(Metrics {
+        settings: Box::new(settings.clone()),
+    }) {
+        Ok(Computed { report }) => *report,
         Err(error) => {
             crate::load::report_failures(&errors);
             eprintln!("pipelens: {error}");

@@ -1,7 +1,7 @@
 //! Activity: how much each rep does — calls, emails, meetings held, tasks — per working day, the call connect
 //! rate, the activity mix, and how activity turns into meetings, opportunities and wins. It owns the counting
 //! of activities; opportunities created and deals won come from the metrics' own sets
-//! ([`crate::engine::metrics::compute::sets`]), so they match the metrics report.
+//! ([`crate::engine::metrics::prepared::sets`]), so they match the metrics report.
 //!
 //! Rules, as stated in the report: only completed activities count — marked done, or with no status and dated
 //! on or before the as-of date; planned or open ones never count. An activity counts in the period when its
@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Timelike};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::metrics::compute::{Prepared, Sets};
 use crate::engine::metrics::period::{DateRange, business_days};
+use crate::engine::metrics::prepared::{Prepared, Sets};
 use crate::engine::model::{Activities, ActivityKind, Rep, RepIx};
 
 /// The exports that carry activities, by CRM.
@@ -352,8 +352,9 @@ mod tests {
     use chrono::{NaiveDate, NaiveDateTime};
 
     use super::*;
-    use crate::engine::metrics::compute::{MetricSettings, sets};
     use crate::engine::metrics::period::PeriodSpec;
+    use crate::engine::metrics::prepared::sets;
+    use crate::engine::metrics::settings::MetricSettings;
     use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, SalesModel};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -8,47 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-use crate::engine::metrics::compute::MetricsReport;
-use crate::engine::metrics::stats::{
-    Change, Prior, Shrunk, Spread, Standing, change, fit_prior, shrink, spread, standings,
-};
+use crate::engine::metrics::report::{MetricContext, MetricsReport, RepStanding};
+use crate::engine::metrics::stats::{Prior, change, fit_prior, shrink, spread, standings};
 use crate::engine::model::{RepIx, SalesModel};
 
 /// Peers needed before a role is its own comparison group.
 const MIN_PEERS: usize = 3;
-
-/// One rep's standing on one metric.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RepStanding {
-    pub rep: String,
-    pub value: Option<f64>,
-    pub standing: Option<Standing>,
-    pub previous: Option<Change>,
-    pub year_ago: Option<Change>,
-    /// Rates only: the value shrunk toward the peers' rate, with its 80% interval and n.
-    pub shrunk: Option<Shrunk>,
-    /// The sample behind the value (deals, calls …), when it is a count-based rate.
-    pub n: Option<u64>,
-    /// Who the rep is compared with.
-    pub peers: String,
-}
-
-/// One metric across the team.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MetricContext {
-    pub metric: String,
-    pub higher_is_better: bool,
-    /// Over the active reps.
-    pub spread: Spread,
-    pub team: Option<f64>,
-    pub team_previous: Option<Change>,
-    pub team_year_ago: Option<Change>,
-    pub reps: Vec<RepStanding>,
-    /// For rates: the prior each peer group's shrinkage used, by group.
-    pub priors: Vec<(String, Prior)>,
-}
 
 type Value = fn(&MetricsReport, Option<RepIx>) -> Option<f64>;
 type Trials = fn(&MetricsReport, Option<RepIx>) -> Option<(u64, u64)>;

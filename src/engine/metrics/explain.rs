@@ -86,6 +86,9 @@ pub struct Explanation {
     pub notes: Vec<String>,
     pub records: Vec<Record>,
     pub total_records: u64,
+    /// The deal records' amounts as exported, summed over every page (`None`: no record has one).
+    #[serde(default)]
+    pub amount_sum: Option<f64>,
     pub page: u32,
     pub page_size: u32,
 }
@@ -201,8 +204,104 @@ pub fn explain(
     page_size: u32,
 ) -> Result<Explanation, MetricsError> {
     let report = compute(model, settings)?;
+    let page = RecordPage {
+        page,
+        page_size,
+        sort: None,
+    };
+    explain_in(model, settings, &report, metric, rep, &page)
+}
+
+/// Which records of an explanation to give back, and in what order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordPage {
+    pub page: u32,
+    pub page_size: u32,
+    pub sort: Option<RecordSort>,
+}
+
+/// The order of a metric's records: by a column, ascending or descending. Ties keep date-then-id order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordSort {
+    pub column: RecordColumn,
+    #[serde(default)]
+    pub descending: bool,
+}
+
+/// The columns of a metric's records, as the drawer shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordColumn {
+    Id,
+    Name,
+    Rep,
+    Stage,
+    Status,
+    Amount,
+    Currency,
+    Date,
+    Flags,
+}
+
+impl RecordColumn {
+    /// In the drawer's order.
+    pub const ALL: [RecordColumn; 9] = [
+        RecordColumn::Id,
+        RecordColumn::Name,
+        RecordColumn::Rep,
+        RecordColumn::Stage,
+        RecordColumn::Status,
+        RecordColumn::Amount,
+        RecordColumn::Currency,
+        RecordColumn::Date,
+        RecordColumn::Flags,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordColumn::Id => "Id",
+            RecordColumn::Name => "Name",
+            RecordColumn::Rep => "Rep",
+            RecordColumn::Stage => "Stage / kind",
+            RecordColumn::Status => "Status",
+            RecordColumn::Amount => "Amount",
+            RecordColumn::Currency => "Currency",
+            RecordColumn::Date => "Date",
+            RecordColumn::Flags => "Flags",
+        }
+    }
+
+    fn compare(self, a: &Record, b: &Record) -> std::cmp::Ordering {
+        let text = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
+        match self {
+            RecordColumn::Id => text(&a.id, &b.id),
+            RecordColumn::Name => text(&a.name, &b.name),
+            RecordColumn::Rep => text(&a.rep, &b.rep),
+            RecordColumn::Stage => text(&a.stage, &b.stage),
+            RecordColumn::Status => text(&a.status, &b.status),
+            RecordColumn::Amount => a
+                .amount
+                .unwrap_or(f64::MIN)
+                .total_cmp(&b.amount.unwrap_or(f64::MIN)),
+            RecordColumn::Currency => text(&a.currency, &b.currency),
+            RecordColumn::Date => a.date.cmp(&b.date),
+            RecordColumn::Flags => a.flags.cmp(&b.flags),
+        }
+    }
+}
+
+/// [`explain`] over a report already computed for the same model and settings.
+pub fn explain_in(
+    model: &SalesModel,
+    settings: &MetricSettings,
+    report: &MetricsReport,
+    metric: &str,
+    rep: Option<&str>,
+    ask: &RecordPage,
+) -> Result<Explanation, MetricsError> {
+    let (page, page_size) = (ask.page, ask.page_size);
     let p = Prepared::new(model, settings)?;
-    let rep_ix = find_rep(model, &report, rep)?;
+    let rep_ix = find_rep(model, report, rep)?;
     let team = rep_ix.is_none();
     let row: RepMetrics = if team {
         report.team.clone()
@@ -645,7 +744,21 @@ pub fn explain(
         }))
         .collect();
     records.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    if let Some(sort) = ask.sort {
+        // Stable: ties keep the date-then-id order.
+        records.sort_by(|a, b| {
+            let ord = sort.column.compare(&a.2, &b.2);
+            if sort.descending { ord.reverse() } else { ord }
+        });
+    }
     let total = records.len() as u64;
+    let amount_sum = records.iter().any(|r| r.2.amount.is_some()).then(|| {
+        records
+            .iter()
+            .filter(|r| r.2.kind == RecordKind::Deal)
+            .filter_map(|r| r.2.amount)
+            .sum()
+    });
     let size = page_size.max(1);
     let records = records
         .into_iter()
@@ -671,6 +784,7 @@ pub fn explain(
         notes,
         records,
         total_records: total,
+        amount_sum,
         page,
         page_size: size,
     })

@@ -12,7 +12,10 @@ pub mod money;
 pub mod period;
 pub mod pipeline;
 pub mod plan;
+pub mod prepared;
 pub mod process;
+pub mod report;
+pub mod settings;
 pub mod stats;
 pub mod trend;
 

@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::metrics::compute::{
+use crate::engine::metrics::period::DateRange;
+use crate::engine::metrics::prepared::{
     Prepared, RepMetrics, lower_median, quota_in, shared_quota_in,
 };
-use crate::engine::metrics::period::DateRange;
 use crate::engine::model::words::{Outcome, fold};
 use crate::engine::model::{DealIx, DealStatus, RepIx, StageIx};
 

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::metrics::compute::{Prepared, lower_median};
+use crate::engine::metrics::prepared::{Prepared, lower_median};
 use crate::engine::model::words::Outcome;
 use crate::engine::model::{DealIx, DealStatus, RepIx, StageIx};
 

@@ -2,6 +2,7 @@
 //! cycle and activities — for the team and each rep, over the twelve months that end with the period (or
 //! the as-of date, when it comes first). Each month is counted by exactly the rules of the period report.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::activity::activity;
@@ -59,56 +60,91 @@ fn point(m: &RepMetrics, activities: u64) -> Point {
 
 /// The last [`MONTHS`] calendar months up to the period's end (or the as-of date).
 pub fn monthly(model: &SalesModel, settings: &MetricSettings) -> Result<Vec<Month>, MetricsError> {
-    let p = Prepared::new(model, settings)?;
-    let last_day = p.period.end.min(p.as_of);
-    let mut months = Vec::new();
-    let mut end_month = DateRange::new(last_day, last_day);
-    for _ in 0..MONTHS {
-        let Some(start) = chrono::Datelike::with_day(&end_month.end, 1) else {
-            break;
-        };
-        let range = DateRange::new(start, end_month.end);
-        let full_end = start
-            .checked_add_months(chrono::Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(range.end);
-        let as_of = full_end.min(p.as_of);
-        let month = Prepared::for_range(
-            model,
-            settings,
-            DateRange::new(start, full_end),
-            as_of,
-            "the month's end",
-        );
-        let month_sets = sets(&month);
-        let report = core(&month, &month_sets);
-        let acts = activity(&month, &month_sets);
-        let count = |rep: Option<u32>| {
-            acts.reps
-                .iter()
-                .find(|a| a.rep_ix == rep && rep.is_some())
-                .map_or(0, |a| a.total)
-        };
-        months.push(Month {
-            start,
-            end: full_end,
-            partial: full_end > p.as_of,
-            team: point(&report.team, acts.team.total),
-            reps: report
-                .reps
-                .iter()
-                .filter(|r| r.rep_ix.is_some())
-                .map(|r| point(r, count(r.rep_ix)))
-                .collect(),
-        });
-        let Some(previous) = start.pred_opt() else {
-            break;
-        };
-        end_month = DateRange::new(previous, previous);
-        if model.deals.is_empty() {
-            break;
+    let mut task = TrendsTask::new(settings.clone());
+    loop {
+        if let Some(months) = task.step(model)? {
+            return Ok(months);
         }
     }
-    months.reverse();
-    Ok(months)
+}
+
+/// [`monthly`] one month per step, newest first, so a caller can report progress and stop between
+/// months. Every step is given the same model.
+pub struct TrendsTask {
+    settings: MetricSettings,
+    /// The last day of the next month to compute; `None` before the first step.
+    next_end: Option<NaiveDate>,
+    months: Vec<Month>,
+}
+
+impl TrendsTask {
+    /// Steps in all (at most).
+    pub const STEPS: usize = MONTHS;
+
+    pub fn new(settings: MetricSettings) -> Self {
+        TrendsTask {
+            settings,
+            next_end: None,
+            months: Vec::new(),
+        }
+    }
+
+    /// Months done so far.
+    pub fn done(&self) -> usize {
+        self.months.len()
+    }
+
+    /// Computes the next month back; the last step gives the months, oldest first.
+    pub fn step(&mut self, model: &SalesModel) -> Result<Option<Vec<Month>>, MetricsError> {
+        let settings = &self.settings;
+        let p = Prepared::new(model, settings)?;
+        let end = *self
+            .next_end
+            .get_or_insert_with(|| p.period.end.min(p.as_of));
+        let start = chrono::Datelike::with_day(&end, 1);
+        if let (Some(start), true) = (start, self.months.len() < MONTHS) {
+            let full_end = start
+                .checked_add_months(chrono::Months::new(1))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(end);
+            let as_of = full_end.min(p.as_of);
+            let month = Prepared::for_range(
+                model,
+                settings,
+                DateRange::new(start, full_end),
+                as_of,
+                "the month's end",
+            );
+            let month_sets = sets(&month);
+            let report = core(&month, &month_sets);
+            let acts = activity(&month, &month_sets);
+            let count = |rep: Option<u32>| {
+                acts.reps
+                    .iter()
+                    .find(|a| a.rep_ix == rep && rep.is_some())
+                    .map_or(0, |a| a.total)
+            };
+            self.months.push(Month {
+                start,
+                end: full_end,
+                partial: full_end > p.as_of,
+                team: point(&report.team, acts.team.total),
+                reps: report
+                    .reps
+                    .iter()
+                    .filter(|r| r.rep_ix.is_some())
+                    .map(|r| point(r, count(r.rep_ix)))
+                    .collect(),
+            });
+            if let Some(previous) = start.pred_opt()
+                && self.months.len() < MONTHS
+            {
+                self.next_end = Some(previous);
+                return Ok(None);
+            }
+        }
+        let mut months = std::mem::take(&mut self.months);
+        months.reverse();
+        Ok(Some(months))
+    }
 }

@@ -70,88 +70,151 @@ pub struct Built {
     pub warnings: Vec<String>,
 }
 
-/// Builds the model from every file, with the user's settings.
+/// Builds the model from every file, with the user's settings, in one go.
 pub fn build(inputs: &[FileInput<'_>], settings: &ModelSettings) -> Built {
-    let tz = business_tz(settings);
-    let mut warnings = Vec::new();
-    if let Some(name) = &settings.business_time_zone
-        && tz.is_none()
-    {
-        warnings.push(format!("'{name}' is not a time zone pipelens knows (use an IANA name like America/Mexico_City); UTC is used."));
-    }
-    let mut ctx = Context {
-        model: SalesModel::default(),
-        roster: Roster::new(&settings.keep_apart),
-        stages: StageCollector::default(),
-        deal_index: HashMap::new(),
-        deal_names: HashMap::new(),
-        lead_created: HashMap::new(),
-        tz: tz.unwrap_or(chrono_tz::UTC),
-        settings,
-        pending_history: Vec::new(),
-        owner_changes: Vec::new(),
-        deal_flags: Vec::new(),
-        deals_taken: Vec::new(),
-        snapshot_deals: HashMap::new(),
-    };
-    let mut files: Vec<FileModel> = inputs.iter().map(|input| ctx.plan(input)).collect();
-    for input in inputs {
-        ctx.roster.name_file(input.file_id, &input.report.file);
-    }
-    // Order matters: who people are, then what leads say, then deals, then what refers to deals.
-    for kind in [
-        Kind::Users,
-        Kind::Teams,
-        Kind::Leads,
-        Kind::Deals,
-        Kind::StageHistory,
-        Kind::FieldHistory,
-        Kind::Activities,
-        Kind::Quotas,
-        Kind::Periods,
-        Kind::NotUsed,
-    ] {
-        // Deal exports newest first: an older export of the same deals is read as their earlier state.
-        let mut order: Vec<usize> = (0..inputs.len()).collect();
-        if kind == Kind::Deals {
-            order.sort_by_key(|&i| {
-                std::cmp::Reverse(inputs[i].report.taken_on.unwrap_or(NaiveDate::MAX))
-            });
+    let mut task = BuildTask::new(inputs, settings);
+    loop {
+        if let Some(built) = task.step(inputs) {
+            return built;
         }
-        for i in order {
-            if files[i].mapping.kind == kind {
-                ctx.read(&inputs[i], &mut files[i]);
+    }
+}
+
+/// Deals exports are read newest first: an older export of the same deals is their earlier state.
+const READ_ORDER: [Kind; 10] = [
+    Kind::Users,
+    Kind::Teams,
+    Kind::Leads,
+    Kind::Deals,
+    Kind::StageHistory,
+    Kind::FieldHistory,
+    Kind::Activities,
+    Kind::Quotas,
+    Kind::Periods,
+    Kind::NotUsed,
+];
+
+/// The model build a step at a time: one file read per step (who people are, then what leads say, then
+/// deals, then what refers to deals), then one step that decides the stages, credits deals, matches the
+/// roster and lists what to review. Every step is given the same `inputs` the task was made with.
+pub struct BuildTask {
+    ctx: Context,
+    files: Vec<FileModel>,
+    /// Indexes into the inputs, in the order they are read.
+    order: Vec<usize>,
+    next: usize,
+    warnings: Vec<String>,
+}
+
+impl BuildTask {
+    /// Plans every file (kind, mapping) from the settings; nothing is read yet.
+    pub fn new(inputs: &[FileInput<'_>], settings: &ModelSettings) -> Self {
+        let tz = business_tz(settings);
+        let mut warnings = Vec::new();
+        if let Some(name) = &settings.business_time_zone
+            && tz.is_none()
+        {
+            warnings.push(format!("'{name}' is not a time zone pipelens knows (use an IANA name like America/Mexico_City); UTC is used."));
+        }
+        let mut ctx = Context {
+            model: SalesModel::default(),
+            roster: Roster::new(&settings.keep_apart),
+            stages: StageCollector::default(),
+            deal_index: HashMap::new(),
+            deal_names: HashMap::new(),
+            lead_created: HashMap::new(),
+            tz: tz.unwrap_or(chrono_tz::UTC),
+            settings: settings.clone(),
+            pending_history: Vec::new(),
+            owner_changes: Vec::new(),
+            deal_flags: Vec::new(),
+            deals_taken: Vec::new(),
+            snapshot_deals: HashMap::new(),
+        };
+        let files: Vec<FileModel> = inputs.iter().map(|input| ctx.plan(input)).collect();
+        for input in inputs {
+            ctx.roster.name_file(input.file_id, &input.report.file);
+        }
+        let mut order = Vec::with_capacity(inputs.len());
+        for kind in READ_ORDER {
+            let mut of_kind: Vec<usize> = (0..inputs.len())
+                .filter(|&i| files[i].mapping.kind == kind)
+                .collect();
+            if kind == Kind::Deals {
+                of_kind.sort_by_key(|&i| {
+                    std::cmp::Reverse(inputs[i].report.taken_on.unwrap_or(NaiveDate::MAX))
+                });
             }
+            order.extend(of_kind);
+        }
+        BuildTask {
+            ctx,
+            files,
+            order,
+            next: 0,
+            warnings,
         }
     }
-    ctx.finish_deals(&mut files);
-    let deals_owned = {
-        let mut owned = vec![0u32; ctx.roster_len()];
-        for owner in ctx.model.deals.owner.iter().flatten() {
-            if let Some(n) = owned.get_mut(*owner as usize) {
-                *n += 1;
+
+    /// Steps in all: one per file, and the finish.
+    pub fn steps(&self) -> usize {
+        self.order.len() + 1
+    }
+
+    /// Steps done so far.
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    /// The name of the file the next step reads, if it reads one.
+    pub fn next_file<'i>(&self, inputs: &'i [FileInput<'_>]) -> Option<&'i str> {
+        let i = *self.order.get(self.next)?;
+        inputs.get(i).map(|input| input.report.file.as_str())
+    }
+
+    /// Does the next step; the last one gives the model.
+    pub fn step(&mut self, inputs: &[FileInput<'_>]) -> Option<Built> {
+        if let Some(&i) = self.order.get(self.next) {
+            self.next += 1;
+            if let (Some(input), Some(file)) = (inputs.get(i), self.files.get_mut(i)) {
+                self.ctx.read(input, file);
             }
+            return None;
         }
-        owned
-    };
-    let Context {
-        mut model,
-        mut roster,
-        ..
-    } = ctx;
-    warnings.extend(roster.set_by_hand(&settings.roster));
-    let (reps, merges) = roster.finish(&deals_owned);
-    model.reps = reps;
-    let review = review_list(&mut model, settings);
-    for (input, file) in inputs.iter().zip(files.iter_mut()) {
-        file.scope = file_scope(&model, input.file_id, file.mapping.kind);
+        Some(self.finish(inputs))
     }
-    Built {
-        model,
-        files,
-        review,
-        merges,
-        warnings,
+
+    fn finish(&mut self, inputs: &[FileInput<'_>]) -> Built {
+        let mut files = std::mem::take(&mut self.files);
+        let ctx = &mut self.ctx;
+        ctx.finish_deals(&mut files);
+        let deals_owned = {
+            let mut owned = vec![0u32; ctx.roster_len()];
+            for owner in ctx.model.deals.owner.iter().flatten() {
+                if let Some(n) = owned.get_mut(*owner as usize) {
+                    *n += 1;
+                }
+            }
+            owned
+        };
+        let settings = &ctx.settings;
+        let mut model = std::mem::take(&mut ctx.model);
+        let mut roster = std::mem::replace(&mut ctx.roster, Roster::new(&[]));
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(roster.set_by_hand(&settings.roster));
+        let (reps, merges) = roster.finish(&deals_owned);
+        model.reps = reps;
+        let review = review_list(&mut model, settings);
+        for (input, file) in inputs.iter().zip(files.iter_mut()) {
+            file.scope = file_scope(&model, input.file_id, file.mapping.kind);
+        }
+        Built {
+            model,
+            files,
+            review,
+            merges,
+            warnings,
+        }
     }
 }
 
@@ -185,7 +248,7 @@ struct DealFlags {
     lead_id: String,
 }
 
-struct Context<'s> {
+struct Context {
     model: SalesModel,
     roster: Roster,
     stages: StageCollector,
@@ -195,7 +258,7 @@ struct Context<'s> {
     deal_names: HashMap<String, Option<DealIx>>,
     lead_created: HashMap<String, NaiveDate>,
     tz: chrono_tz::Tz,
-    settings: &'s ModelSettings,
+    settings: ModelSettings,
     /// History rows read before the stage table is decided: (deal, at, stage, amount, close date).
     pending_history: Vec<PendingHistory>,
     /// Owner changes: (deal, at, old owner, new owner).
@@ -243,7 +306,7 @@ fn note(
     )
 }
 
-impl Context<'_> {
+impl Context {
     fn roster_len(&self) -> usize {
         self.model
             .deals

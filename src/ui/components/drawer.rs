@@ -1,37 +1,29 @@
 //! "Show the math": a drawer that opens from any figure with the formula and its inputs, the definition,
-//! what the number leaves out, and every deal or activity behind it in a sortable, virtualised table (only
-//! the rows in view are in the DOM, so 100k records stay smooth), exportable as CSV. Esc closes it and focus
-//! returns to the figure that opened it.
+//! what the number leaves out, and every deal or activity behind it in a sortable, virtualised table,
+//! exportable as CSV. The engine sorts and pages the records: the drawer asks for the pages the scroll
+//! window shows (so 100,000 records open as fast as 10) and only the rows in view are in the DOM. Esc
+//! closes it and focus returns to the figure that opened it.
+
+use std::collections::{HashMap, HashSet};
 
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::engine::export::csv;
+use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::definitions::Unit;
-use crate::engine::metrics::explain::{Explanation, Record, RecordKind};
+use crate::engine::metrics::explain::{Explanation, Record, RecordColumn, RecordSort};
 use crate::engine::numfmt::{money, number, percent};
-use crate::engine::protocol::{Answer, Request};
+use crate::engine::protocol::Explain;
 use crate::ui::components::download::download_text;
 use crate::ui::data::use_data;
-use crate::ui::state::use_app_state;
+use crate::ui::state::{MathAsk, use_app_state};
 
-/// Records fetched at once (the engine pages; the drawer takes everything and windows the view).
-const ALL: u32 = 1_000_000;
+/// Records asked for at once.
+const PAGE: u32 = 200;
 const ROW_PX: f64 = 32.0;
 const VIEW_ROWS: usize = 16;
-
-const HEADERS: [&str; 9] = [
-    "Id",
-    "Name",
-    "Rep",
-    "Stage / kind",
-    "Status",
-    "Amount",
-    "Currency",
-    "Date",
-    "Flags",
-];
 
 fn cells(r: &Record) -> [String; 9] {
     [
@@ -60,6 +52,21 @@ fn value_text(e: &Explanation) -> String {
     }
 }
 
+/// What the drawer's records answer: the figure, the filters and the order.
+type RecordsKey = (MathAsk, MetricSettings, Option<RecordSort>);
+
+fn explain_request(key: &RecordsKey, page: u32, page_size: u32) -> Explain {
+    let (ask, settings, sort) = key;
+    Explain {
+        settings: Box::new(settings.clone()),
+        metric: ask.metric.clone(),
+        rep: ask.rep.clone(),
+        page,
+        page_size: Some(page_size),
+        sort: *sort,
+    }
+}
+
 #[component]
 pub fn MathDrawer() -> impl IntoView {
     let state = use_app_state();
@@ -67,27 +74,32 @@ pub fn MathDrawer() -> impl IntoView {
     let opener: StoredValue<Option<web_sys::HtmlElement>, LocalStorage> =
         StoredValue::new_local(None);
     let panel = NodeRef::<html::Aside>::new();
+    let sort: RwSignal<Option<RecordSort>> = RwSignal::new(None);
+    let records_key = Memo::new(move |_| {
+        state
+            .drawer
+            .get()
+            .map(|ask| (ask, data.settings.get(), sort.get()))
+    });
+    // The pages of records fetched for the current key; page 0 comes with the explanation.
+    let pages: RwSignal<HashMap<u32, Vec<Record>>> = RwSignal::new(HashMap::new());
+    let asked: StoredValue<HashSet<u32>> = StoredValue::new(HashSet::new());
     let explanation = LocalResource::new(move || {
-        let ask = state.drawer.get();
-        let settings = data.settings.get();
+        let key = records_key.get();
         let door = state.door();
         async move {
-            let ask = ask?;
-            let request = Request::Explain {
-                settings: Box::new(settings),
-                metric: ask.metric.clone(),
-                rep: ask.rep.clone(),
-                page: 0,
-                page_size: Some(ALL),
-            };
-            Some(match door.request(request).await {
-                Ok(Answer::Explained { explanation }) => Ok(*explanation),
-                Ok(_) => Err("the engine gave an unexpected answer".to_owned()),
+            let key = key?;
+            Some(match door.ask(explain_request(&key, 0, PAGE)).await {
+                Ok(answer) => {
+                    let mut e = *answer.explanation;
+                    asked.set_value(HashSet::from([0]));
+                    let _ = pages.try_set(HashMap::from([(0, std::mem::take(&mut e.records))]));
+                    Ok(e)
+                }
                 Err(error) => Err(error.to_string()),
             })
         }
     });
-    let sort: RwSignal<Option<(usize, bool)>> = RwSignal::new(None);
     let scroll_top = RwSignal::new(0f64);
     // Remember what opened the drawer, move focus in, and give it back on close.
     Effect::new(move |_| {
@@ -116,40 +128,59 @@ pub fn MathDrawer() -> impl IntoView {
             close();
         }
     };
-    let records = Memo::new(move |_| {
-        let mut rows: Vec<Record> = explanation
+    let total = move || {
+        explanation
             .get()
             .flatten()
             .and_then(Result::ok)
-            .map(|e| e.records)
-            .unwrap_or_default();
-        if let Some((col, asc)) = sort.get() {
-            rows.sort_by(|a, b| {
-                let ord = if col == 5 {
-                    a.amount
-                        .unwrap_or(f64::MIN)
-                        .total_cmp(&b.amount.unwrap_or(f64::MIN))
-                } else {
-                    cells(a)[col]
-                        .to_lowercase()
-                        .cmp(&cells(b)[col].to_lowercase())
-                };
-                if asc { ord } else { ord.reverse() }
-            });
+            .map_or(0, |e| e.total_records as usize)
+    };
+    // Asks for a page the window needs and nobody asked for yet.
+    let fetch_page = move |page: u32| {
+        if asked.with_value(|a| a.contains(&page)) {
+            return;
         }
-        rows
-    });
+        let Some(key) = records_key.get_untracked() else {
+            return;
+        };
+        asked.update_value(|a| {
+            a.insert(page);
+        });
+        let door = state.door();
+        leptos::task::spawn_local(async move {
+            if let Ok(answer) = door.ask(explain_request(&key, page, PAGE)).await
+                && records_key.get_untracked().as_ref() == Some(&key)
+            {
+                let _ = pages.try_update(|p| {
+                    p.insert(page, answer.explanation.records);
+                });
+            }
+        });
+    };
     let export = move |_| {
-        let rows: Vec<Vec<String>> = records
-            .get_untracked()
-            .iter()
-            .map(|r| cells(r).to_vec())
-            .collect();
-        let name = state
-            .drawer
-            .get_untracked()
-            .map_or("records".to_owned(), |a| a.metric.replace(':', "-"));
-        download_text(&format!("{name}.csv"), "text/csv", &csv(&HEADERS, &rows));
+        let Some(key) = records_key.get_untracked() else {
+            return;
+        };
+        let all = u32::try_from(total()).unwrap_or(u32::MAX).max(1);
+        let door = state.door();
+        leptos::task::spawn_local(async move {
+            match door.ask(explain_request(&key, 0, all)).await {
+                Ok(answer) => {
+                    let rows: Vec<Vec<String>> = answer
+                        .explanation
+                        .records
+                        .iter()
+                        .map(|r| cells(r).to_vec())
+                        .collect();
+                    let name = key.0.metric.replace(':', "-");
+                    let headers = RecordColumn::ALL.map(RecordColumn::label);
+                    download_text(&format!("{name}.csv"), "text/csv", &csv(&headers, &rows));
+                }
+                Err(error) => {
+                    let _ = state.errors.try_update(|e| e.push(error.to_string()));
+                }
+            }
+        });
     };
     let body = move || {
         let Some(loaded) = explanation.get() else {
@@ -160,13 +191,6 @@ pub fn MathDrawer() -> impl IntoView {
             Some(Err(error)) => view! { <p class="error" role="alert">{error}</p> }.into_any(),
             Some(Ok(e)) => {
                 let total = e.total_records;
-                let sum: f64 = e
-                    .records
-                    .iter()
-                    .filter(|r| r.kind == RecordKind::Deal)
-                    .filter_map(|r| r.amount)
-                    .sum();
-                let has_amounts = e.records.iter().any(|r| r.amount.is_some());
                 view! {
                     <p class="math-value" data-testid="math-value">{value_text(&e)}</p>
                     <p class="formula" data-testid="math-formula">{e.formula.clone()}</p>
@@ -181,7 +205,7 @@ pub fn MathDrawer() -> impl IntoView {
                                 "{} record{}{}",
                                 crate::engine::numfmt::thousands(total),
                                 if total == 1 { "" } else { "s" },
-                                if has_amounts { format!(" · amounts as exported sum to {}", money(Some(sum))) } else { String::new() }
+                                e.amount_sum.map(|sum| format!(" · amounts as exported sum to {}", money(Some(sum)))).unwrap_or_default()
                             )}
                         </span>
                         <button type="button" class="quiet small" on:click=export disabled=total == 0>
@@ -194,58 +218,72 @@ pub fn MathDrawer() -> impl IntoView {
         }
     };
     let table = move || {
-        let rows = records.get();
-        if rows.is_empty() {
+        let count = total();
+        if count == 0 {
             return ().into_any();
         }
-        let first =
-            ((scroll_top.get() / ROW_PX).floor() as usize).min(rows.len().saturating_sub(1));
-        let last = (first + VIEW_ROWS + 4).min(rows.len());
+        let first = ((scroll_top.get() / ROW_PX).floor() as usize).min(count.saturating_sub(1));
+        let last = (first + VIEW_ROWS + 4).min(count);
         let before = first as f64 * ROW_PX;
-        let after = (rows.len() - last) as f64 * ROW_PX;
-        let header = HEADERS
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
+        let after = (count - last) as f64 * ROW_PX;
+        let header = RecordColumn::ALL
+            .into_iter()
+            .map(|column| {
                 let aria = move || match sort.get() {
-                    Some((c, true)) if c == i => "ascending",
-                    Some((c, false)) if c == i => "descending",
+                    Some(s) if s.column == column && !s.descending => "ascending",
+                    Some(s) if s.column == column => "descending",
                     _ => "none",
                 };
                 let click = move |_| {
                     sort.update(|s| {
-                        *s = match *s {
-                            Some((c, asc)) if c == i => Some((i, !asc)),
-                            _ => Some((i, i != 5)),
-                        }
-                    })
+                        *s = Some(match *s {
+                            Some(current) if current.column == column => RecordSort {
+                                column,
+                                descending: !current.descending,
+                            },
+                            // Amounts start with the largest; text and dates from A and the oldest.
+                            _ => RecordSort {
+                                column,
+                                descending: column == RecordColumn::Amount,
+                            },
+                        })
+                    });
+                    scroll_top.set(0.0);
                 };
                 view! {
-                    <th scope="col" aria-sort=aria class:num=i == 5>
-                        <button type="button" class="sort" on:click=click>{*h}</button>
+                    <th scope="col" aria-sort=aria class:num=column == RecordColumn::Amount>
+                        <button type="button" class="sort" on:click=click>{column.label()}</button>
                     </th>
                 }
             })
             .collect_view();
-        let shown = rows[first..last]
-            .iter()
-            .map(|r| {
-                let c = cells(r);
-                view! {
-                    <tr>
-                        <td>{c[0].clone()}</td>
-                        <td>{c[1].clone()}</td>
-                        <td>{c[2].clone()}</td>
-                        <td>{c[3].clone()}</td>
-                        <td>{c[4].clone()}</td>
-                        <td class="num">{c[5].clone()}</td>
-                        <td>{c[6].clone()}</td>
-                        <td>{c[7].clone()}</td>
-                        <td>{c[8].clone()}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
+        let page_size = PAGE as usize;
+        for page in first / page_size..=(last.saturating_sub(1)) / page_size {
+            fetch_page(page as u32);
+        }
+        let shown = pages.with(|pages| {
+            (first..last)
+                .map(|i| {
+                    let record = pages
+                        .get(&((i / page_size) as u32))
+                        .and_then(|p| p.get(i % page_size));
+                    let c = record.map_or_else(|| std::array::from_fn(|_| String::new()), cells);
+                    view! {
+                        <tr class:loading=record.is_none()>
+                            <td>{c[0].clone()}</td>
+                            <td>{c[1].clone()}</td>
+                            <td>{c[2].clone()}</td>
+                            <td>{c[3].clone()}</td>
+                            <td>{c[4].clone()}</td>
+                            <td class="num">{c[5].clone()}</td>
+                            <td>{c[6].clone()}</td>
+                            <td>{c[7].clone()}</td>
+                            <td>{c[8].clone()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        });
         view! {
             <div
                 class="records"
@@ -257,7 +295,7 @@ pub fn MathDrawer() -> impl IntoView {
                     }
                 }
             >
-                <table class="data compact" data-testid="math-records" aria-rowcount=rows.len() + 1>
+                <table class="data compact" data-testid="math-records" aria-rowcount=count + 1>
                     <thead>
                         <tr>{header}</tr>
                     </thead>

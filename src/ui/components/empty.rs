@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::ui::actions::load_demo;
 use crate::ui::route::{View, href_for};
-use crate::ui::routes::import::load_demo;
 use crate::ui::state::use_app_state;
 
 #[component]

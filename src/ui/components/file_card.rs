@@ -8,8 +8,8 @@ use crate::engine::ingest::report::{FileReport, NoteKind, RowNote};
 use crate::engine::model::fields::{Field, Kind};
 use crate::engine::model::{AssumptionChoice, KindChoice, MappingChoice};
 use crate::engine::numfmt::{bytes, thousands};
-use crate::ui::components::model_panel::event_value;
-use crate::ui::routes::import::set_model_settings;
+use crate::ui::actions::set_model_settings;
+use crate::ui::components::input::event_value;
 use crate::ui::state::{ImportedCard, use_app_state};
 
 #[component]
@@ -37,7 +37,7 @@ pub fn FileCard(card: ImportedCard) -> impl IntoView {
                     class="quiet small"
                     data-testid="remove-file"
                     aria-label=format!("Remove {}", report.file)
-                    on:click=move |_| crate::ui::routes::import::remove_file(state, file_id)
+                    on:click=move |_| crate::ui::actions::remove_file(state, file_id)
                 >
                     "Remove"
                 </button>

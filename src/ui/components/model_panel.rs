@@ -14,24 +14,11 @@ use crate::engine::model::summary::RepSummary;
 use crate::engine::model::words::{Outcome, StandardStage};
 use crate::engine::model::{Merge, ModelSettings, RosterChoice, RosterField};
 use crate::engine::numfmt::thousands;
+use crate::ui::actions::set_model_settings;
 use crate::ui::components::download::download_text;
+use crate::ui::components::input::event_value;
 use crate::ui::filters::{DEAL_TYPES, with_param};
-use crate::ui::routes::import::set_model_settings;
 use crate::ui::state::use_app_state;
-
-/// The value of the `<select>` or `<input>` an event came from.
-pub fn event_value(event: &leptos::ev::Event) -> String {
-    let Some(target) = event.target() else {
-        return String::new();
-    };
-    if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
-        return select.value();
-    }
-    target
-        .dyn_ref::<web_sys::HtmlInputElement>()
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 fn outcome_id(o: Outcome) -> &'static str {
     match o {

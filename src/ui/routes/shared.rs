@@ -7,10 +7,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::engine::metrics::compute::MetricsReport;
-use crate::engine::metrics::context::MetricContext;
+use crate::engine::metrics::report::MetricContext;
 use crate::engine::metrics::explain::Explanation;
 use crate::engine::numfmt::{money, number};
-use crate::engine::protocol::{Answer, Request};
+use crate::engine::protocol::Explain;
 use crate::ui::components::empty::NeedsData;
 use crate::ui::components::table::{Cell, Column, Row};
 use crate::ui::data::{Data, Loaded};
@@ -157,16 +157,16 @@ pub fn explain_resource(
             if !has_deals {
                 return Loaded::NoData;
             }
-            let request = Request::Explain {
+            let request = Explain {
                 settings: Box::new(settings),
                 metric: metric.to_owned(),
                 rep,
                 page: 0,
                 page_size: Some(100_000),
+                sort: None,
             };
-            match door.request(request).await {
-                Ok(Answer::Explained { explanation }) => Loaded::Ready(Arc::new(*explanation)),
-                Ok(_) => Loaded::Failed("the engine gave an unexpected answer".to_owned()),
+            match door.ask(request).await {
+                Ok(answer) => Loaded::Ready(Arc::new(*answer.explanation)),
                 Err(error) => Loaded::Failed(error.to_string()),
             }
         }

@@ -1,0 +1,103 @@
+//! The metrics report: what [`crate::engine::metrics::compute`] answers for a period — the team's and each
+//! rep's metrics, the process, pipeline and activity analyses, each metric in the team's context, and the
+//! reconciliation against CRM reports. Types only; every part is computed by its own module.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::metrics::activity::ActivityReport;
+use crate::engine::metrics::money::Unconverted;
+use crate::engine::metrics::pipeline::PipelineReport;
+use crate::engine::metrics::prepared::RepMetrics;
+use crate::engine::metrics::process::ProcessReport;
+use crate::engine::metrics::stats::{Change, Prior, Shrunk, Spread, Standing};
+
+/// A count explained against a CRM report's: what was taken out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    pub metric: String,
+    /// Deals of this outcome in the model before any filter.
+    pub in_files: u64,
+    pub counted: u64,
+    /// (reason, deals) in the order they were taken out.
+    pub removed: Vec<(String, u64)>,
+    /// Sentences about counts a CRM report filtered by Close Date would differ on.
+    pub notes: Vec<String>,
+}
+
+/// The period, how money was converted, and what was assumed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PeriodInfo {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub as_of: NaiveDate,
+    /// How the as-of date was chosen.
+    pub as_of_from: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MoneyInfo {
+    pub unconverted: Vec<Unconverted>,
+    /// Some amounts had no rate: sums leave them out.
+    pub incomplete: bool,
+}
+
+/// All metrics for a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricsReport {
+    pub period: PeriodInfo,
+    pub home_currency: String,
+    pub team: RepMetrics,
+    /// The median of each metric over the reps who have not left (reps who have left count in the team
+    /// totals only).
+    pub team_median: RepMetrics,
+    pub reps: Vec<RepMetrics>,
+    pub money: MoneyInfo,
+    pub reconciliation: Vec<Reconciliation>,
+    pub scope: String,
+    /// Every assumption behind the numbers, as sentences.
+    pub assumptions: Vec<String>,
+    #[serde(default)]
+    pub process: ProcessReport,
+    #[serde(default)]
+    pub pipeline: PipelineReport,
+    #[serde(default)]
+    pub activity: ActivityReport,
+    /// Each metric across the reps, against the previous period and the year before.
+    #[serde(default)]
+    pub context: Vec<MetricContext>,
+    /// The periods the changes compare with (previous, then a year before), each up to the same day.
+    #[serde(default)]
+    pub compared_with: Vec<PeriodInfo>,
+}
+
+/// One rep's standing on one metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepStanding {
+    pub rep: String,
+    pub value: Option<f64>,
+    pub standing: Option<Standing>,
+    pub previous: Option<Change>,
+    pub year_ago: Option<Change>,
+    /// Rates only: the value shrunk toward the peers' rate, with its 80% interval and n.
+    pub shrunk: Option<Shrunk>,
+    /// The sample behind the value (deals, calls …), when it is a count-based rate.
+    pub n: Option<u64>,
+    /// Who the rep is compared with.
+    pub peers: String,
+}
+
+/// One metric across the team.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricContext {
+    pub metric: String,
+    pub higher_is_better: bool,
+    /// Over the active reps.
+    pub spread: Spread,
+    pub team: Option<f64>,
+    pub team_previous: Option<Change>,
+    pub team_year_ago: Option<Change>,
+    pub reps: Vec<RepStanding>,
+    /// For rates: the prior each peer group's shrinkage used, by group.
+    pub priors: Vec<(String, Prior)>,
+}

@@ -1,0 +1,552 @@
+//! The session: the engine end of the message door. It holds what has been imported, the model built
+//! from it, the user's model settings and the last metrics report, and answers [`Request`]s as [`Job`]s
+//! done a step at a time, so the caller (the Web Worker's message loop, the CLI, a test) can deliver
+//! progress and cancellations between steps.
+//!
+//! Every long computation is sliced: an import a few megabytes of text per step, the model build a file
+//! per step, metrics a part per step (performance, process, pipeline, activity, the two comparisons,
+//! context), trends a month per step. Importing marks the model stale; the next request that needs the
+//! model rebuilds it first, so several files dropped together are built once, and every file's report
+//! always reflects the others (history joined to deals, owners resolved through users).
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use crate::engine::EngineError;
+use crate::engine::ingest::limits::{Limits, human_bytes};
+use crate::engine::ingest::report::FileReport;
+use crate::engine::ingest::{FileId, ImportJob, ImportedFile, Slice};
+use crate::engine::metrics::MetricSettings;
+use crate::engine::metrics::compute::{ComputeTask, MetricsError, MetricsReport};
+use crate::engine::metrics::explain::{PAGE_SIZE, RecordPage, explain_in};
+use crate::engine::metrics::trend::TrendsTask;
+use crate::engine::model::build::{BuildTask, Built, FileInput};
+use crate::engine::model::summary::{ModelSummary, enrich, summarize};
+use crate::engine::model::{ModelSettings, SalesModel};
+use crate::engine::protocol::{
+    Answer, Ask, CancelNoted, Computed, Envelope, Explain, Explained, FileOk, Forgotten, Imported,
+    Overview, PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage, Stage,
+    Trended, typed,
+};
+
+/// Everything the engine holds for one user.
+#[derive(Default)]
+pub struct Session {
+    files: Vec<ImportedFile>,
+    next_file_id: FileId,
+    cancelled: HashSet<RequestId>,
+    /// Requests begun and not yet answered: only these can be cancelled (a Cancel of any other id is
+    /// noted and forgotten, so it can never stop a later request that reuses the id).
+    live: HashSet<RequestId>,
+    limits: Limits,
+    /// Bytes of the files imported (or being imported) in this session.
+    bytes_held: u64,
+    settings: ModelSettings,
+    built: Option<Built>,
+    /// A file or a setting changed since the model was built.
+    stale: bool,
+    /// Each file's report with the model's decisions, in import order.
+    reports: Vec<FileReport>,
+    summary: ModelSummary,
+    /// The last metrics report and the settings it answers (dropped whenever the model is rebuilt), so
+    /// the drawer's pages and sorts do not compute it again.
+    last_report: Option<(MetricSettings, Rc<MetricsReport>)>,
+    /// Ids for [`Session::ask`].
+    next_local_id: RequestId,
+}
+
+/// A request being worked on; advance it with [`Session::step`].
+pub struct Job {
+    id: RequestId,
+    work: Work,
+}
+
+enum Work {
+    Import(Box<ImportJob>, u64),
+    /// The model is rebuilt first; then the request goes on.
+    Build(Box<BuildTask>, Box<Then>),
+    Compute(Box<ComputeTask>, Box<MetricSettings>, Box<AfterCompute>),
+    Trends(Box<TrendsTask>),
+    Finished(Option<Result<Answer, EngineError>>),
+}
+
+/// What a request that needs the model does once the model is built.
+enum Then {
+    Overview,
+    Metrics(Box<MetricSettings>),
+    Trends(Box<MetricSettings>),
+    Explain(Box<Explain>),
+}
+
+/// What a computed report is for.
+enum AfterCompute {
+    Answer,
+    Explain(Box<Explain>),
+}
+
+impl Job {
+    pub fn id(&self) -> RequestId {
+        self.id
+    }
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Session::default()
+    }
+
+    /// A session with other size limits (tests use small ones).
+    pub fn with_limits(limits: Limits) -> Self {
+        Session {
+            limits,
+            ..Session::default()
+        }
+    }
+
+    /// The model built from every file (built now if a file or setting changed; `None` while no file is
+    /// held).
+    pub fn model(&mut self) -> Option<&SalesModel> {
+        if self.files.is_empty() {
+            return None;
+        }
+        if self.stale || self.built.is_none() {
+            let inputs = self.inputs();
+            let built = crate::engine::model::build::build(&inputs, &self.settings);
+            self.keep(built);
+        }
+        self.built.as_ref().map(|b| &b.model)
+    }
+
+    /// Asks one typed request and runs it to its end (the CLI and native tests).
+    pub fn ask<A: Ask>(&mut self, request: A) -> Result<A::Answer, EngineError> {
+        self.next_local_id += 1;
+        let request = request.into_request();
+        let name = request.name();
+        let answer = self.run(Envelope::new(self.next_local_id, request), |_| ())?;
+        typed::<A>(name, answer)
+    }
+
+    /// Refuses a file that is too big alone or together with what the session holds.
+    fn check_size(&self, name: &str, size_bytes: u64) -> Result<(), EngineError> {
+        if size_bytes > self.limits.max_file_bytes {
+            return Err(EngineError::FileTooLarge {
+                file: name.to_owned(),
+                size: human_bytes(size_bytes),
+                limit: human_bytes(self.limits.max_file_bytes),
+            });
+        }
+        if self.bytes_held + size_bytes > self.limits.max_session_bytes {
+            return Err(EngineError::SessionFull {
+                file: name.to_owned(),
+                size: human_bytes(size_bytes),
+                limit: human_bytes(self.limits.max_session_bytes),
+            });
+        }
+        Ok(())
+    }
+
+    fn inputs(&self) -> Vec<FileInput<'_>> {
+        self.files
+            .iter()
+            .map(|f| FileInput {
+                file_id: f.file_id,
+                report: &f.report,
+                table: &f.table,
+            })
+            .collect()
+    }
+
+    /// Keeps a freshly built model with every file's enriched report and the summary.
+    fn keep(&mut self, built: Built) {
+        self.reports = self
+            .files
+            .iter()
+            .zip(&built.files)
+            .map(|(f, m)| enrich(&f.report, m))
+            .collect();
+        let names: Vec<(FileId, String)> = self
+            .files
+            .iter()
+            .map(|f| (f.file_id, f.report.file.clone()))
+            .collect();
+        let zone = self
+            .settings
+            .business_time_zone
+            .clone()
+            .unwrap_or_else(|| "UTC".to_owned());
+        self.summary = summarize(&built, &names, &zone);
+        self.built = Some(built);
+        self.stale = false;
+        self.last_report = None;
+    }
+
+    fn overview(&self) -> Answer {
+        Answer::Overview(Overview {
+            files: self.reports.clone(),
+            model: Box::new(self.summary.clone()),
+        })
+    }
+
+    /// Accepts a request. Short requests are answered on the first [`Session::step`].
+    pub fn begin(&mut self, envelope: Envelope<Request>) -> Job {
+        let id = envelope.id;
+        if envelope.v != PROTOCOL_VERSION {
+            let error = EngineError::ProtocolVersion {
+                got: envelope.v,
+                expected: PROTOCOL_VERSION,
+            };
+            return Job {
+                id,
+                work: Work::Finished(Some(Err(error))),
+            };
+        }
+        let done = |result: Result<Answer, EngineError>| Work::Finished(Some(result));
+        let work = match envelope.body {
+            Request::CheckFile(r) => done(
+                self.check_size(&r.name, r.size_bytes)
+                    .map(|()| Answer::FileOk(FileOk {})),
+            ),
+            Request::ImportFile(r) => match self.check_size(&r.name, r.bytes.len() as u64) {
+                Err(error) => done(Err(error)),
+                Ok(()) => {
+                    let file_id = self.next_file_id;
+                    self.next_file_id += 1;
+                    let size = r.bytes.len() as u64;
+                    self.bytes_held += size;
+                    Work::Import(
+                        Box::new(ImportJob::new(
+                            file_id,
+                            r.name,
+                            r.bytes,
+                            r.options,
+                            self.limits,
+                        )),
+                        size,
+                    )
+                }
+            },
+            Request::Rows(r) => done(self.rows(r.file_id, r.offset, r.limit)),
+            Request::Summary(_) => self.after_build(Then::Overview),
+            Request::RemoveFile(r) => {
+                match self.files.iter().position(|f| f.file_id == r.file_id) {
+                    Some(ix) => {
+                        let removed = self.files.remove(ix);
+                        self.bytes_held = self.bytes_held.saturating_sub(removed.report.size_bytes);
+                        self.stale = true;
+                        self.after_build(Then::Overview)
+                    }
+                    None => done(Err(self.unknown_file(r.file_id))),
+                }
+            }
+            Request::SetSettings(r) => {
+                self.settings = *r.settings;
+                self.stale = true;
+                self.after_build(Then::Overview)
+            }
+            Request::Metrics(r) => self.after_build(Then::Metrics(r.settings)),
+            Request::Trends(r) => self.after_build(Then::Trends(r.settings)),
+            Request::Explain(r) => self.after_build(Then::Explain(Box::new(r))),
+            Request::Cancel(r) => {
+                if self.live.contains(&r.request_id) {
+                    self.cancelled.insert(r.request_id);
+                }
+                done(Ok(Answer::CancelNoted(CancelNoted {
+                    request_id: r.request_id,
+                })))
+            }
+            Request::Forget(_) => {
+                // Everything the session holds: the files and every choice made about them.
+                self.settings = ModelSettings::default();
+                self.files.clear();
+                self.bytes_held = 0;
+                self.stale = true;
+                self.last_report = None;
+                done(Ok(Answer::Forgotten(Forgotten {})))
+            }
+        };
+        self.live.insert(id);
+        Job { id, work }
+    }
+
+    /// The work of a request that needs the model: a rebuild first when it is stale.
+    fn after_build(&mut self, then: Then) -> Work {
+        if self.stale || self.built.is_none() {
+            let inputs = self.inputs();
+            let task = BuildTask::new(&inputs, &self.settings);
+            return Work::Build(Box::new(task), Box::new(then));
+        }
+        self.start(then)
+    }
+
+    /// The work of a request once the model is built.
+    fn start(&mut self, then: Then) -> Work {
+        let done = |result: Result<Answer, EngineError>| Work::Finished(Some(result));
+        match then {
+            Then::Overview => done(Ok(self.overview())),
+            Then::Metrics(settings) => match self.metric_settings(&settings) {
+                Err(error) => done(Err(error)),
+                Ok(settings) => match self.cached(&settings) {
+                    Some(report) => done(Ok(Answer::Computed(Computed {
+                        report: Box::new((*report).clone()),
+                    }))),
+                    None => Work::Compute(
+                        Box::new(ComputeTask::new(settings.clone())),
+                        Box::new(settings),
+                        Box::new(AfterCompute::Answer),
+                    ),
+                },
+            },
+            Then::Trends(settings) => match self.metric_settings(&settings) {
+                Err(error) => done(Err(error)),
+                Ok(settings) => Work::Trends(Box::new(TrendsTask::new(settings))),
+            },
+            Then::Explain(ask) => match self.metric_settings(&ask.settings) {
+                Err(error) => done(Err(error)),
+                Ok(settings) => match self.cached(&settings) {
+                    Some(report) => done(self.explained(&settings, &report, &ask)),
+                    None => Work::Compute(
+                        Box::new(ComputeTask::new(settings.clone())),
+                        Box::new(settings),
+                        Box::new(AfterCompute::Explain(ask)),
+                    ),
+                },
+            },
+        }
+    }
+
+    fn cached(&self, settings: &MetricSettings) -> Option<Rc<MetricsReport>> {
+        self.last_report
+            .as_ref()
+            .filter(|(s, _)| s == settings)
+            .map(|(_, r)| Rc::clone(r))
+    }
+
+    /// Does one slice of the job's work and says what happened; a final reply ends the job.
+    pub fn step(&mut self, job: &mut Job) -> Envelope<Reply> {
+        let reply = self.step_inner(job);
+        if reply.body.is_final() {
+            self.live.remove(&job.id);
+            self.cancelled.remove(&job.id);
+        }
+        reply
+    }
+
+    fn step_inner(&mut self, job: &mut Job) -> Envelope<Reply> {
+        if self.cancelled.remove(&job.id) {
+            self.release(&job.work);
+            job.work = Work::Finished(None);
+            return Envelope::new(
+                job.id,
+                Reply::from_result(Err(EngineError::Cancelled { request_id: job.id })),
+            );
+        }
+        let progress = |stage: Stage, done: usize, total: usize| Reply::Progress {
+            progress: Progress {
+                stage,
+                done: done as u64,
+                total: total as u64,
+                rows: 0,
+            },
+        };
+        let reply = match &mut job.work {
+            Work::Import(import, _) => match import.step() {
+                Slice::Working(p) => Reply::Progress {
+                    progress: Progress {
+                        stage: Stage::Parsing,
+                        done: p.done_bytes,
+                        total: p.total_bytes,
+                        rows: p.rows,
+                    },
+                },
+                Slice::Done(result) => {
+                    if result.is_err() {
+                        self.release(&job.work);
+                    }
+                    let answer = result.map(|file| {
+                        let file_id = file.file_id;
+                        let report = Box::new(file.report.clone());
+                        self.files.push(*file);
+                        self.stale = true;
+                        Answer::Imported(Imported { file_id, report })
+                    });
+                    job.work = Work::Finished(None);
+                    Reply::from_result(answer)
+                }
+            },
+            Work::Build(task, _) => {
+                let inputs = self.inputs();
+                let built = task.step(&inputs);
+                let (done, total) = (task.done(), task.steps());
+                drop(inputs);
+                match built {
+                    None => progress(Stage::Building, done, total),
+                    Some(built) => {
+                        self.keep(built);
+                        let Work::Build(_, then) =
+                            std::mem::replace(&mut job.work, Work::Finished(None))
+                        else {
+                            unreachable!("the job was building")
+                        };
+                        job.work = self.start(*then);
+                        progress(Stage::Building, total, total)
+                    }
+                }
+            }
+            Work::Compute(task, settings, _) => {
+                let Some(model) = self.built.as_ref().map(|b| &b.model) else {
+                    return Envelope::new(job.id, Reply::from_result(Err(EngineError::NoDeals)));
+                };
+                match task.step(model) {
+                    Err(error) => {
+                        job.work = Work::Finished(None);
+                        Reply::from_result(Err(engine_error(error)))
+                    }
+                    Ok(None) => progress(Stage::Computing, task.done(), ComputeTask::STEPS),
+                    Ok(Some(report)) => {
+                        let report = Rc::new(report);
+                        let settings = (**settings).clone();
+                        self.last_report = Some((settings.clone(), Rc::clone(&report)));
+                        let Work::Compute(_, _, after) =
+                            std::mem::replace(&mut job.work, Work::Finished(None))
+                        else {
+                            unreachable!("the job was computing")
+                        };
+                        Reply::from_result(match *after {
+                            AfterCompute::Answer => Ok(Answer::Computed(Computed {
+                                report: Box::new((*report).clone()),
+                            })),
+                            AfterCompute::Explain(ask) => self.explained(&settings, &report, &ask),
+                        })
+                    }
+                }
+            }
+            Work::Trends(task) => {
+                let Some(model) = self.built.as_ref().map(|b| &b.model) else {
+                    return Envelope::new(job.id, Reply::from_result(Err(EngineError::NoDeals)));
+                };
+                match task.step(model) {
+                    Err(error) => {
+                        job.work = Work::Finished(None);
+                        Reply::from_result(Err(engine_error(error)))
+                    }
+                    Ok(None) => progress(Stage::Computing, task.done(), TrendsTask::STEPS),
+                    Ok(Some(months)) => {
+                        job.work = Work::Finished(None);
+                        Reply::Answer {
+                            answer: Answer::Trended(Trended { months }),
+                        }
+                    }
+                }
+            }
+            Work::Finished(result) => match result.take() {
+                Some(result) => Reply::from_result(result),
+                None => Reply::from_result(Err(EngineError::Cancelled { request_id: job.id })),
+            },
+        };
+        Envelope::new(job.id, reply)
+    }
+
+    /// Runs a request to its end, handing each progress event to `on_progress` (the CLI and native tests).
+    pub fn run(
+        &mut self,
+        envelope: Envelope<Request>,
+        mut on_progress: impl FnMut(&Reply),
+    ) -> Result<Answer, EngineError> {
+        let mut job = self.begin(envelope);
+        loop {
+            let reply = self.step(&mut job).body;
+            match reply {
+                Reply::Answer { answer } => return Ok(answer),
+                Reply::Failed { error, .. } => return Err(error),
+                progress @ Reply::Progress { .. } => on_progress(&progress),
+            }
+        }
+    }
+
+    /// The settings with the CRM's fiscal calendar when the user has not set one; the model must exist.
+    fn metric_settings(&self, settings: &MetricSettings) -> Result<MetricSettings, EngineError> {
+        let model = self
+            .built
+            .as_ref()
+            .map(|b| &b.model)
+            .ok_or(EngineError::NoDeals)?;
+        Ok(settings.with_model_calendar(model))
+    }
+
+    fn explained(
+        &self,
+        settings: &MetricSettings,
+        report: &MetricsReport,
+        ask: &Explain,
+    ) -> Result<Answer, EngineError> {
+        let model = self
+            .built
+            .as_ref()
+            .map(|b| &b.model)
+            .ok_or(EngineError::NoDeals)?;
+        let page = RecordPage {
+            page: ask.page,
+            page_size: ask.page_size.unwrap_or(PAGE_SIZE),
+            sort: ask.sort,
+        };
+        explain_in(
+            model,
+            settings,
+            report,
+            &ask.metric,
+            ask.rep.as_deref(),
+            &page,
+        )
+        .map(|explanation| {
+            Answer::Explained(Explained {
+                explanation: Box::new(explanation),
+            })
+        })
+        .map_err(engine_error)
+    }
+
+    /// Gives back the bytes a cancelled or failed import had reserved.
+    fn release(&mut self, work: &Work) {
+        if let Work::Import(_, size) = work {
+            self.bytes_held = self.bytes_held.saturating_sub(*size);
+        }
+    }
+
+    /// The error for a file id the session does not hold, listing the ids it does.
+    fn unknown_file(&self, file_id: FileId) -> EngineError {
+        let valid: Vec<String> = self.files.iter().map(|f| f.file_id.to_string()).collect();
+        let valid = if valid.is_empty() {
+            "none (nothing imported yet)".to_owned()
+        } else {
+            valid.join(", ")
+        };
+        EngineError::UnknownFile { file_id, valid }
+    }
+
+    fn rows(&self, file_id: FileId, offset: u64, limit: u64) -> Result<Answer, EngineError> {
+        let Some(file) = self.files.iter().find(|f| f.file_id == file_id) else {
+            return Err(self.unknown_file(file_id));
+        };
+        let total = file.table.row_count() as u64;
+        let start = usize::try_from(offset.min(total)).unwrap_or(usize::MAX);
+        let stop = usize::try_from(offset.saturating_add(limit).min(total)).unwrap_or(usize::MAX);
+        let items = (start..stop)
+            .map(|r| file.table.row(r).map(str::to_owned).collect())
+            .collect();
+        Ok(Answer::RowsPage(RowsPage {
+            page: Page {
+                offset: start as u64,
+                total,
+                items,
+            },
+        }))
+    }
+}
+
+fn engine_error(e: MetricsError) -> EngineError {
+    match e {
+        MetricsError::NoDeals => EngineError::NoDeals,
+        MetricsError::Period(detail) => EngineError::Period { detail },
+        MetricsError::Explain(detail) => EngineError::Explain { detail },
+    }
+}

@@ -1,0 +1,313 @@
+//! What the user does to the data, as functions the views and widgets call: import files (picked,
+//! dropped, made in the app, the demo team), remove one, change how files are read, forget everything.
+//! Each talks to the engine through the door and puts its answer in the shared state; none is a view, so
+//! any view or widget can offer it without importing another view.
+
+use leptos::prelude::*;
+
+use crate::engine::ingest::ImportOptions;
+use crate::engine::model::ModelSettings;
+use crate::engine::protocol::{
+    Ask, CheckFile, Forget, ImportFile, Overview, RemoveFile, Rows, SetSettings, Summary,
+};
+use crate::ui::door::DoorError;
+use crate::ui::state::{AppState, ImportInFlight, ImportedCard, mark_ready};
+
+/// Rows shown on each card before the user asks for more.
+const PREVIEW_ROWS: u64 = 5;
+
+/// A file to import: its name, how to get its bytes, and the day its export was taken.
+enum Source {
+    Picked(gloo::file::File),
+    /// Bytes made in the app: the demo team's files, quotas typed in.
+    Made(crate::engine::demo::DemoFile),
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Source::Picked(file) => file.name(),
+            Source::Made(file) => file.name.clone(),
+        }
+    }
+}
+
+/// Checks, reads and imports each file in turn, adding its card; stops at Cancel.
+pub fn import_files(state: AppState, files: Vec<gloo::file::File>) {
+    if state.demo.get_untracked() {
+        // The user's own files replace the demo team rather than mixing with it.
+        forget_all(state);
+    }
+    import_sources(state, files.into_iter().map(Source::Picked).collect(), None);
+}
+
+/// Loads the built-in demo team (as of the URL's `asof`, else today) through the same door as a user's
+/// files, so everything the demo shows is what the import of those files gives.
+pub fn load_demo(state: AppState) {
+    let as_of = crate::ui::filters::as_of_in_location().unwrap_or_else(today);
+    forget_all(state);
+    let demo = crate::engine::demo::generate(as_of, crate::engine::demo::DEFAULT_SEED);
+    state.demo.set(true);
+    let files = demo.files.into_iter().map(Source::Made).collect();
+    import_sources(state, files, Some(as_of));
+}
+
+/// Saves the demo team's export files, as that CRM writes them, to the user's downloads.
+pub fn download_demo(style: crate::engine::demo::Style) {
+    let as_of = crate::ui::filters::as_of_in_location().unwrap_or_else(today);
+    let demo = crate::engine::demo::generate(as_of, crate::engine::demo::DEFAULT_SEED);
+    for file in demo.files_in(style) {
+        crate::ui::components::download::download_bytes(&file.name, "text/csv", &file.bytes);
+    }
+}
+
+/// Drops one file from the session; its card goes and every number is computed again without it.
+pub fn remove_file(state: AppState, file_id: crate::engine::ingest::FileId) {
+    leptos::task::spawn_local(async move {
+        let request = RemoveFile { file_id };
+        if let Err(error) = show_summary(state, request, |card| card.file_id != file_id).await {
+            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+        }
+        mark_ready();
+    });
+}
+
+/// Imports text made in the app (quotas typed in) as a file named `name`, replacing an earlier file of
+/// that name, through the same door as any export.
+pub fn import_made(state: AppState, name: &str, text: String) {
+    let earlier: Vec<_> = state.files.with_untracked(|cards| {
+        cards
+            .iter()
+            .filter(|c| c.report.file == name)
+            .map(|c| c.file_id)
+            .collect()
+    });
+    let file = crate::engine::demo::DemoFile {
+        name: name.to_owned(),
+        bytes: text.into_bytes(),
+    };
+    leptos::task::spawn_local(async move {
+        for file_id in earlier {
+            if let Err(error) = state.door().ask(RemoveFile { file_id }).await {
+                let _ = state.errors.try_update(|e| e.push(error.to_string()));
+            }
+            let _ = state
+                .files
+                .try_update(|cards| cards.retain(|c| c.file_id != file_id));
+        }
+        import_sources(state, vec![Source::Made(file)], None);
+    });
+}
+
+/// Today in the browser's time zone: the demo's as-of date, never an input to a metric by itself.
+pub fn today() -> chrono::NaiveDate {
+    date_of_millis(js_sys::Date::now())
+}
+
+/// The local calendar day of a JavaScript time value.
+fn date_of_millis(millis: f64) -> chrono::NaiveDate {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+    chrono::NaiveDate::from_ymd_opt(
+        date.get_full_year() as i32,
+        date.get_month() + 1,
+        date.get_date(),
+    )
+    .unwrap_or_default()
+}
+
+/// Drops what the session holds, here and in the engine.
+pub fn forget_all(state: AppState) {
+    state.files.set(Vec::new());
+    state.model.set(Default::default());
+    state.errors.set(Vec::new());
+    state.demo.set(false);
+    state.model_settings.set(ModelSettings::default());
+    state.settings.set(Default::default());
+    let door = state.door();
+    leptos::task::spawn_local(async move {
+        if let Err(error) = door.ask(Forget {}).await {
+            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+        }
+    });
+}
+
+fn import_sources(state: AppState, files: Vec<Source>, taken_on: Option<chrono::NaiveDate>) {
+    if files.is_empty() {
+        return;
+    }
+    state.cancel_requested.set(false);
+    state.errors.set(Vec::new());
+    leptos::task::spawn_local(async move {
+        let count = files.len();
+        for (index, file) in files.into_iter().enumerate() {
+            if state.cancel_requested.get_untracked() {
+                break;
+            }
+            match import_one(state, file, taken_on, index, count).await {
+                Ok(()) => {}
+                Err(error) if error.is_cancelled() => break,
+                Err(error) => {
+                    let _ = state.errors.try_update(|e| e.push(error.to_string()));
+                }
+            }
+        }
+        // The model is built once for every file just read, with its own progress and Cancel.
+        if let Err(error) = build_model(state).await
+            && !error.is_cancelled()
+        {
+            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+        }
+        let _ = state.in_flight.try_set(None);
+        // On Import the cards are what is shown; any other view marks once it has drawn the new numbers,
+        // which the engine computes after this build.
+        let has_deals = state.model.with_untracked(|m| m.deals.total > 0);
+        if !has_deals || crate::ui::route::view_in_location() == crate::ui::route::View::Import {
+            mark_ready();
+        }
+    });
+}
+
+async fn import_one(
+    state: AppState,
+    source: Source,
+    taken_on: Option<chrono::NaiveDate>,
+    index: usize,
+    count: usize,
+) -> Result<(), DoorError> {
+    let name = source.name();
+    let door = state.door();
+    let _ = state.in_flight.try_set(Some(ImportInFlight {
+        file_name: name.clone(),
+        file_index: index + 1,
+        file_count: count,
+        request_id: None,
+        progress: None,
+    }));
+    // A picked file travels to the engine as its handle: the worker reads it, the page never holds it.
+    let (bytes, handle, taken_on) = match source {
+        Source::Picked(file) => {
+            // Refuse a file that is too big before anything reads it.
+            door.ask(CheckFile {
+                name: name.clone(),
+                size_bytes: file.size(),
+            })
+            .await?;
+            // The day the export was saved: what tells two exports of the same deals apart.
+            let modified = file
+                .last_modified_time()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| date_of_millis(d.as_millis() as f64));
+            let handle: &web_sys::File = file.as_ref();
+            (Vec::new(), Some(handle.clone()), taken_on.or(modified))
+        }
+        Source::Made(file) => (file.bytes, None, taken_on),
+    };
+    let id = door.next_id();
+    let _ = state.in_flight.try_update(|f| {
+        if let Some(f) = f {
+            f.request_id = Some(id);
+        }
+    });
+    let on_progress = move |progress| {
+        let _ = state.in_flight.try_update(|f| {
+            if let Some(f) = f {
+                f.progress = Some(progress);
+            }
+        });
+    };
+    let request = ImportFile {
+        name: name.clone(),
+        bytes,
+        options: ImportOptions {
+            taken_on,
+            ..ImportOptions::default()
+        },
+    };
+    let imported = door.ask_as(id, request, handle, on_progress).await?;
+    let (file_id, report) = (imported.file_id, imported.report);
+    let preview = door
+        .ask(Rows {
+            file_id,
+            offset: 0,
+            limit: PREVIEW_ROWS,
+        })
+        .await?
+        .page
+        .items;
+    let _ = state.files.try_update(|cards| {
+        cards.push(ImportedCard {
+            file_id,
+            report: *report,
+            preview,
+        })
+    });
+    Ok(())
+}
+
+/// Asks for the summary, which builds the model from every file, showing the build's progress.
+async fn build_model(state: AppState) -> Result<(), DoorError> {
+    let door = state.door();
+    let id = door.next_id();
+    let _ = state.in_flight.try_update(|f| {
+        if let Some(f) = f {
+            f.request_id = Some(id);
+            f.progress = None;
+        }
+    });
+    let on_progress = move |progress| {
+        let _ = state.in_flight.try_update(|f| {
+            if let Some(f) = f {
+                f.progress = Some(progress);
+            }
+        });
+    };
+    let Overview { files, model } = door.ask_as(id, Summary {}, None, on_progress).await?;
+    let _ = state.files.try_update(|cards| {
+        for (card, report) in cards.iter_mut().zip(files) {
+            card.report = report;
+        }
+    });
+    let _ = state.model.try_set(*model);
+    Ok(())
+}
+
+/// Changes how the files are read (kind, mapping, assumptions, stages, exclusions, time zone), sends it to
+/// the engine, and refreshes every card and the model from its answer.
+pub fn set_model_settings(state: AppState, update: impl FnOnce(&mut ModelSettings)) {
+    state.model_settings.update(update);
+    let settings = state.model_settings.get_untracked();
+    leptos::task::spawn_local(async move {
+        let request = SetSettings {
+            settings: Box::new(settings),
+        };
+        if let Err(error) = show_summary(state, request, |_| true).await {
+            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+        }
+        mark_ready();
+    });
+}
+
+/// Every card's report and the model summary, after a change: a new file can change what the others mean
+/// (history joined to deals, owners named through a users file).
+pub async fn refresh_summary(state: AppState) -> Result<(), DoorError> {
+    show_summary(state, Summary {}, |_| true).await
+}
+
+/// Sends a request the engine answers with the summary (every file's report and the model) and shows it:
+/// the cards `keep` keeps, in order, each with its new report.
+async fn show_summary<A: Ask<Answer = Overview>>(
+    state: AppState,
+    request: A,
+    keep: impl Fn(&ImportedCard) -> bool,
+) -> Result<(), DoorError> {
+    let Overview { files, model } = state.door().ask(request).await?;
+    let _ = state.files.try_update(|cards| {
+        cards.retain(|card| keep(card));
+        for (card, report) in cards.iter_mut().zip(files) {
+            card.report = report;
+        }
+    });
+    let _ = state.model.try_set(*model);
+    Ok(())
+}
