@@ -9,9 +9,9 @@
 //! The layout follows the data, one way:
 //!
 //! ```text
-//!  bytes ─► engine::ingest ─► model ─► metrics / forecast ─► protocol answers ─► ui (leptos) / CLI
-//!           decode, dialect,   canonical   per-rep figures      Request / Reply     views, cards, charts
-//!           records, report    sales model  with definitions    envelopes
+//!  bytes ─► engine::ingest ─► model ─► metrics ─► protocol / session ─► worker ─► ui (leptos)
+//!           decode, dialect,   canonical   per-rep    typed requests,      Web Worker   views, cards, charts
+//!           records, report    sales model figures    sliced jobs  ─► CLI
 //! ```
 //!
 //! - [`engine`] — pure Rust, compiled and tested natively. No leptos, web-sys, js-sys or gloo, and chrono
@@ -19,8 +19,9 @@
 //!   as-of date as an input and results are reproducible. `cargo test --no-default-features` builds it
 //!   without any UI crate (the test command checks this with `cargo tree`).
 //!   - [`engine::ingest`] — the low side: bytes → decoded text → records, with a report of every assumption.
-//!   - [`engine::protocol`] — the message door: [`engine::protocol::Request`] and
-//!     [`engine::protocol::Reply`] in versioned [`engine::protocol::Envelope`]s with request ids; long
+//!   - [`engine::protocol`] — the message door: typed request → answer pairs ([`engine::protocol::Ask`]),
+//!     travelling as [`engine::protocol::Request`] and [`engine::protocol::Reply`] in versioned
+//!     [`engine::protocol::Envelope`]s with request ids (as bytes, [`engine::protocol::wire`]); long
 //!     answers stream progress events and end with one answer; long lists come back in pages.
 //!   - [`engine::session`] — the engine end of the door: holds what was imported and does long work in
 //!     slices, so the caller can deliver progress and cancellations between slices.
@@ -31,16 +32,17 @@
 //!     activity, team context, trends, the planning reverse funnel and `explain` (the records behind a figure).
 //!   - [`engine::demo`] — the seeded demo team and its truth; [`engine::numfmt`] and [`engine::export`] —
 //!     number formats and formula-safe CSV shared by the CLI and the UI.
+//! - [`worker`] (feature `app`) — the engine's Web Worker: the session's message loop, reading `File` handles in
+//!   slices and running jobs in short ticks so progress and Cancel cross between slices.
 //! - `ui` (feature `app`, on by default) — the leptos 0.8 CSR shell: signals, DOM and browser APIs over the
-//!   engine and nothing the engine could compute. `ui::data` holds the one metrics report of the current
-//!   filters (`ui::filters`: period, as-of, team, pipeline, rep — all in the URL); `ui::routes` has one
-//!   module per view (Import and the five foundations) and `ui::components` the shared widgets (sortable
-//!   table, plotters chart, the "show the math" drawer, file cards, the model panel). It talks to the engine only through `ui::door`, with
-//!   `async` calls. The session runs on the main thread today, yielding to the browser between slices;
-//!   moving it into a Web Worker changes the door and no view. The view and its filters live in the query
-//!   string (`./?view=people&rep=…`), so any static host serves every URL.
-//! - Binaries: `pipelens` (`src/bin/pipelens/`, the CLI, engine only) and `pipelens-web`
-//!   (`src/bin/pipelens-web.rs`, the app; Trunk builds it, `boot.js` starts it under a strict CSP).
+//!   engine and nothing the engine could compute. `ui::door` is its only way to the engine: typed `ask`s over
+//!   the worker (the app) or a local session (browser tests). `ui::actions` holds what the user does to the
+//!   data, `ui::data` the one metrics report of the current filters (`ui::filters`: period, as-of, team,
+//!   pipeline, rep — all in the URL), `ui::routes` one module per view and `ui::components` the widgets. The
+//!   view and its filters live in the query string (`./?view=people&rep=…`), so any static host serves every URL.
+//! - Binaries: `pipelens` (`src/bin/pipelens/`, the CLI, engine only), `pipelens-web`
+//!   (`src/bin/pipelens-web.rs`, the app; Trunk builds it, `boot.js` starts it under a strict CSP) and
+//!   `pipelens-worker` (the worker; Trunk builds it, `worker.js` starts it). See `ARCHITECTURE.md`.
 //!
 //! ## Tests
 //!

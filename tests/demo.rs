@@ -745,3 +745,45 @@ fn write_demo_files() {
     std::fs::write(dir.join("truth.json"), truth).unwrap();
     eprintln!("wrote {}", dir.display());
 }
+
+/// The app loads the demo through one request the engine answers in its worker: the same files, imported
+/// the same way (taken on the as-of date), so the same model as importing the generated files one by one.
+#[test]
+fn load_demo_is_the_import_of_the_demo_files() {
+    use pipelens::engine::demo::Style;
+    use pipelens::engine::protocol::{DemoFiles, LoadDemo};
+    let (_, _, by_hand) = import(&demo().files);
+    let mut session = Session::new();
+    let loaded = session
+        .ask(LoadDemo {
+            as_of: as_of(),
+            seed: DEFAULT_SEED,
+        })
+        .unwrap();
+    let names: Vec<&str> = loaded
+        .files
+        .iter()
+        .map(|f| f.report.file.as_str())
+        .collect();
+    let expected: Vec<&str> = demo().files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, expected);
+    let Overview { model, .. } = session.ask(Summary {}).unwrap();
+    assert_eq!(*model, by_hand);
+    // The downloads are the same files as text, in each CRM's set.
+    for style in [Style::Salesforce, Style::Hubspot] {
+        let set = session
+            .ask(DemoFiles {
+                as_of: as_of(),
+                seed: DEFAULT_SEED,
+                style,
+            })
+            .unwrap();
+        let want: Vec<(String, String)> = demo()
+            .files_in(style)
+            .iter()
+            .map(|f| (f.name.clone(), String::from_utf8(f.bytes.clone()).unwrap()))
+            .collect();
+        let got: Vec<(String, String)> = set.files.into_iter().map(|f| (f.name, f.text)).collect();
+        assert_eq!(got, want);
+    }
+}

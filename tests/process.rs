@@ -7,6 +7,8 @@
 
 mod support;
 
+use pipelens::engine::EngineError;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -14,7 +16,7 @@ use pipelens::engine::ingest::ImportOptions;
 use pipelens::engine::ingest::report::FileReport;
 use pipelens::engine::metrics::activity::RepActivity;
 use pipelens::engine::metrics::compute::{
-    MetricSettings, MetricsError, MetricsReport, Prepared, RepMetrics, compute,
+    MetricSettings, MetricsReport, Prepared, RepMetrics, compute,
 };
 use pipelens::engine::metrics::explain::explain;
 use pipelens::engine::metrics::period::{DateRange, PeriodSpec};
@@ -1175,11 +1177,14 @@ fn explain_shows_the_formula_and_pages_the_deals_behind_it() {
     assert_eq!(stalled_ids, ["D07", "D08", "S01", "S02", "S08"]);
 
     // What explain does not know, it lists.
-    let Err(MetricsError::Explain(why)) =
-        explain(model, &settings, "win_ratio", Some("Ann Lee"), 0, 2)
-    else {
+    let Err(error) = explain(model, &settings, "win_ratio", Some("Ann Lee"), 0, 2) else {
         panic!("an unknown metric is an error");
     };
+    assert!(
+        matches!(&error, EngineError::UnknownMetric { metric, .. } if metric == "win_ratio"),
+        "{error:?}"
+    );
+    let why = error.to_string();
     assert!(
         why.starts_with(
             "'win_ratio' is not a metric explain knows: use one of deals_won, deals_lost, win_rate,"
@@ -1187,12 +1192,12 @@ fn explain_shows_the_formula_and_pages_the_deals_behind_it() {
         "{why}"
     );
     assert!(why.contains("stage_conversion:STAGE"), "{why}");
-    let Err(MetricsError::Explain(why)) = explain(model, &settings, "win_rate", Some("Zed"), 0, 2)
-    else {
+    let Err(error) = explain(model, &settings, "win_rate", Some("Zed"), 0, 2) else {
         panic!("an unknown rep is an error");
     };
+    assert!(matches!(&error, EngineError::UnknownRep { rep, .. } if rep == "Zed"));
     assert_eq!(
-        why,
+        error.to_string(),
         "no rep named 'Zed': use Team or one of Ann Lee, Bo Berg, Cy Diaz, Dee Park"
     );
 }

@@ -90,9 +90,21 @@ pub enum EngineError {
     #[error("no deals are loaded: import a deals export (or try the demo data) to see metrics")]
     NoDeals,
 
-    #[error("{detail}")]
-    Period { detail: String },
+    #[error("no deal has a date, so there is no latest day to count up to: set the as-of date")]
+    NoDates,
 
-    #[error("{detail}")]
-    Explain { detail: String },
+    #[error("the period '{period}' does not exist in this calendar")]
+    NoSuchPeriod { period: String },
+
+    #[error("no rep named '{rep}': use Team or one of {valid}")]
+    UnknownRep { rep: String, valid: String },
+
+    #[error("'{metric}' is not a metric explain knows: use one of {valid}")]
+    UnknownMetric { metric: String, valid: String },
+
+    #[error("name the stage: {metric}:STAGE")]
+    StageNeeded { metric: String },
+
+    #[error("no deal entered a stage named '{stage}' in the period: use one of {valid}")]
+    UnknownStage { stage: String, valid: String },
 }

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use crate::engine::ingest::ImportOptions;
 use crate::engine::model::ModelSettings;
 use crate::engine::protocol::{
-    Ask, CheckFile, Forget, ImportFile, Overview, RemoveFile, Rows, SetSettings, Summary,
+    Ask, CheckFile, DemoFiles, Forget, ImportFile, Imported, LoadDemo, Overview, Progress,
+    RemoveFile, Rows, SetSettings, Summary,
 };
 use crate::ui::door::DoorError;
 use crate::ui::state::{AppState, ImportInFlight, ImportedCard, mark_ready};
@@ -16,18 +17,18 @@ use crate::ui::state::{AppState, ImportInFlight, ImportedCard, mark_ready};
 /// Rows shown on each card before the user asks for more.
 const PREVIEW_ROWS: u64 = 5;
 
-/// A file to import: its name, how to get its bytes, and the day its export was taken.
+/// A file to import: picked or dropped by the user (a handle the worker reads), or text made in the app
+/// (quotas typed in).
 enum Source {
     Picked(gloo::file::File),
-    /// Bytes made in the app: the demo team's files, quotas typed in.
-    Made(crate::engine::demo::DemoFile),
+    Made { name: String, text: String },
 }
 
 impl Source {
     fn name(&self) -> String {
         match self {
             Source::Picked(file) => file.name(),
-            Source::Made(file) => file.name.clone(),
+            Source::Made { name, .. } => name.clone(),
         }
     }
 }
@@ -43,22 +44,99 @@ pub fn import_files(state: AppState, files: Vec<gloo::file::File>) {
 
 /// Loads the built-in demo team (as of the URL's `asof`, else today) through the same door as a user's
 /// files, so everything the demo shows is what the import of those files gives.
+/// The engine makes the team and imports its files (in its worker), exactly as an import of those files.
 pub fn load_demo(state: AppState) {
     let as_of = crate::ui::filters::as_of_in_location().unwrap_or_else(today);
     forget_all(state);
-    let demo = crate::engine::demo::generate(as_of, crate::engine::demo::DEFAULT_SEED);
     state.demo.set(true);
-    let files = demo.files.into_iter().map(Source::Made).collect();
-    import_sources(state, files, Some(as_of));
+    state.cancel_requested.set(false);
+    let door = state.door();
+    let id = door.next_id();
+    state.in_flight.set(Some(ImportInFlight {
+        file_name: "the demo team".to_owned(),
+        file_index: 1,
+        file_count: 1,
+        request_id: Some(id),
+        progress: None,
+    }));
+    leptos::task::spawn_local(async move {
+        let request = LoadDemo {
+            as_of,
+            seed: crate::engine::demo::DEFAULT_SEED,
+        };
+        let result = match door.ask_as(id, request, None, show_progress(state)).await {
+            Ok(loaded) => add_cards(state, loaded.files).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = result
+            && !error.is_cancelled()
+        {
+            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+        }
+        finish_import(state).await;
+    });
 }
 
-/// Saves the demo team's export files, as that CRM writes them, to the user's downloads.
-pub fn download_demo(style: crate::engine::demo::Style) {
+/// Saves the demo team's export files, as that CRM writes them (the engine writes them), to the user's
+/// downloads.
+pub fn download_demo(state: AppState, style: crate::engine::demo::Style) {
     let as_of = crate::ui::filters::as_of_in_location().unwrap_or_else(today);
-    let demo = crate::engine::demo::generate(as_of, crate::engine::demo::DEFAULT_SEED);
-    for file in demo.files_in(style) {
-        crate::ui::components::download::download_bytes(&file.name, "text/csv", &file.bytes);
+    let door = state.door();
+    leptos::task::spawn_local(async move {
+        let request = DemoFiles {
+            as_of,
+            seed: crate::engine::demo::DEFAULT_SEED,
+            style,
+        };
+        match door.ask(request).await {
+            Ok(set) => {
+                for file in set.files {
+                    crate::ui::components::download::download_text(
+                        &file.name, "text/csv", &file.text,
+                    );
+                }
+            }
+            Err(error) => {
+                let _ = state.errors.try_update(|e| e.push(error.to_string()));
+            }
+        }
+    });
+}
+
+/// Shows a request's progress in the import bar.
+fn show_progress(state: AppState) -> impl Fn(Progress) + 'static {
+    move |progress| {
+        let _ = state.in_flight.try_update(|f| {
+            if let Some(f) = f {
+                f.progress = Some(progress);
+            }
+        });
     }
+}
+
+/// A card for each file the engine kept, with its first rows.
+async fn add_cards(state: AppState, files: Vec<Imported>) -> Result<(), DoorError> {
+    for imported in files {
+        let (file_id, report) = (imported.file_id, imported.report);
+        let preview = state
+            .door()
+            .ask(Rows {
+                file_id,
+                offset: 0,
+                limit: PREVIEW_ROWS,
+            })
+            .await?
+            .page
+            .items;
+        let _ = state.files.try_update(|cards| {
+            cards.push(ImportedCard {
+                file_id,
+                report: *report,
+                preview,
+            })
+        });
+    }
+    Ok(())
 }
 
 /// Drops one file from the session; its card goes and every number is computed again without it.
@@ -82,9 +160,9 @@ pub fn import_made(state: AppState, name: &str, text: String) {
             .map(|c| c.file_id)
             .collect()
     });
-    let file = crate::engine::demo::DemoFile {
+    let file = Source::Made {
         name: name.to_owned(),
-        bytes: text.into_bytes(),
+        text,
     };
     leptos::task::spawn_local(async move {
         for file_id in earlier {
@@ -95,7 +173,7 @@ pub fn import_made(state: AppState, name: &str, text: String) {
                 .files
                 .try_update(|cards| cards.retain(|c| c.file_id != file_id));
         }
-        import_sources(state, vec![Source::Made(file)], None);
+        import_sources(state, vec![file], None);
     });
 }
 
@@ -151,20 +229,24 @@ fn import_sources(state: AppState, files: Vec<Source>, taken_on: Option<chrono::
                 }
             }
         }
-        // The model is built once for every file just read, with its own progress and Cancel.
-        if let Err(error) = build_model(state).await
-            && !error.is_cancelled()
-        {
-            let _ = state.errors.try_update(|e| e.push(error.to_string()));
-        }
-        let _ = state.in_flight.try_set(None);
-        // On Import the cards are what is shown; any other view marks once it has drawn the new numbers,
-        // which the engine computes after this build.
-        let has_deals = state.model.with_untracked(|m| m.deals.total > 0);
-        if !has_deals || crate::ui::route::view_in_location() == crate::ui::route::View::Import {
-            mark_ready();
-        }
+        finish_import(state).await;
     });
+}
+
+/// After files are read: the model is built once for all of them, with its own progress and Cancel.
+async fn finish_import(state: AppState) {
+    if let Err(error) = build_model(state).await
+        && !error.is_cancelled()
+    {
+        let _ = state.errors.try_update(|e| e.push(error.to_string()));
+    }
+    let _ = state.in_flight.try_set(None);
+    // On Import the cards are what is shown; any other view marks once it has drawn the new numbers,
+    // which the engine computes after this build.
+    let has_deals = state.model.with_untracked(|m| m.deals.total > 0);
+    if !has_deals || crate::ui::route::view_in_location() == crate::ui::route::View::Import {
+        mark_ready();
+    }
 }
 
 async fn import_one(
@@ -201,7 +283,7 @@ async fn import_one(
             let handle: &web_sys::File = file.as_ref();
             (Vec::new(), Some(handle.clone()), taken_on.or(modified))
         }
-        Source::Made(file) => (file.bytes, None, taken_on),
+        Source::Made { text, .. } => (text.into_bytes(), None, taken_on),
     };
     let id = door.next_id();
     let _ = state.in_flight.try_update(|f| {
@@ -209,13 +291,6 @@ async fn import_one(
             f.request_id = Some(id);
         }
     });
-    let on_progress = move |progress| {
-        let _ = state.in_flight.try_update(|f| {
-            if let Some(f) = f {
-                f.progress = Some(progress);
-            }
-        });
-    };
     let request = ImportFile {
         name: name.clone(),
         bytes,
@@ -224,25 +299,10 @@ async fn import_one(
             ..ImportOptions::default()
         },
     };
-    let imported = door.ask_as(id, request, handle, on_progress).await?;
-    let (file_id, report) = (imported.file_id, imported.report);
-    let preview = door
-        .ask(Rows {
-            file_id,
-            offset: 0,
-            limit: PREVIEW_ROWS,
-        })
-        .await?
-        .page
-        .items;
-    let _ = state.files.try_update(|cards| {
-        cards.push(ImportedCard {
-            file_id,
-            report: *report,
-            preview,
-        })
-    });
-    Ok(())
+    let imported = door
+        .ask_as(id, request, handle, show_progress(state))
+        .await?;
+    add_cards(state, vec![imported]).await
 }
 
 /// Asks for the summary, which builds the model from every file, showing the build's progress.
@@ -255,21 +315,31 @@ async fn build_model(state: AppState) -> Result<(), DoorError> {
             f.progress = None;
         }
     });
-    let on_progress = move |progress| {
-        let _ = state.in_flight.try_update(|f| {
-            if let Some(f) = f {
-                f.progress = Some(progress);
-            }
-        });
-    };
-    let Overview { files, model } = door.ask_as(id, Summary {}, None, on_progress).await?;
+    let Overview { files, model } = door
+        .ask_as(id, Summary {}, None, show_progress(state))
+        .await?;
     let _ = state.files.try_update(|cards| {
         for (card, report) in cards.iter_mut().zip(files) {
             card.report = report;
         }
     });
+    // The cards and the model's panels (roster, stages, header) are drawn in two frames, not one long one.
+    next_frame().await;
     let _ = state.model.try_set(*model);
     Ok(())
+}
+
+/// Resolves after the browser has drawn the next frame.
+async fn next_frame() {
+    let (drawn, wait) = futures_channel::oneshot::channel::<()>();
+    let mut drawn = Some(drawn);
+    request_animation_frame(move || {
+        if let Some(drawn) = drawn.take() {
+            let _ = drawn.send(());
+        }
+    });
+    let _ = wait.await;
+    gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
 /// Changes how the files are read (kind, mapping, assumptions, stages, exclusions, time zone), sends it to

@@ -2,7 +2,8 @@
 //!
 //! [`app`] is the frame (header, nav, main) and picks the view from the query string; [`routes`] holds one
 //! module per view; [`components`] the shared widgets; [`door`] is the UI's end of the message door to
-//! the engine; [`state`] the signals every view shares; [`fatal`] turns a panic into a visible banner.
+//! the engine (in its Web Worker); [`actions`] what the user does to the data (import, remove, choose,
+//! forget); [`state`] the signals every view shares; [`fatal`] turns a panic into a visible banner.
 
 pub mod actions;
 pub mod app;

@@ -25,7 +25,11 @@ test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
       await app.page.getByTestId(`view-${view}`).waitFor();
       await app.page.waitForTimeout(800);
       // Folded parts (column mappings, rejected rows, matches across files) are checked unfolded too.
-      await app.page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+      // Folded parts build their content when opened: let that draw (two frames) before the scan.
+      await app.page.evaluate(() => new Promise((drawn) => {
+        document.querySelectorAll('details').forEach((d) => { d.open = true; });
+        setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(drawn)), 0);
+      }));
       await app.page.addScriptTag({ path: AXE });
       const result = await app.page.evaluate(async () => {
         const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });

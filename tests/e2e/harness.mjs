@@ -32,6 +32,8 @@ export async function launchBrowser() {
 export function watch(context, served) {
   const violations = [];
   const consoleErrors = [];
+  // Every request's path (and the frame or worker it came from), so a test can see what was watched.
+  const requests = [];
   const ownFile = (url) => {
     if (url.origin !== served.origin || !url.pathname.startsWith(served.base)) return false;
     const rel = decodeURIComponent(url.pathname.slice(served.base.length)) || 'index.html';
@@ -41,6 +43,7 @@ export function watch(context, served) {
     let url;
     try {
       url = new URL(request.url());
+      requests.push(url.pathname);
     } catch {
       violations.push(`${request.method()} ${request.url()} (unparseable URL)`);
       return;
@@ -57,7 +60,7 @@ export function watch(context, served) {
   };
   context.on('page', onPage);
   context.pages().forEach(onPage);
-  return { violations, consoleErrors };
+  return { violations, consoleErrors, requests };
 }
 
 /** Text with its runs of white space made single spaces, trimmed. */

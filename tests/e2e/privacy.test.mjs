@@ -49,6 +49,10 @@ test('the app requests nothing but its own files while importing a file', async 
   await app.page.getByTestId('view-import').waitFor();
   assert.equal(await app.cards().count(), 2, 'the imported files survive navigation');
 
+  // The engine's worker loaded its files through the same watch: its requests are counted too.
+  for (const file of ['worker.js', 'pipelens-worker.js', 'pipelens-worker_bg.wasm']) {
+    assert.ok(seen.requests.some((path) => path.endsWith(`/${file}`)), `the watch saw ${file}: ${seen.requests.join(' ')}`);
+  }
   assert.deepEqual(seen.violations, [], 'requests other than GETs of the app\'s own files');
   assert.deepEqual(seen.consoleErrors, [], 'console errors');
   await context.close();

@@ -122,6 +122,8 @@ test('a 100,000-deal + 1,000,000-activity import never blocks the page; Cancel s
   const { context, seen, app } = await openApp(browser, served, { viewport: { width: 1280, height: 900 } });
   await app.open('?view=import&period=2026-Q1&asof=2026-03-31');
   await watchLongTasks(app.page);
+  // Tasks before this moment are the page's own start (instantiating the wasm, the first draw).
+  const importStart = await app.page.evaluate(() => performance.now());
   const started = Date.now();
   const done = app.untilReady(() => app.page.getByTestId('file-input').setInputFiles([deals, activities]), 300_000);
 
@@ -140,8 +142,9 @@ test('a 100,000-deal + 1,000,000-activity import never blocks the page; Cancel s
   }
   await done;
   const importMs = Date.now() - started;
-  const longTasks = await app.page.evaluate(() => window.__longTasks);
-  console.log(`import of ${DEALS} deals + ${ACTIVITIES} activities: ${importMs} ms; progress values seen: ${values.size}; nav click answered in ${navMs} ms; main-thread tasks over 50 ms: ${JSON.stringify(longTasks)}`);
+  const allLong = await app.page.evaluate(() => window.__longTasks);
+  const longTasks = allLong.filter((t) => t.start + t.ms > importStart);
+  console.log(`import of ${DEALS} deals + ${ACTIVITIES} activities: ${importMs} ms; progress values seen: ${values.size}; nav click answered in ${navMs} ms; main-thread tasks over 50 ms during the import: ${JSON.stringify(longTasks)}; before it (page start): ${JSON.stringify(allLong.filter((t) => !longTasks.includes(t)))}`);
   assert.ok(values.size >= 2, 'the progress bar moved');
   assert.ok(navMs !== null && navMs <= 100, `a nav click during the import answered in ${navMs} ms`);
   assert.deepEqual(longTasks, [], 'main-thread tasks over 50 ms during the import');

@@ -3,6 +3,7 @@
 //! lost, created …); every number is derived from those sets, so the same sets can later show the deals
 //! behind it. Undefined values are `None` (JSON `null`) — never NaN, never a silent 0.
 
+use crate::engine::EngineError;
 use std::collections::BTreeMap;
 
 use chrono::Datelike;
@@ -18,7 +19,7 @@ use crate::engine::model::{DealStatus, RepIx, SalesModel};
 
 // The names callers have always reached through `compute`.
 pub use crate::engine::metrics::prepared::{
-    MetricsError, Prepared, RepMetrics, Sets, Velocity, latest_date, lower_median, quota_in, sets,
+    Prepared, RepMetrics, Sets, Velocity, latest_date, lower_median, quota_in, sets,
     shared_quota_in,
 };
 pub use crate::engine::metrics::report::{MetricsReport, MoneyInfo, PeriodInfo, Reconciliation};
@@ -99,7 +100,7 @@ fn median_of(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
 pub fn compute(
     model: &SalesModel,
     settings: &MetricSettings,
-) -> Result<MetricsReport, MetricsError> {
+) -> Result<MetricsReport, EngineError> {
     let mut task = ComputeTask::new(settings.clone());
     loop {
         if let Some(report) = task.step(model)? {
@@ -141,7 +142,7 @@ impl ComputeTask {
     }
 
     /// Does the next part; the last one gives the report.
-    pub fn step(&mut self, model: &SalesModel) -> Result<Option<MetricsReport>, MetricsError> {
+    pub fn step(&mut self, model: &SalesModel) -> Result<Option<MetricsReport>, EngineError> {
         let settings = &self.settings;
         // Preparing is cheap next to any part (a pass over the deals), so each step prepares afresh
         // instead of holding borrows across steps.

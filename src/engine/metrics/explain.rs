@@ -2,11 +2,12 @@
 //! 41 ÷ (41 + 27) = 60.3%") and the records behind it, paged — so every number drills down to its deals or
 //! activities, and the CLI's `pipelens explain` prints the same.
 
+use crate::engine::EngineError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::compute::{
-    MetricSettings, MetricsError, MetricsReport, Prepared, RepMetrics, compute, sets,
+    MetricSettings, MetricsReport, Prepared, RepMetrics, compute, sets,
 };
 use crate::engine::metrics::definitions::{Unit, definition};
 use crate::engine::metrics::process::FunnelStage;
@@ -162,7 +163,7 @@ fn find_rep(
     model: &SalesModel,
     report: &MetricsReport,
     rep: Option<&str>,
-) -> Result<Option<RepIx>, MetricsError> {
+) -> Result<Option<RepIx>, EngineError> {
     let Some(wanted) = rep
         .map(str::trim)
         .filter(|r| !r.is_empty() && !r.eq_ignore_ascii_case("team"))
@@ -186,10 +187,10 @@ fn find_rep(
                 .filter(|r| r.rep_ix.is_some())
                 .map(|r| r.rep.as_str())
                 .collect();
-            Err(MetricsError::Explain(format!(
-                "no rep named '{wanted}': use Team or one of {}",
-                names.join(", ")
-            )))
+            Err(EngineError::UnknownRep {
+                rep: wanted.to_owned(),
+                valid: names.join(", "),
+            })
         }
     }
 }
@@ -202,7 +203,7 @@ pub fn explain(
     rep: Option<&str>,
     page: u32,
     page_size: u32,
-) -> Result<Explanation, MetricsError> {
+) -> Result<Explanation, EngineError> {
     let report = compute(model, settings)?;
     let page = RecordPage {
         page,
@@ -298,7 +299,7 @@ pub fn explain_in(
     metric: &str,
     rep: Option<&str>,
     ask: &RecordPage,
-) -> Result<Explanation, MetricsError> {
+) -> Result<Explanation, EngineError> {
     let (page, page_size) = (ask.page, ask.page_size);
     let p = Prepared::new(model, settings)?;
     let rep_ix = find_rep(model, report, rep)?;
@@ -613,9 +614,9 @@ pub fn explain_in(
         }
         "stage_conversion" => {
             let Some(stage) = stage_name else {
-                return Err(MetricsError::Explain(
-                    "name the stage: stage_conversion:STAGE".to_owned(),
-                ));
+                return Err(EngineError::StageNeeded {
+                    metric: "stage_conversion".to_owned(),
+                });
             };
             let funnels = if team {
                 Some(&report.process.team)
@@ -634,10 +635,10 @@ pub fn explain_in(
                     .iter()
                     .flat_map(|f| f.stages.iter().map(|s| s.stage.clone()))
                     .collect();
-                return Err(MetricsError::Explain(format!(
-                    "no deal entered a stage named '{stage}' in the period: use one of {}",
-                    names.join(", ")
-                )));
+                return Err(EngineError::UnknownStage {
+                    stage: stage.to_owned(),
+                    valid: names.join(", "),
+                });
             };
             if let Some(why) = &s.hidden {
                 notes.push(format!("The rate is hidden: {why}."));
@@ -694,10 +695,10 @@ pub fn explain_in(
             (value, formula, Vec::new(), act.records.clone())
         }
         _ => {
-            return Err(MetricsError::Explain(format!(
-                "'{metric}' is not a metric explain knows: use one of {}",
-                EXPLAINABLE.join(", ")
-            )));
+            return Err(EngineError::UnknownMetric {
+                metric: metric.to_owned(),
+                valid: EXPLAINABLE.join(", "),
+            });
         }
     };
     let def = definition(base);

@@ -349,6 +349,25 @@ pub enum PeriodSpec {
     },
 }
 
+/// The period as [`PeriodSpec::parse`] reads it back (`2017-Q2`, `this-quarter` …).
+impl std::fmt::Display for PeriodSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PeriodSpec::All => write!(f, "all"),
+            PeriodSpec::Year { year } => write!(f, "{year}"),
+            PeriodSpec::Quarter { year, quarter } => write!(f, "{year}-Q{quarter}"),
+            PeriodSpec::Month { year, month } => write!(f, "{year}-{month:02}"),
+            PeriodSpec::ThisQuarter => write!(f, "this-quarter"),
+            PeriodSpec::LastQuarter => write!(f, "last-quarter"),
+            PeriodSpec::ThisYear => write!(f, "this-year"),
+            PeriodSpec::LastYear => write!(f, "last-year"),
+            PeriodSpec::ThisMonth => write!(f, "this-month"),
+            PeriodSpec::LastMonth => write!(f, "last-month"),
+            PeriodSpec::Custom { start, end } => write!(f, "{start}..{end}"),
+        }
+    }
+}
+
 impl PeriodSpec {
     /// `all`, `2017`, `FY2017`, `2017-Q2`, `2017-05`, `2017-01-01..2017-03-31`, `this-quarter`,
     /// `last-quarter`, `this-year`, `last-year`, `this-month`, `last-month`.
@@ -472,6 +491,27 @@ pub fn business_days(range: &DateRange) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_written_out_reads_back_as_itself() {
+        for text in [
+            "all",
+            "2017",
+            "2017-Q2",
+            "2017-05",
+            "this-quarter",
+            "last-quarter",
+            "this-year",
+            "last-year",
+            "this-month",
+            "last-month",
+            "2017-01-01..2017-03-31",
+        ] {
+            let spec = PeriodSpec::parse(text).unwrap();
+            assert_eq!(spec.to_string(), text);
+            assert_eq!(PeriodSpec::parse(&spec.to_string()), Ok(spec));
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -3,6 +3,7 @@
 //! ([`RepMetrics`]), with quotas prorated and ramped. Process, pipeline and activity read these; the
 //! orchestrator in [`crate::engine::metrics::compute`] puts their answers together.
 
+use crate::engine::EngineError;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -63,24 +64,6 @@ pub struct RepMetrics {
     pub velocity: Velocity,
 }
 
-/// Why metrics could not be computed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MetricsError {
-    NoDeals,
-    Period(String),
-    /// A metric or rep `explain` does not know, with what is valid.
-    Explain(String),
-}
-
-impl std::fmt::Display for MetricsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MetricsError::NoDeals => write!(f, "no deals are loaded: import a deals export first"),
-            MetricsError::Period(why) | MetricsError::Explain(why) => write!(f, "{why}"),
-        }
-    }
-}
-
 /// The lower median (the smaller of the two middle values when their number is even).
 pub fn lower_median(values: &mut [f64]) -> Option<f64> {
     if values.is_empty() {
@@ -135,18 +118,16 @@ impl<'a> Prepared<'a> {
     pub fn new(
         model: &'a SalesModel,
         settings: &'a MetricSettings,
-    ) -> Result<Prepared<'a>, MetricsError> {
+    ) -> Result<Prepared<'a>, EngineError> {
         if model.deals.is_empty() {
-            return Err(MetricsError::NoDeals);
+            return Err(EngineError::NoDeals);
         }
         let (as_of, as_of_from) = match settings.as_of {
             Some(day) => (day, "set by you".to_owned()),
             None => match latest_date(model) {
                 Some(day) => (day, "the latest date in the data".to_owned()),
                 None => {
-                    return Err(MetricsError::Period(
-                        "no deal has a date: set the as-of date".to_owned(),
-                    ));
+                    return Err(EngineError::NoDates);
                 }
             },
         };
@@ -154,8 +135,8 @@ impl<'a> Prepared<'a> {
         let period = settings
             .period
             .resolve(&settings.calendar, as_of, first)
-            .ok_or_else(|| {
-                MetricsError::Period("the period does not exist in this calendar".to_owned())
+            .ok_or_else(|| EngineError::NoSuchPeriod {
+                period: settings.period.to_string(),
             })?;
         Ok(Prepared::for_range(
             model,

@@ -2,13 +2,12 @@
 //! cycle and activities — for the team and each rep, over the twelve months that end with the period (or
 //! the as-of date, when it comes first). Each month is counted by exactly the rules of the period report.
 
+use crate::engine::EngineError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::activity::activity;
-use crate::engine::metrics::compute::{
-    MetricSettings, MetricsError, Prepared, RepMetrics, core, sets,
-};
+use crate::engine::metrics::compute::{MetricSettings, Prepared, RepMetrics, core, sets};
 use crate::engine::metrics::period::DateRange;
 use crate::engine::model::SalesModel;
 
@@ -59,7 +58,7 @@ fn point(m: &RepMetrics, activities: u64) -> Point {
 }
 
 /// The last [`MONTHS`] calendar months up to the period's end (or the as-of date).
-pub fn monthly(model: &SalesModel, settings: &MetricSettings) -> Result<Vec<Month>, MetricsError> {
+pub fn monthly(model: &SalesModel, settings: &MetricSettings) -> Result<Vec<Month>, EngineError> {
     let mut task = TrendsTask::new(settings.clone());
     loop {
         if let Some(months) = task.step(model)? {
@@ -95,7 +94,7 @@ impl TrendsTask {
     }
 
     /// Computes the next month back; the last step gives the months, oldest first.
-    pub fn step(&mut self, model: &SalesModel) -> Result<Option<Vec<Month>>, MetricsError> {
+    pub fn step(&mut self, model: &SalesModel) -> Result<Option<Vec<Month>>, EngineError> {
         let settings = &self.settings;
         let p = Prepared::new(model, settings)?;
         let end = *self

@@ -9,9 +9,11 @@
 
 pub mod wire;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineError;
+use crate::engine::demo::Style;
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportOptions};
 use crate::engine::metrics::explain::{Explanation, RecordSort};
@@ -21,7 +23,7 @@ use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 7;
+pub const PROTOCOL_VERSION: u32 = 8;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -119,6 +121,42 @@ pairs! {
     Cancel => CancelNoted,
     /// Drop every file and result held by the session.
     Forget => Forgotten,
+    /// Generate the seeded demo team as of a day and import its files (Salesforce-style), as an import of
+    /// those files would. Long: answers with progress events.
+    LoadDemo => DemoLoaded,
+    /// The demo team's export files as a CRM writes them, for the user to download and import back.
+    DemoFiles => DemoSet,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadDemo {
+    pub as_of: NaiveDate,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoFiles {
+    pub as_of: NaiveDate,
+    pub seed: u64,
+    pub style: Style,
+}
+
+/// Every demo file, read and kept, in import order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoLoaded {
+    pub files: Vec<Imported>,
+}
+
+/// The demo's files as text, each with its file name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoSet {
+    pub files: Vec<NamedText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedText {
+    pub name: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,6 +243,8 @@ pub enum Answer {
     Trended(Trended),
     CancelNoted(CancelNoted),
     Forgotten(Forgotten),
+    DemoLoaded(DemoLoaded),
+    DemoSet(DemoSet),
 }
 
 impl Answer {
@@ -220,6 +260,8 @@ impl Answer {
             Answer::Trended(_) => "Trended",
             Answer::CancelNoted(_) => "CancelNoted",
             Answer::Forgotten(_) => "Forgotten",
+            Answer::DemoLoaded(_) => "DemoLoaded",
+            Answer::DemoSet(_) => "DemoSet",
         }
     }
 }

@@ -13,20 +13,21 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::engine::EngineError;
+use crate::engine::demo::{DemoFile, generate};
 use crate::engine::ingest::limits::{Limits, human_bytes};
 use crate::engine::ingest::report::FileReport;
-use crate::engine::ingest::{FileId, ImportJob, ImportedFile, Slice};
+use crate::engine::ingest::{FileId, ImportJob, ImportOptions, ImportedFile, Slice};
 use crate::engine::metrics::MetricSettings;
-use crate::engine::metrics::compute::{ComputeTask, MetricsError, MetricsReport};
+use crate::engine::metrics::compute::{ComputeTask, MetricsReport};
 use crate::engine::metrics::explain::{PAGE_SIZE, RecordPage, explain_in};
 use crate::engine::metrics::trend::TrendsTask;
 use crate::engine::model::build::{BuildTask, Built, FileInput};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
 use crate::engine::protocol::{
-    Answer, Ask, CancelNoted, Computed, Envelope, Explain, Explained, FileOk, Forgotten, Imported,
-    Overview, PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage, Stage,
-    Trended, typed,
+    Answer, Ask, CancelNoted, Computed, DemoLoaded, DemoSet, Envelope, Explain, Explained, FileOk,
+    Forgotten, Imported, NamedText, Overview, PROTOCOL_VERSION, Page, Progress, Reply, Request,
+    RequestId, RowsPage, Stage, Trended, typed,
 };
 
 /// Everything the engine holds for one user.
@@ -55,6 +56,13 @@ pub struct Session {
     next_local_id: RequestId,
 }
 
+/// What one slice of a file's import came to.
+enum ImportSlice {
+    Working(Progress),
+    Kept(Imported),
+    Failed(EngineError),
+}
+
 /// A request being worked on; advance it with [`Session::step`].
 pub struct Job {
     id: RequestId,
@@ -63,11 +71,21 @@ pub struct Job {
 
 enum Work {
     Import(Box<ImportJob>, u64),
+    /// The demo team's files, imported one after the other.
+    Demo(Box<DemoJob>),
     /// The model is rebuilt first; then the request goes on.
     Build(Box<BuildTask>, Box<Then>),
     Compute(Box<ComputeTask>, Box<MetricSettings>, Box<AfterCompute>),
     Trends(Box<TrendsTask>),
     Finished(Option<Result<Answer, EngineError>>),
+}
+
+/// The demo's files still to import, the one being read (with the bytes it reserved), and those done.
+struct DemoJob {
+    pending: std::collections::VecDeque<DemoFile>,
+    current: Option<(Box<ImportJob>, u64)>,
+    done: Vec<Imported>,
+    taken_on: chrono::NaiveDate,
 }
 
 /// What a request that needs the model does once the model is built.
@@ -206,24 +224,9 @@ impl Session {
                 self.check_size(&r.name, r.size_bytes)
                     .map(|()| Answer::FileOk(FileOk {})),
             ),
-            Request::ImportFile(r) => match self.check_size(&r.name, r.bytes.len() as u64) {
+            Request::ImportFile(r) => match self.start_import(r.name, r.bytes, r.options) {
                 Err(error) => done(Err(error)),
-                Ok(()) => {
-                    let file_id = self.next_file_id;
-                    self.next_file_id += 1;
-                    let size = r.bytes.len() as u64;
-                    self.bytes_held += size;
-                    Work::Import(
-                        Box::new(ImportJob::new(
-                            file_id,
-                            r.name,
-                            r.bytes,
-                            r.options,
-                            self.limits,
-                        )),
-                        size,
-                    )
-                }
+                Ok((job, size)) => Work::Import(job, size),
             },
             Request::Rows(r) => done(self.rows(r.file_id, r.offset, r.limit)),
             Request::Summary(_) => self.after_build(Then::Overview),
@@ -254,6 +257,27 @@ impl Session {
                     request_id: r.request_id,
                 })))
             }
+            Request::LoadDemo(r) => {
+                let demo = generate(r.as_of, r.seed);
+                Work::Demo(Box::new(DemoJob {
+                    pending: demo.files.into_iter().collect(),
+                    current: None,
+                    done: Vec::new(),
+                    taken_on: r.as_of,
+                }))
+            }
+            Request::DemoFiles(r) => {
+                let demo = generate(r.as_of, r.seed);
+                let files = demo
+                    .files_in(r.style)
+                    .iter()
+                    .map(|f| NamedText {
+                        name: f.name.clone(),
+                        text: String::from_utf8_lossy(&f.bytes).into_owned(),
+                    })
+                    .collect();
+                done(Ok(Answer::DemoSet(DemoSet { files })))
+            }
             Request::Forget(_) => {
                 // Everything the session holds: the files and every choice made about them.
                 self.settings = ModelSettings::default();
@@ -266,6 +290,45 @@ impl Session {
         };
         self.live.insert(id);
         Job { id, work }
+    }
+
+    /// Reserves room for a file and starts reading it.
+    fn start_import(
+        &mut self,
+        name: String,
+        bytes: Vec<u8>,
+        options: ImportOptions,
+    ) -> Result<(Box<ImportJob>, u64), EngineError> {
+        let size = bytes.len() as u64;
+        self.check_size(&name, size)?;
+        let file_id = self.next_file_id;
+        self.next_file_id += 1;
+        self.bytes_held += size;
+        let job = ImportJob::new(file_id, name, bytes, options, self.limits);
+        Ok((Box::new(job), size))
+    }
+
+    /// One slice of a file's import: its progress, or the file kept (the model goes stale).
+    fn import_slice(&mut self, import: &mut ImportJob, size: u64) -> ImportSlice {
+        match import.step() {
+            Slice::Working(p) => ImportSlice::Working(Progress {
+                stage: Stage::Parsing,
+                done: p.done_bytes,
+                total: p.total_bytes,
+                rows: p.rows,
+            }),
+            Slice::Done(Err(error)) => {
+                self.bytes_held = self.bytes_held.saturating_sub(size);
+                ImportSlice::Failed(error)
+            }
+            Slice::Done(Ok(file)) => {
+                let file_id = file.file_id;
+                let report = Box::new(file.report.clone());
+                self.files.push(*file);
+                self.stale = true;
+                ImportSlice::Kept(Imported { file_id, report })
+            }
+        }
     }
 
     /// The work of a request that needs the model: a rebuild first when it is stale.
@@ -349,30 +412,67 @@ impl Session {
             },
         };
         let reply = match &mut job.work {
-            Work::Import(import, _) => match import.step() {
-                Slice::Working(p) => Reply::Progress {
-                    progress: Progress {
-                        stage: Stage::Parsing,
-                        done: p.done_bytes,
-                        total: p.total_bytes,
-                        rows: p.rows,
-                    },
-                },
-                Slice::Done(result) => {
-                    if result.is_err() {
-                        self.release(&job.work);
-                    }
-                    let answer = result.map(|file| {
-                        let file_id = file.file_id;
-                        let report = Box::new(file.report.clone());
-                        self.files.push(*file);
-                        self.stale = true;
-                        Answer::Imported(Imported { file_id, report })
-                    });
+            Work::Import(import, size) => match self.import_slice(import, *size) {
+                ImportSlice::Working(progress) => Reply::Progress { progress },
+                ImportSlice::Kept(imported) => {
                     job.work = Work::Finished(None);
-                    Reply::from_result(answer)
+                    Reply::from_result(Ok(Answer::Imported(imported)))
+                }
+                ImportSlice::Failed(error) => {
+                    job.work = Work::Finished(None);
+                    Reply::from_result(Err(error))
                 }
             },
+            Work::Demo(demo) => {
+                if demo.current.is_none() {
+                    match demo.pending.pop_front() {
+                        Some(file) => {
+                            let options = ImportOptions {
+                                taken_on: Some(demo.taken_on),
+                                ..ImportOptions::default()
+                            };
+                            match self.start_import(file.name, file.bytes, options) {
+                                Ok(current) => demo.current = Some(current),
+                                Err(error) => {
+                                    job.work = Work::Finished(None);
+                                    return Envelope::new(job.id, Reply::from_result(Err(error)));
+                                }
+                            }
+                        }
+                        None => {
+                            let files = std::mem::take(&mut demo.done);
+                            job.work = Work::Finished(None);
+                            return Envelope::new(
+                                job.id,
+                                Reply::from_result(Ok(Answer::DemoLoaded(DemoLoaded { files }))),
+                            );
+                        }
+                    }
+                }
+                let Some((import, size)) = demo.current.as_mut() else {
+                    unreachable!("a demo file was just started")
+                };
+                let size = *size;
+                match self.import_slice(import, size) {
+                    ImportSlice::Working(progress) => Reply::Progress { progress },
+                    ImportSlice::Kept(imported) => {
+                        demo.current = None;
+                        demo.done.push(imported);
+                        Reply::Progress {
+                            progress: Progress {
+                                stage: Stage::Parsing,
+                                done: size,
+                                total: size,
+                                rows: 0,
+                            },
+                        }
+                    }
+                    ImportSlice::Failed(error) => {
+                        job.work = Work::Finished(None);
+                        Reply::from_result(Err(error))
+                    }
+                }
+            }
             Work::Build(task, _) => {
                 let inputs = self.inputs();
                 let built = task.step(&inputs);
@@ -399,7 +499,7 @@ impl Session {
                 match task.step(model) {
                     Err(error) => {
                         job.work = Work::Finished(None);
-                        Reply::from_result(Err(engine_error(error)))
+                        Reply::from_result(Err(error))
                     }
                     Ok(None) => progress(Stage::Computing, task.done(), ComputeTask::STEPS),
                     Ok(Some(report)) => {
@@ -427,7 +527,7 @@ impl Session {
                 match task.step(model) {
                     Err(error) => {
                         job.work = Work::Finished(None);
-                        Reply::from_result(Err(engine_error(error)))
+                        Reply::from_result(Err(error))
                     }
                     Ok(None) => progress(Stage::Computing, task.done(), TrendsTask::STEPS),
                     Ok(Some(months)) => {
@@ -502,14 +602,16 @@ impl Session {
                 explanation: Box::new(explanation),
             })
         })
-        .map_err(engine_error)
     }
 
-    /// Gives back the bytes a cancelled or failed import had reserved.
+    /// Gives back the bytes a cancelled import had reserved.
     fn release(&mut self, work: &Work) {
-        if let Work::Import(_, size) = work {
-            self.bytes_held = self.bytes_held.saturating_sub(*size);
-        }
+        let size = match work {
+            Work::Import(_, size) => *size,
+            Work::Demo(demo) => demo.current.as_ref().map_or(0, |(_, size)| *size),
+            _ => 0,
+        };
+        self.bytes_held = self.bytes_held.saturating_sub(size);
     }
 
     /// The error for a file id the session does not hold, listing the ids it does.
@@ -540,13 +642,5 @@ impl Session {
                 items,
             },
         }))
-    }
-}
-
-fn engine_error(e: MetricsError) -> EngineError {
-    match e {
-        MetricsError::NoDeals => EngineError::NoDeals,
-        MetricsError::Period(detail) => EngineError::Period { detail },
-        MetricsError::Explain(detail) => EngineError::Explain { detail },
     }
 }

@@ -9,6 +9,7 @@ use crate::engine::model::fields::{Field, Kind};
 use crate::engine::model::{AssumptionChoice, KindChoice, MappingChoice};
 use crate::engine::numfmt::{bytes, thousands};
 use crate::ui::actions::set_model_settings;
+use crate::ui::components::folded::Folded;
 use crate::ui::components::input::event_value;
 use crate::ui::state::{ImportedCard, use_app_state};
 
@@ -114,9 +115,9 @@ fn NoteTable(
         return None;
     }
     let total = notes.len() as u64 + omitted;
+    let notes = StoredValue::new(notes);
     Some(view! {
-        <details class="notes" data-testid=testid>
-            <summary>{format!("{title}: {}", thousands(total))}</summary>
+        <Folded class="notes" testid=testid summary=format!("{title}: {}", thousands(total))>
             <div class="table-scroll" tabindex="0">
                 <table>
                     <thead>
@@ -131,6 +132,7 @@ fn NoteTable(
                     </thead>
                     <tbody>
                         {notes
+                            .get_value()
                             .into_iter()
                             .map(|note| {
                                 let kind = match note.kind {
@@ -156,7 +158,7 @@ fn NoteTable(
             {(omitted > 0).then(|| view! {
                 <p class="omitted">{format!("… and {} more not listed; the counts above include them.", thousands(omitted))}</p>
             })}
-        </details>
+        </Folded>
     })
 }
 
@@ -246,8 +248,11 @@ fn KindAndMapping(report: FileReport) -> impl IntoView {
     let header = report.header.clone();
     let mapped = report.mapping.clone();
     let count = mapped.len();
-    let rows = fields
-        .into_iter()
+    let file_name = file.clone();
+    let rows = move || {
+        fields
+        .iter()
+        .copied()
         .map(|field| {
             let current = mapped.iter().find(|m| m.field == field.id());
             let column = current.map(|m| m.column.clone()).unwrap_or_default();
@@ -279,7 +284,8 @@ fn KindAndMapping(report: FileReport) -> impl IntoView {
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+    };
     view! {
         <div class="kind-line">
             <label>
@@ -290,13 +296,12 @@ fn KindAndMapping(report: FileReport) -> impl IntoView {
             </label>
         </div>
         {kind.filter(|k| *k != Kind::NotUsed).map(|_| view! {
-            <details class="mapping" data-testid="file-mapping">
-                <summary>{format!("Column mapping ({count} fields mapped)")}</summary>
+            <Folded class="mapping" testid="file-mapping" remember=format!("mapping:{file_name}") summary=format!("Column mapping ({count} fields mapped)")>
                 <table>
                     <thead><tr><th scope="col">"Field"</th><th scope="col">"Column"</th><th scope="col">"Mapped by"</th></tr></thead>
-                    <tbody>{rows}</tbody>
+                    <tbody>{rows.clone()}</tbody>
                 </table>
-            </details>
+            </Folded>
         })}
     }
 }

@@ -6,6 +6,7 @@ pub mod drawer;
 pub mod drop_zone;
 pub mod empty;
 pub mod file_card;
+pub mod folded;
 pub mod input;
 pub mod math;
 pub mod model_panel;

@@ -16,7 +16,7 @@ pub fn ImportView() -> impl IntoView {
     let state = use_app_state();
     let on_files = move |files: Vec<gloo::file::File>| import_files(state, files);
     view! {
-        <section class="view" data-testid="view-import">
+        <section class="view view-import" data-testid="view-import">
             <h1>"Import"</h1>
             <DropZone on_files=on_files />
             <div class="demo-offer" data-testid="demo-offer">
@@ -31,11 +31,11 @@ pub fn ImportView() -> impl IntoView {
                 </button>
                 <span class="demo-downloads">
                     " or download the demo team as "
-                    <button type="button" class="quiet small" data-testid="demo-salesforce" on:click=move |_| download_demo(crate::engine::demo::Style::Salesforce)>
+                    <button type="button" class="quiet small" data-testid="demo-salesforce" on:click=move |_| download_demo(state, crate::engine::demo::Style::Salesforce)>
                         "Salesforce CSVs"
                     </button>
                     " / "
-                    <button type="button" class="quiet small" data-testid="demo-hubspot" on:click=move |_| download_demo(crate::engine::demo::Style::Hubspot)>
+                    <button type="button" class="quiet small" data-testid="demo-hubspot" on:click=move |_| download_demo(state, crate::engine::demo::Style::Hubspot)>
                         "HubSpot CSVs"
                     </button>
                     " to try the import path."

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::engine::metrics::compute::MetricsReport;
-use crate::engine::metrics::report::MetricContext;
 use crate::engine::metrics::explain::Explanation;
+use crate::engine::metrics::report::MetricContext;
 use crate::engine::numfmt::{money, number};
 use crate::engine::protocol::Explain;
 use crate::ui::components::empty::NeedsData;
