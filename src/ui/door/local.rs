@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use gloo::timers::future::TimeoutFuture;
 
-use super::{DoorError, OnProgress};
+use super::{DoorError, OnProgress, Replied, Transport};
 use crate::engine::protocol::wire;
 use crate::engine::protocol::{Envelope, Reply, Request};
 use crate::engine::session::Session;
@@ -16,8 +16,29 @@ pub struct Local {
     session: RefCell<Session>,
 }
 
+impl Transport for Local {
+    fn call(
+        &self,
+        envelope: Envelope<Request>,
+        file: Option<web_sys::File>,
+        on_progress: OnProgress,
+    ) -> Replied<'_> {
+        Box::pin(self.run(envelope, file, on_progress))
+    }
+
+    fn cancel(&self, envelope: Envelope<Request>) {
+        let mut session = self.session.borrow_mut();
+        let mut job = session.begin(envelope);
+        let _noted = session.step(&mut job);
+    }
+
+    fn restart(&self) {
+        *self.session.borrow_mut() = Session::new();
+    }
+}
+
 impl Local {
-    pub async fn call(
+    async fn run(
         &self,
         envelope: Envelope<Request>,
         file: Option<web_sys::File>,
@@ -43,16 +64,6 @@ impl Local {
             }
             TimeoutFuture::new(0).await;
         }
-    }
-
-    pub fn cancel(&self, envelope: Envelope<Request>) {
-        let mut session = self.session.borrow_mut();
-        let mut job = session.begin(envelope);
-        let _noted = session.step(&mut job);
-    }
-
-    pub fn restart(&self) {
-        *self.session.borrow_mut() = Session::new();
     }
 }
 

@@ -11,6 +11,8 @@ mod local;
 mod worker;
 
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use crate::engine::EngineError;
@@ -24,12 +26,28 @@ pub struct Door {
 
 struct Inner {
     next_id: Cell<RequestId>,
-    transport: Transport,
+    transport: Rc<dyn Transport>,
 }
 
-enum Transport {
-    Local(Box<local::Local>),
-    Worker(Rc<worker::WorkerDoor>),
+/// The final reply a transport comes back with.
+type Replied<'a> = Pin<Box<dyn Future<Output = Result<Reply, DoorError>> + 'a>>;
+
+/// How envelopes reach a session and replies come back. A trait object, so the app's page links only the
+/// transport it builds (the worker's), not the whole engine a local session would bring.
+trait Transport {
+    /// Carries `envelope` (with the `File` an import reads) and comes back with its final reply, calling
+    /// `on_progress` on the way.
+    fn call(
+        &self,
+        envelope: Envelope<crate::engine::protocol::Request>,
+        file: Option<web_sys::File>,
+        on_progress: OnProgress,
+    ) -> Replied<'_>;
+    fn cancel(&self, envelope: Envelope<crate::engine::protocol::Request>);
+    /// The caller stopped waiting for `id`.
+    fn forget_pending(&self, _id: RequestId) {}
+    fn on_down(&self, _on_down: Rc<dyn Fn(String)>) {}
+    fn restart(&self);
 }
 
 /// Why a call through the door gave no answer.
@@ -69,15 +87,15 @@ type OnProgress = Rc<dyn Fn(Progress)>;
 impl Door {
     /// The app's door: the engine in its Web Worker, started now.
     pub fn worker() -> Self {
-        Door::with(Transport::Worker(worker::WorkerDoor::start()))
+        Door::with(Rc::new(worker::Worker::start()))
     }
 
     /// A door to a session on this thread (browser tests).
     pub fn local() -> Self {
-        Door::with(Transport::Local(Box::default()))
+        Door::with(Rc::new(local::Local::default()))
     }
 
-    fn with(transport: Transport) -> Self {
+    fn with(transport: Rc<dyn Transport>) -> Self {
         Door {
             inner: Rc::new(Inner {
                 next_id: Cell::new(0),
@@ -117,10 +135,7 @@ impl Door {
             armed: true,
         };
         let on_progress: OnProgress = Rc::new(on_progress);
-        let reply = match &self.inner.transport {
-            Transport::Local(local) => local.call(envelope, file, on_progress).await,
-            Transport::Worker(worker) => worker.call(envelope, file, on_progress).await,
-        };
+        let reply = self.inner.transport.call(envelope, file, on_progress).await;
         guard.armed = false;
         match reply? {
             Reply::Answer { answer } => typed::<A>(name, answer).map_err(DoorError::Engine),
@@ -135,25 +150,17 @@ impl Door {
     /// [`EngineError::Cancelled`].
     pub fn cancel(&self, id: RequestId) {
         let envelope = Envelope::new(self.next_id(), Cancel { request_id: id }.into());
-        match &self.inner.transport {
-            Transport::Local(local) => local.cancel(envelope),
-            Transport::Worker(worker) => worker.cancel(envelope),
-        }
+        self.inner.transport.cancel(envelope);
     }
 
     /// Calls `on_down` with a plain sentence when the engine's worker stops.
     pub fn on_down(&self, on_down: impl Fn(String) + 'static) {
-        if let Transport::Worker(worker) = &self.inner.transport {
-            worker.on_down(Rc::new(on_down));
-        }
+        self.inner.transport.on_down(Rc::new(on_down));
     }
 
     /// Starts a fresh engine (after it stopped): everything it held is gone.
     pub fn restart(&self) {
-        match &self.inner.transport {
-            Transport::Local(local) => local.restart(),
-            Transport::Worker(worker) => worker.restart(),
-        }
+        self.inner.transport.restart();
     }
 }
 
@@ -167,9 +174,7 @@ struct CancelOnDrop {
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
         if self.armed {
-            if let Transport::Worker(worker) = &self.door.inner.transport {
-                worker.forget_pending(self.id);
-            }
+            self.door.inner.transport.forget_pending(self.id);
             self.door.cancel(self.id);
         }
     }

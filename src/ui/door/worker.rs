@@ -15,14 +15,50 @@ use futures_channel::oneshot;
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, MessageEvent, WorkerOptions, WorkerType};
 
-use super::{DoorError, OnProgress};
+use super::{DoorError, OnProgress, Replied, Transport};
 use crate::engine::protocol::wire::{self, WireError};
 use crate::engine::protocol::{Envelope, PROTOCOL_VERSION, Reply, Request, RequestId};
 
 /// How many times a worker of the wrong version is started again before the page gives up.
 const STALE_RESTARTS: u32 = 1;
+
+/// The transport: the worker's door, shared with the handlers the worker calls.
+pub struct Worker(Rc<WorkerDoor>);
+
+impl Worker {
+    pub fn start() -> Self {
+        Worker(WorkerDoor::start())
+    }
+}
+
+impl Transport for Worker {
+    fn call(
+        &self,
+        envelope: Envelope<Request>,
+        file: Option<web_sys::File>,
+        on_progress: OnProgress,
+    ) -> Replied<'_> {
+        Box::pin(self.0.call(envelope, file, on_progress))
+    }
+
+    fn cancel(&self, envelope: Envelope<Request>) {
+        self.0.cancel(envelope);
+    }
+
+    fn forget_pending(&self, id: RequestId) {
+        self.0.forget_pending(id);
+    }
+
+    fn on_down(&self, on_down: Rc<dyn Fn(String)>) {
+        self.0.on_down(on_down);
+    }
+
+    fn restart(&self) {
+        self.0.restart();
+    }
+}
 
 pub struct WorkerDoor {
     state: RefCell<State>,
@@ -49,7 +85,7 @@ enum State {
 
 /// A worker and the handlers it calls (dropped with it).
 struct Running {
-    worker: Worker,
+    worker: web_sys::Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -82,7 +118,7 @@ impl WorkerDoor {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Classic);
         options.set_name("pipelens-engine");
-        let worker = match Worker::new_with_options(&url, &options) {
+        let worker = match web_sys::Worker::new_with_options(&url, &options) {
             Ok(worker) => worker,
             Err(error) => {
                 self.down(format!(
@@ -295,7 +331,7 @@ impl WorkerDoor {
     }
 }
 
-fn post(worker: &Worker, bytes: &[u8], file: Option<&web_sys::File>) {
+fn post(worker: &web_sys::Worker, bytes: &[u8], file: Option<&web_sys::File>) {
     let array = Uint8Array::from(bytes);
     let message = Object::new();
     let _ = Reflect::set(&message, &"bytes".into(), &array.buffer());
