@@ -1659,3 +1659,72 @@ fn without_different_days_an_older_export_is_only_duplicates() {
         );
     }
 }
+
+/// The plan: Sunday 15 March leaves 12 business days (16–20, 23–27, 30–31 March). Each rep's reverse funnel
+/// runs from their coverage gap at their own average deal, win rate and activities per opportunity created.
+#[test]
+fn the_plan_runs_each_reps_gap_back_to_activities_per_business_day_left() {
+    let report = run(&fixture(), &q1());
+    let plan = &report.plan;
+    assert_eq!(plan.business_days_left, 12);
+    let row = |name: &str| {
+        plan.reps
+            .iter()
+            .find(|r| r.rep == name)
+            .unwrap_or_else(|| panic!("no plan row {name}"))
+    };
+    // Ann: quota 60,000, booked 30,000 → gap 30,000; 10,000 a deal → 3 deals; win rate 60% → 5 opportunities;
+    // 7 activities over 10 opportunities created → 3.5 activities, 3.5 / 12 a day.
+    let ann = row("Ann Lee");
+    assert!(near(ann.activities_per_opportunity, 0.7));
+    assert_eq!(ann.needed.gap, Some(30_000.0));
+    assert!(near(ann.needed.deals, 3.0));
+    assert!(near(ann.needed.opportunities, 5.0));
+    assert!(near(ann.needed.activities, 3.5));
+    assert!(near(ann.needed.activities_per_day, 3.5 / 12.0));
+    // Dee: 15,000 − 6,000 = 9,000 at 6,000 a deal → 1.5 deals, all won → 1.5 opportunities; 4 activities over 4
+    // opportunities → 1.5 activities, 0.125 a day.
+    let dee = row("Dee Park");
+    assert_eq!(dee.needed.gap, Some(9_000.0));
+    assert!(near(dee.needed.opportunities, 1.5));
+    assert!(near(dee.needed.activities_per_day, 0.125));
+    // Cy has booked 42,000 of 40,000: nothing more is needed.
+    let cy = row("Cy Diaz");
+    assert_eq!(
+        (
+            cy.needed.gap,
+            cy.needed.activities_per_day,
+            cy.needed.note.clone()
+        ),
+        (Some(0.0), Some(0.0), None)
+    );
+    // The tick of "usual by now": attainment ÷ pacing, the same share of quota for every rep.
+    for r in &plan.reps {
+        let m = rep(&report, &r.rep);
+        let usual = m.attainment.unwrap() / m.pacing.unwrap();
+        assert!(near(r.usual_attainment_by_now, usual), "{}", r.rep);
+    }
+    assert_eq!(plan.reps.len(), 4);
+    assert_eq!(report.period.calendar_quarter, "2026-Q1");
+}
+
+/// The leaderboard: bookings in Q1, highest first.
+#[test]
+fn the_leaderboard_ranks_the_reps_by_bookings() {
+    let report = run(&fixture(), &q1());
+    let board: Vec<(u32, &str)> = report
+        .leaderboard
+        .iter()
+        .map(|r| (r.rank, r.rep.as_str()))
+        .collect();
+    // Cy 42,000 · Ann 30,000 · Bo 9,000 · Dee 6,000.
+    assert_eq!(
+        board,
+        [
+            (1, "Cy Diaz"),
+            (2, "Ann Lee"),
+            (3, "Bo Berg"),
+            (4, "Dee Park")
+        ]
+    );
+}
