@@ -1728,3 +1728,47 @@ fn the_leaderboard_ranks_the_reps_by_bookings() {
         ]
     );
 }
+
+/// Each rep against the team, stage by stage of the team's funnel: the rep's conversion, the team's, and the
+/// leak (at least 5 of the rep's deals and more than 5 points below the team).
+#[test]
+fn each_rep_against_the_team_carries_stage_conversion_and_the_leak() {
+    let report = run(&fixture(), &q1());
+    let p = &report.process;
+    let team = &p.team[0];
+    // The team: Prospecting 19 of 24 moved on, Qualification 12 of 20.
+    assert!(near(
+        funnel_row(&team.stages, "Prospecting").conversion,
+        19.0 / 24.0
+    ));
+    assert!(near(
+        funnel_row(&team.stages, "Qualification").conversion,
+        0.6
+    ));
+    let names: Vec<&str> = p.rep_vs_team.iter().map(|r| r.rep.as_str()).collect();
+    assert_eq!(names, ["Ann Lee", "Bo Berg", "Cy Diaz", "Dee Park"]);
+    let cy = p.rep_vs_team.iter().find(|r| r.rep == "Cy Diaz").unwrap();
+    let qualification = cy
+        .stages
+        .iter()
+        .find(|s| s.stage == "Qualification")
+        .unwrap();
+    // Cy moved 1 of 4 on from Qualification (team 60%): 35 points below, but 4 deals are too few to call it
+    // a leak; Bo's Negotiation (1 of 2, team 7 of 9) is too small as well.
+    assert_eq!((qualification.entered, qualification.converted), (4, 1));
+    assert!(near(qualification.conversion, 0.25));
+    assert!(near(qualification.team_conversion, 0.6));
+    assert!(!qualification.leak);
+    assert!(p.rep_vs_team.iter().all(|r| r.leak.is_none()));
+    // Every rep row is the team's stages in order, each conversion the rep's converted ÷ entered.
+    for r in &p.rep_vs_team {
+        let stages: Vec<&str> = r.stages.iter().map(|s| s.stage.as_str()).collect();
+        assert_eq!(
+            stages,
+            ["Prospecting", "Qualification", "Proposal", "Negotiation"]
+        );
+        for s in &r.stages {
+            assert!(near(s.conversion, s.converted as f64 / s.entered as f64));
+        }
+    }
+}
