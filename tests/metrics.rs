@@ -166,6 +166,26 @@ fn the_summary_lists_each_lost_reason_with_its_deals_for_the_editable_table() {
     );
 }
 
+#[test]
+fn each_lost_reason_in_the_summary_carries_the_category_its_words_give() {
+    use pipelens::engine::metrics::compute::LostCategory;
+    let mut session = team_fixture();
+    let Overview { model, .. } = session.ask(Summary {}).unwrap();
+    let categories: Vec<(&str, LostCategory)> = model
+        .lost_reasons
+        .iter()
+        .map(|r| (r.reason.as_str(), r.default_category))
+        .collect();
+    assert_eq!(
+        categories,
+        vec![
+            ("Duplicate", LostCategory::Disqualified),
+            ("No budget", LostCategory::NoDecision),
+            ("Went with competitor", LostCategory::Competitive)
+        ]
+    );
+}
+
 /// Regression: with quotas for only some reps, the team's attainment divided everyone's bookings by part of
 /// the quota (827% on the demo team with one typed quota).
 #[test]

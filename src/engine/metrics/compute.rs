@@ -10,9 +10,11 @@ use chrono::Datelike;
 
 use crate::engine::metrics::activity::activity;
 use crate::engine::metrics::context::context;
+use crate::engine::metrics::leaderboard::leaderboard;
 use crate::engine::metrics::money::Unconverted;
 use crate::engine::metrics::period::{DateRange, business_days};
 use crate::engine::metrics::pipeline::pipeline;
+use crate::engine::metrics::plan::plan;
 use crate::engine::metrics::prepared::{metrics_of, quota_for};
 use crate::engine::metrics::process::process;
 use crate::engine::model::{DealStatus, RepIx, SalesModel};
@@ -188,6 +190,14 @@ impl ComputeTask {
                 report
                     .assumptions
                     .extend(report.process.note.iter().cloned());
+                report.plan = plan(
+                    report.period.as_of,
+                    report.period.end,
+                    &report.reps,
+                    &report.pipeline.reps,
+                    &report.activity.reps,
+                );
+                report.leaderboard = leaderboard(&report.reps);
                 return Ok(Some(report));
             }
         }
@@ -371,6 +381,11 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
             end: p.period.end,
             as_of: p.as_of,
             as_of_from: p.as_of_from.clone(),
+            calendar_quarter: format!(
+                "{}-Q{}",
+                p.period.start.year(),
+                (p.period.start.month() - 1) / 3 + 1
+            ),
         },
         home_currency: settings.money.home_currency.clone(),
         team,

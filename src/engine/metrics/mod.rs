@@ -8,6 +8,7 @@ pub mod compute;
 pub mod context;
 pub mod definitions;
 pub mod explain;
+pub mod leaderboard;
 pub mod money;
 pub mod period;
 pub mod pipeline;

@@ -1,9 +1,15 @@
 //! Planning: what each rep still needs to reach quota — the reverse funnel from the gap to deals won,
 //! opportunities and activities, at the rep's own rates in the period, and per business day left.
-//! Nothing here is a forecast: it is arithmetic on the rep's numbers, with its formula stated.
+//! Nothing here is a forecast: it is arithmetic on the rep's numbers, with its formula stated. [`plan`] fills
+//! the report's plan from the performance, pipeline and activity parts, so a view only lays the rows out.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::engine::metrics::activity::RepActivity;
+use crate::engine::metrics::period::{DateRange, business_days};
+use crate::engine::metrics::pipeline::RepPipeline;
+use crate::engine::metrics::prepared::RepMetrics;
 
 /// The reverse funnel of one rep (or the team).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -27,11 +33,80 @@ pub struct Needed {
 /// Mon–Fri days in (`after`, `end`].
 pub fn business_days_after(after: NaiveDate, end: NaiveDate) -> i64 {
     after
-        .iter_days()
-        .skip(1)
-        .take_while(|d| *d <= end)
-        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
-        .count() as i64
+        .succ_opt()
+        .map_or(0, |first| business_days(&DateRange::new(first, end)))
+}
+
+/// Activities per opportunity created: `None` unless both are above zero.
+pub fn activities_per_opportunity(activities: u64, opps_created: u64) -> Option<f64> {
+    (opps_created > 0 && activities > 0).then(|| activities as f64 / opps_created as f64)
+}
+
+/// One rep's row of the plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepPlan {
+    pub rep: String,
+    /// The rep's activities in the period ÷ opportunities they created in it.
+    pub activities_per_opportunity: Option<f64>,
+    /// Attainment ÷ pacing: the share of quota the rep would usually have booked by the as-of date (0 when
+    /// pacing is 0); `None` without a quota or pacing.
+    pub usual_attainment_by_now: Option<f64>,
+    /// The reverse funnel from the rep's gap.
+    pub needed: Needed,
+}
+
+/// The plan of a period: business days left and the reverse funnel of each rep on the plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanReport {
+    /// Mon–Fri days after the as-of date up to the period end.
+    pub business_days_left: i64,
+    /// The reps who are active or booked something in the period, in the report's rep order.
+    pub reps: Vec<RepPlan>,
+}
+
+/// The plan for `reps` over the days from `as_of` to `period_end`, each rep's gap taken from its pipeline
+/// coverage and its activities from the activity report.
+pub fn plan(
+    as_of: NaiveDate,
+    period_end: NaiveDate,
+    reps: &[RepMetrics],
+    pipeline: &[RepPipeline],
+    activity: &[RepActivity],
+) -> PlanReport {
+    let business_days_left = business_days_after(as_of, period_end);
+    let reps = reps
+        .iter()
+        .filter(|m| m.active || m.bookings.is_some_and(|b| b > 0.0))
+        .map(|m| {
+            let gap = pipeline
+                .iter()
+                .find(|p| p.rep == m.rep)
+                .and_then(|p| p.coverage.gap);
+            let per_opportunity = activity
+                .iter()
+                .find(|a| a.rep == m.rep)
+                .and_then(|a| activities_per_opportunity(a.total, m.opps_created));
+            RepPlan {
+                rep: m.rep.clone(),
+                activities_per_opportunity: per_opportunity,
+                usual_attainment_by_now: m
+                    .pacing
+                    .zip(m.attainment)
+                    .map(|(pace, att)| if pace > 0.0 { att / pace } else { 0.0 }),
+                needed: needed(
+                    gap,
+                    m.avg_deal_size,
+                    m.win_rate,
+                    per_opportunity,
+                    business_days_left,
+                ),
+            }
+        })
+        .collect();
+    PlanReport {
+        business_days_left,
+        reps,
+    }
 }
 
 /// The reverse funnel: `gap` ÷ `avg_deal_size` deals, ÷ `win_rate` opportunities, × `activities_per_opportunity`
@@ -119,6 +194,60 @@ mod tests {
             needed(Some(0.0), Some(5.0), Some(0.5), Some(2.0), 3).activities,
             Some(0.0)
         );
+    }
+
+    #[test]
+    fn the_plan_leaves_out_reps_who_left_without_bookings_and_relates_activities_to_opportunities()
+    {
+        let rep = |name: &str, active: bool, bookings: Option<f64>| RepMetrics {
+            rep: name.to_owned(),
+            active,
+            bookings,
+            opps_created: 4,
+            quota: Some(100.0),
+            attainment: bookings.map(|b| b / 100.0),
+            pacing: bookings.map(|b| b / 50.0),
+            avg_deal_size: Some(10.0),
+            win_rate: Some(0.5),
+            ..RepMetrics::default()
+        };
+        let reps = [
+            rep("Ann", true, Some(40.0)),
+            rep("Bo", false, None),
+            rep("Cy", false, Some(10.0)),
+        ];
+        let pipeline = [RepPipeline {
+            rep: "Ann".to_owned(),
+            coverage: crate::engine::metrics::pipeline::Coverage {
+                gap: Some(60.0),
+                ..Default::default()
+            },
+            ..RepPipeline::default()
+        }];
+        let activity = [RepActivity {
+            rep: "Ann".to_owned(),
+            total: 10,
+            ..RepActivity::default()
+        }];
+        // Fri 13 March → Tue 17 March: 2 business days.
+        let p = plan(d(2026, 3, 13), d(2026, 3, 17), &reps, &pipeline, &activity);
+        assert_eq!(p.business_days_left, 2);
+        let names: Vec<&str> = p.reps.iter().map(|r| r.rep.as_str()).collect();
+        assert_eq!(names, ["Ann", "Cy"]);
+        let ann = &p.reps[0];
+        // 60 ÷ 10 = 6 deals ÷ 0.5 = 12 opportunities × 10/4 = 30 activities, 15 a day.
+        assert_eq!(ann.activities_per_opportunity, Some(2.5));
+        assert_eq!(ann.needed.activities, Some(30.0));
+        assert_eq!(ann.needed.activities_per_day, Some(15.0));
+        assert_eq!(ann.usual_attainment_by_now, Some(0.5));
+        // Cy has no pipeline row (no gap) and no activities.
+        assert_eq!(p.reps[1].activities_per_opportunity, None);
+        assert_eq!(
+            p.reps[1].needed.note.as_deref(),
+            Some("no quota for this period")
+        );
+        assert_eq!(activities_per_opportunity(0, 4), None);
+        assert_eq!(activities_per_opportunity(3, 0), None);
     }
 
     #[test]

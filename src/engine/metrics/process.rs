@@ -20,6 +20,10 @@ use crate::engine::model::{DealIx, DealStatus, RepIx, StageIx};
 pub const MIN_COHORT: u64 = 20;
 /// Share of a cohort that must have moved on or closed before its rate is shown.
 pub const MIN_RESOLVED: f64 = 0.8;
+/// Deals of the rep's that must have entered a stage before it can be their leak.
+pub const LEAK_MIN_DEALS: u64 = 5;
+/// How far (in share of deals) a rep's conversion must fall below the team's for the stage to be a leak.
+pub const LEAK_MIN_GAP: f64 = 0.05;
 
 /// One deal's way through the open stages.
 #[derive(Debug, Clone)]
@@ -139,6 +143,9 @@ pub struct FunnelStage {
     pub won: u64,
     /// converted ÷ entered, when shown.
     pub rate: Option<f64>,
+    /// converted ÷ entered whenever a deal entered, shown or not (what a hidden rate would have been).
+    #[serde(default)]
+    pub conversion: Option<f64>,
     /// won ÷ entered, when shown.
     pub to_won: Option<f64>,
     /// Why the rate is hidden.
@@ -193,6 +200,72 @@ pub struct ProcessReport {
     pub stalled_count: u64,
     /// Deals whose path is unknown (closed in a closed stage, no history).
     pub unknown_paths: u64,
+    /// Each rep's conversion per stage of the team's first funnel against the team's, with the leak named
+    /// (reps with deals in that pipeline, in name order).
+    #[serde(default)]
+    pub rep_vs_team: Vec<RepVsTeam>,
+}
+
+/// One stage of a rep's funnel against the team's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageVsTeam {
+    pub stage: String,
+    /// The rep's deals that entered the stage in the period, and of those, moved on.
+    pub entered: u64,
+    pub converted: u64,
+    /// The rep's converted ÷ entered (`None` when none entered).
+    pub conversion: Option<f64>,
+    /// The team's converted ÷ entered.
+    pub team_conversion: Option<f64>,
+    /// This stage is the rep's leak.
+    pub leak: bool,
+}
+
+/// A rep's funnel against the team's, stage by stage in the team's order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepVsTeam {
+    pub rep: String,
+    pub pipeline: String,
+    pub stages: Vec<StageVsTeam>,
+    /// The leak: the stage furthest below the team (by more than [`LEAK_MIN_GAP`]) among stages with at least
+    /// [`LEAK_MIN_DEALS`] of the rep's deals and a conversion on both sides; the first such stage on a tie.
+    pub leak: Option<String>,
+}
+
+/// `rep`'s `mine` funnel against the `team` funnel of the same pipeline, with its leak.
+pub fn rep_vs_team(rep: &str, mine: &Funnel, team: &Funnel) -> RepVsTeam {
+    let mut stages: Vec<StageVsTeam> = team
+        .stages
+        .iter()
+        .map(|t| {
+            let m = mine.stages.iter().find(|s| s.stage == t.stage);
+            StageVsTeam {
+                stage: t.stage.clone(),
+                entered: m.map_or(0, |s| s.entered),
+                converted: m.map_or(0, |s| s.converted),
+                conversion: m.and_then(|s| s.conversion),
+                team_conversion: t.conversion,
+                leak: false,
+            }
+        })
+        .collect();
+    let leak = stages
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.entered >= LEAK_MIN_DEALS)
+        .filter_map(|(k, s)| Some((k, s.conversion? - s.team_conversion?)))
+        .filter(|(_, below)| *below < -LEAK_MIN_GAP)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k);
+    if let Some(s) = leak.and_then(|k| stages.get_mut(k)) {
+        s.leak = true;
+    }
+    RepVsTeam {
+        rep: rep.to_owned(),
+        pipeline: team.pipeline.clone(),
+        leak: leak.and_then(|k| stages.get(k)).map(|s| s.stage.clone()),
+        stages,
+    }
 }
 
 fn p75(values: &mut [f64]) -> Option<f64> {
@@ -293,6 +366,7 @@ fn funnels(
             let mut stages: Vec<FunnelStage> = rows.into_values().collect();
             stages.sort_by_key(|s| s.order);
             for s in &mut stages {
+                s.conversion = (s.entered > 0).then(|| s.converted as f64 / s.entered as f64);
                 let resolved = (s.converted + s.lost) as f64 / s.entered.max(1) as f64;
                 if s.entered < MIN_COHORT {
                     s.hidden = Some(format!(
@@ -351,6 +425,16 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
         .filter_map(|(rep, f)| rep.map(|r| (p.model.rep_name(Some(r)).to_owned(), f.clone())))
         .collect();
     report.rep_funnels.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(team) = report.team.first() {
+        report.rep_vs_team = report
+            .rep_funnels
+            .iter()
+            .filter_map(|(rep, funnels)| {
+                let mine = funnels.iter().find(|f| f.pipeline == team.pipeline)?;
+                Some(rep_vs_team(rep, mine, team))
+            })
+            .collect();
+    }
 
     // Transitions and stays, from history rows within the period.
     let h = &p.model.history;
@@ -453,6 +537,67 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A funnel of (stage, entered, converted) rows, with conversions as [`funnels`] sets them.
+    fn funnel(rows: &[(&str, u64, u64)]) -> Funnel {
+        Funnel {
+            pipeline: "New".to_owned(),
+            stages: rows
+                .iter()
+                .map(|&(stage, entered, converted)| FunnelStage {
+                    stage: stage.to_owned(),
+                    entered,
+                    converted,
+                    conversion: (entered > 0).then(|| converted as f64 / entered as f64),
+                    ..FunnelStage::default()
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_leak_is_the_stage_furthest_below_the_team_with_enough_deals() {
+        // Team: Discovery 50%, Demo 50%, Proposal 50%, Close 50%.
+        let team = funnel(&[
+            ("Discovery", 40, 20),
+            ("Demo", 40, 20),
+            ("Proposal", 40, 20),
+            ("Close", 40, 20),
+        ]);
+        // Discovery 4 deals (too few, though 0%), Demo 30% (−20 points), Proposal 40% (−10), no Close.
+        let mine = funnel(&[("Discovery", 4, 0), ("Demo", 10, 3), ("Proposal", 5, 2)]);
+        let r = rep_vs_team("Ann", &mine, &team);
+        assert_eq!(r.leak.as_deref(), Some("Demo"));
+        type Row<'a> = (&'a str, u64, Option<f64>, Option<f64>, bool);
+        let rows: Vec<Row> = r
+            .stages
+            .iter()
+            .map(|s| {
+                (
+                    s.stage.as_str(),
+                    s.entered,
+                    s.conversion,
+                    s.team_conversion,
+                    s.leak,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("Discovery", 4, Some(0.0), Some(0.5), false),
+                ("Demo", 10, Some(0.3), Some(0.5), true),
+                ("Proposal", 5, Some(0.4), Some(0.5), false),
+                ("Close", 0, None, Some(0.5), false),
+            ]
+        );
+        // Within 5 points of the team everywhere: no leak.
+        let close = funnel(&[("Demo", 10, 5), ("Proposal", 20, 9)]);
+        assert_eq!(rep_vs_team("Bo", &close, &team).leak, None);
+        // Two stages equally far below: the first in stage order.
+        let tie = funnel(&[("Demo", 10, 3), ("Proposal", 10, 3)]);
+        assert_eq!(rep_vs_team("Cy", &tie, &team).leak.as_deref(), Some("Demo"));
+    }
 
     #[test]
     fn p75_is_the_value_three_quarters_up() {

@@ -6,8 +6,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::activity::ActivityReport;
+use crate::engine::metrics::leaderboard::Ranked;
 use crate::engine::metrics::money::Unconverted;
 use crate::engine::metrics::pipeline::PipelineReport;
+use crate::engine::metrics::plan::PlanReport;
 use crate::engine::metrics::prepared::RepMetrics;
 use crate::engine::metrics::process::ProcessReport;
 use crate::engine::metrics::stats::{Change, Prior, Shrunk, Spread, Standing};
@@ -33,6 +35,9 @@ pub struct PeriodInfo {
     pub as_of: NaiveDate,
     /// How the as-of date was chosen.
     pub as_of_from: String,
+    /// The calendar quarter of the period's start as a quota file names it (`2026-Q1`).
+    #[serde(default)]
+    pub calendar_quarter: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -69,6 +74,12 @@ pub struct MetricsReport {
     /// The periods the changes compare with (previous, then a year before), each up to the same day.
     #[serde(default)]
     pub compared_with: Vec<PeriodInfo>,
+    /// What each rep still needs to reach quota (the reverse funnel), and the business days left.
+    #[serde(default)]
+    pub plan: PlanReport,
+    /// The reps ranked by bookings, highest first.
+    #[serde(default)]
+    pub leaderboard: Vec<Ranked>,
 }
 
 /// One rep's standing on one metric.

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::engine::metrics::money::Money;
 use crate::engine::metrics::period::{Calendar, PeriodSpec};
 use crate::engine::model::SalesModel;
+// The categories of lost reasons are words of the model; the settings hold the user's choices of them.
 use crate::engine::model::words::fold;
+pub use crate::engine::model::words::{LostCategory, lost_category};
 
 /// What kind of business a deal is, from its type text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,74 +47,11 @@ impl DealType {
     }
 }
 
-/// Why a deal was lost, in the three categories win rates treat differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LostCategory {
-    Competitive,
-    NoDecision,
-    Disqualified,
-    Other,
-}
-
 /// A row of the user-editable lost-reason table: a reason (as the export writes it) and its category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LostReasonRule {
     pub reason: String,
     pub category: LostCategory,
-}
-
-/// The default category of a lost reason, from its words.
-pub fn lost_category(reason: &str) -> LostCategory {
-    let f = fold(reason);
-    let any = |words: &[&str]| words.iter().any(|w| f.contains(w));
-    if any(&[
-        "disqualif",
-        "duplicate",
-        "duplicado",
-        "spam",
-        "not a fit",
-        "no fit",
-        "bad data",
-        "invalid",
-        "test",
-        "wrong contact",
-        "descalific",
-        "unqualif",
-    ]) {
-        LostCategory::Disqualified
-    } else if any(&[
-        "no decision",
-        "no budget",
-        "budget",
-        "timing",
-        "went dark",
-        "unresponsive",
-        "no response",
-        "on hold",
-        "stalled",
-        "sin respuesta",
-        "sin presupuesto",
-        "no interest",
-        "did nothing",
-        "status quo",
-    ]) {
-        LostCategory::NoDecision
-    } else if any(&[
-        "competit",
-        "went with",
-        "lost to",
-        "chose",
-        "price",
-        "pricing",
-        "feature",
-        "competencia",
-        "precio",
-    ]) {
-        LostCategory::Competitive
-    } else {
-        LostCategory::Other
-    }
 }
 
 /// Who gets credit for a deal created.

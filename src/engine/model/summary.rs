@@ -7,6 +7,7 @@ use crate::engine::ingest::report::{FileReport, MappingEntry};
 use crate::engine::model::build::{Built, FileModel};
 use crate::engine::model::recognize::MappedBy;
 use crate::engine::model::review::ReviewItem;
+use crate::engine::model::words::{LostCategory, lost_category};
 use crate::engine::model::{DealStatus, Merge, StageEntry};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,11 +99,14 @@ impl ModelSummary {
     }
 }
 
-/// A lost reason and how many lost deals give it.
+/// A lost reason, how many lost deals give it, and the category its words put it in until the user says
+/// otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LostReasonCount {
     pub reason: String,
     pub deals: u64,
+    #[serde(default)]
+    pub default_category: LostCategory,
 }
 
 pub fn summarize(built: &Built, file_names: &[(u32, String)], time_zone: &str) -> ModelSummary {
@@ -189,7 +193,11 @@ pub fn summarize(built: &Built, file_names: &[(u32, String)], time_zone: &str) -
             }
             let mut list: Vec<LostReasonCount> = counts
                 .into_iter()
-                .map(|(reason, deals)| LostReasonCount { reason, deals })
+                .map(|(reason, deals)| LostReasonCount {
+                    default_category: lost_category(&reason),
+                    reason,
+                    deals,
+                })
                 .collect();
             list.sort_by(|a, b| b.deals.cmp(&a.deals).then_with(|| a.reason.cmp(&b.reason)));
             list

@@ -1,6 +1,6 @@
 //! Words: what a cell's text means when the export says it in words — deal outcomes, activity kinds,
 //! done-ness and call outcomes — in the languages CRM exports come in (English, Spanish, Portuguese,
-//! French, German, Italian), and HubSpot's internal stage ids.
+//! French, German, Italian), HubSpot's internal stage ids, and the default category of a lost reason.
 
 /// Folds text for keyword matching: lower case, accents removed, punctuation made spaces.
 pub fn fold(text: &str) -> String {
@@ -20,6 +20,82 @@ pub fn fold(text: &str) -> String {
         out.push(plain);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Why a deal was lost, in the three categories win rates treat differently.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum LostCategory {
+    Competitive,
+    NoDecision,
+    Disqualified,
+    #[default]
+    Other,
+}
+
+/// The default category of a lost reason, from its words.
+pub fn lost_category(reason: &str) -> LostCategory {
+    let f = fold(reason);
+    let any = |words: &[&str]| words.iter().any(|w| f.contains(w));
+    if any(&[
+        "disqualif",
+        "duplicate",
+        "duplicado",
+        "spam",
+        "not a fit",
+        "no fit",
+        "bad data",
+        "invalid",
+        "test",
+        "wrong contact",
+        "descalific",
+        "unqualif",
+    ]) {
+        LostCategory::Disqualified
+    } else if any(&[
+        "no decision",
+        "no budget",
+        "budget",
+        "timing",
+        "went dark",
+        "unresponsive",
+        "no response",
+        "on hold",
+        "stalled",
+        "sin respuesta",
+        "sin presupuesto",
+        "no interest",
+        "did nothing",
+        "status quo",
+    ]) {
+        LostCategory::NoDecision
+    } else if any(&[
+        "competit",
+        "went with",
+        "lost to",
+        "chose",
+        "price",
+        "pricing",
+        "feature",
+        "competencia",
+        "precio",
+    ]) {
+        LostCategory::Competitive
+    } else {
+        LostCategory::Other
+    }
 }
 
 fn has_word(folded: &str, words: &[&str]) -> bool {

@@ -241,7 +241,7 @@ fn StageTable() -> impl IntoView {
 /// (competitive and other count as lost; no decision as lost unless switched off; disqualified is left out).
 #[component]
 fn LostReasons() -> impl IntoView {
-    use crate::engine::metrics::compute::{LostCategory, LostReasonRule, lost_category};
+    use crate::engine::metrics::compute::{LostCategory, LostReasonRule};
     const CATEGORIES: [(LostCategory, &str, &str); 4] = [
         (
             LostCategory::Competitive,
@@ -274,7 +274,7 @@ fn LostReasons() -> impl IntoView {
                             <tbody>
                                 {reasons.into_iter().map(|r| {
                                     let current = state.settings.with(|s| {
-                                        s.lost_reasons.iter().rev().find(|x| x.reason.eq_ignore_ascii_case(&r.reason)).map_or_else(|| lost_category(&r.reason), |x| x.category)
+                                        s.lost_reasons.iter().rev().find(|x| x.reason.eq_ignore_ascii_case(&r.reason)).map_or(r.default_category, |x| x.category)
                                     });
                                     let reason = r.reason.clone();
                                     let set = move |ev: leptos::ev::Event| {

@@ -16,8 +16,8 @@ use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::{Loaded, trends, use_data};
 use crate::ui::filters::with_param;
 use crate::ui::routes::shared::{
-    Missing, Section, context, deal_columns, deal_rows, explain_resource, gate, list_summary,
-    rep_cell,
+    Missing, Section, context, deal_columns, deal_rows, explain_resource, gate, heat, list_summary,
+    rep_cell, shade, standing_text,
 };
 use crate::ui::state::{MathAsk, use_app_state};
 
@@ -320,9 +320,9 @@ fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
                 (Some(a), Some(b)) => (a.min(b), a.max(b)),
                 _ => (0.0, 0.0),
             };
-            let shade = crate::ui::routes::shared::shade(&report, &ctx.metric, &rep);
+            let shade = shade(&report, &ctx.metric, &rep);
             let small = standing.n.is_some_and(|n| n < 10);
-            let title = crate::ui::routes::shared::standing_text(&report, &ctx.metric, &rep, fmt);
+            let title = standing_text(&report, &ctx.metric, &rep, fmt);
             Some(view! {
                 <div class="bullet-row" data-testid=format!("score-{}", ctx.metric)>
                     <span class="bullet-label" title=definition(&ctx.metric).map(|d| d.definition).unwrap_or_default()>{name_of(&ctx.metric)}</span>
@@ -358,26 +358,13 @@ fn RepFunnel(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
         .into_any();
     }
     let team = report.process.team.first().cloned().unwrap_or_default();
-    let mine = report
-        .process
-        .rep_funnels
-        .iter()
-        .find(|(r, _)| *r == rep)
-        .and_then(|(_, f)| f.iter().find(|f| f.pipeline == team.pipeline).cloned());
+    let mine = report.process.rep_vs_team.iter().find(|f| f.rep == rep);
     let bars: Vec<Bar> = team
         .stages
         .iter()
         .map(|t| {
-            let m = mine
-                .as_ref()
-                .and_then(|f| f.stages.iter().find(|s| s.stage == t.stage));
-            let value = m.and_then(|s| {
-                if s.entered > 0 {
-                    Some(s.converted as f64 / s.entered as f64)
-                } else {
-                    None
-                }
-            });
+            let m = mine.and_then(|f| f.stages.iter().find(|s| s.stage == t.stage));
+            let value = m.and_then(|s| s.conversion);
             let n = m.map_or(0, |s| s.entered);
             let mut bar = Bar::new(
                 t.stage.clone(),
@@ -388,9 +375,7 @@ fn RepFunnel(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
                     m.map_or(0, |s| s.converted)
                 ),
             );
-            bar.marker = t
-                .rate
-                .or_else(|| (t.entered > 0).then(|| t.converted as f64 / t.entered as f64));
+            bar.marker = t.conversion;
             bar.muted = n < 20;
             bar.math = Some(MathAsk {
                 metric: format!("stage_conversion:{}", t.stage),
@@ -547,17 +532,6 @@ fn WhenTheyWork(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
         </Section>
     }
     .into_any()
-}
-
-/// A sequential shade for heat cells (0 … 1).
-pub fn heat(share: f64) -> String {
-    if share <= 0.0 || !share.is_finite() {
-        return String::new();
-    }
-    format!(
-        "color-mix(in srgb, var(--heat) {:.0}%, transparent)",
-        8.0 + share.min(1.0) * 60.0
-    )
 }
 
 /// Open deals with risk flags, and the hygiene counts.

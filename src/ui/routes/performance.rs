@@ -162,12 +162,14 @@ fn PerformanceBody(report: Arc<MetricsReport>) -> impl IntoView {
 
 #[component]
 fn Leaderboard(report: Arc<MetricsReport>) -> impl IntoView {
-    let mut reps: Vec<_> = report.reps.iter().collect();
-    reps.sort_by(|a, b| {
-        b.bookings
-            .unwrap_or(0.0)
-            .total_cmp(&a.bookings.unwrap_or(0.0))
-    });
+    let reps: Vec<_> = report
+        .leaderboard
+        .iter()
+        .filter_map(|place| {
+            let m = report.reps.iter().find(|m| m.rep == place.rep)?;
+            Some((place.rank, m))
+        })
+        .collect();
     let columns = vec![
         Column::number("#", None),
         Column::text("Rep"),
@@ -180,13 +182,12 @@ fn Leaderboard(report: Arc<MetricsReport>) -> impl IntoView {
     ];
     let rows: Vec<Row> = reps
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
+        .map(|(rank, m)| {
             let name = m.rep.clone();
             Row {
                 key: name.clone(),
                 cells: vec![
-                    Cell::number((i + 1).to_string(), Some((i + 1) as f64)),
+                    Cell::number(rank.to_string(), Some(f64::from(*rank))),
                     Cell::text(if m.active {
                         name.clone()
                     } else {

@@ -11,9 +11,8 @@ use crate::engine::numfmt::{money, money_short, percent, times};
 use crate::ui::components::chart::{Bar, Chart};
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::{Loaded, use_data};
-use crate::ui::routes::people::heat;
 use crate::ui::routes::shared::{
-    Missing, Section, deal_columns, deal_rows, explain_resource, gate, list_summary, rep_cell,
+    Missing, Section, deal_columns, deal_rows, explain_resource, gate, heat, list_summary, rep_cell,
 };
 use crate::ui::state::{MathAsk, use_app_state};
 

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::definitions::definition;
-use crate::engine::metrics::plan::{FORMULA, business_days_after, needed};
+use crate::engine::metrics::plan::FORMULA;
 use crate::engine::numfmt::{money, percent, times};
 use crate::ui::actions::import_made;
 use crate::ui::components::chart::{Bar, Chart};
@@ -42,7 +42,7 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
         }
         .into_any();
     }
-    let days_left = business_days_after(report.period.as_of, report.period.end);
+    let days_left = report.plan.business_days_left;
     let help = |m: &str| definition(m).map(|d| d.definition);
     let columns = vec![
         Column::text("Rep"),
@@ -67,21 +67,17 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
     let rows = move || {
         let report = &r;
         let mut rows: Vec<Row> = report
+            .plan
             .reps
             .iter()
-            .filter(|m| m.active || m.bookings.is_some_and(|b| b > 0.0))
-            .map(|m| {
+            .filter_map(|plan| {
+                let m = report.reps.iter().find(|m| m.rep == plan.rep)?;
                 let name = m.rep.clone();
                 let pipe = report.pipeline.reps.iter().find(|p| p.rep == name);
-                let act = report.activity.reps.iter().find(|a| a.rep == name);
-                let per_opp = act.and_then(|a| {
-                    (m.opps_created > 0 && a.total > 0)
-                        .then(|| a.total as f64 / m.opps_created as f64)
-                });
-                let gap = pipe.and_then(|p| p.coverage.gap);
-                let need = needed(gap, m.avg_deal_size, m.win_rate, per_opp, days_left);
+                let need = &plan.needed;
+                let gap = need.gap;
                 let title = need.note.clone().unwrap_or_else(|| FORMULA.to_owned());
-                Row {
+                Some(Row {
                     key: name.clone(),
                     cells: vec![
                         Cell::text(name.clone()),
@@ -125,7 +121,7 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
                             .title(title),
                     ],
                     pinned: false,
-                }
+                })
             })
             .collect();
         let t = &report.team;
@@ -165,21 +161,22 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
         rows
     };
     let bars: Vec<Bar> = report
+        .plan
         .reps
         .iter()
-        .filter(|m| m.quota.is_some() && (m.active || m.bookings.is_some_and(|b| b > 0.0)))
-        .map(|m| {
+        .filter_map(|plan| {
+            let m = report
+                .reps
+                .iter()
+                .find(|m| m.rep == plan.rep && m.quota.is_some())?;
             let mut bar = Bar::new(m.rep.clone(), m.attainment, percent(m.attainment));
-            bar.marker = m
-                .pacing
-                .zip(m.attainment)
-                .map(|(p, a)| if p > 0.0 { a / p } else { 0.0 });
+            bar.marker = plan.usual_attainment_by_now;
             bar.math = Some(MathAsk {
                 metric: "attainment".to_owned(),
                 rep: Some(m.rep.clone()),
                 label: format!("Attainment · {}", m.rep),
             });
-            bar
+            Some(bar)
         })
         .collect();
     let pacing_note = report
@@ -221,14 +218,7 @@ fn TypedQuotas() -> impl IntoView {
         let period = match period.as_str() {
             "this-quarter" | "last-quarter" | "this-month" | "last-month" | "this-year"
             | "last-year" | "all" => match data.report.get() {
-                Some(Loaded::Ready(r)) => {
-                    use chrono::Datelike;
-                    format!(
-                        "{}-Q{}",
-                        r.period.start.year(),
-                        (r.period.start.month() - 1) / 3 + 1
-                    )
-                }
+                Some(Loaded::Ready(r)) => r.period.calendar_quarter.clone(),
                 _ => "2026-Q1".to_owned(),
             },
             other => other.to_owned(),

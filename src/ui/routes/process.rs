@@ -13,7 +13,7 @@ use crate::ui::components::chart::{Bar, Chart};
 use crate::ui::components::math::Figure;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::use_data;
-use crate::ui::routes::shared::{Missing, Section, gate};
+use crate::ui::routes::shared::{Missing, Section, gate, heat};
 use crate::ui::state::MathAsk;
 
 #[component]
@@ -28,10 +28,6 @@ pub fn ProcessView() -> impl IntoView {
             })}
         </section>
     }
-}
-
-fn rate_of(s: &crate::engine::metrics::process::FunnelStage) -> Option<f64> {
-    (s.entered > 0).then(|| s.converted as f64 / s.entered as f64)
 }
 
 #[component]
@@ -113,7 +109,7 @@ fn TeamFunnel(funnel: Funnel) -> impl IntoView {
             let rate = match (&s.rate, &s.hidden) {
                 (Some(r), _) => Cell::number(percent(Some(*r)), Some(*r)),
                 (None, Some(why)) => {
-                    Cell::text(format!("hidden ({})", percent(rate_of(s)))).title(why.clone())
+                    Cell::text(format!("hidden ({})", percent(s.conversion))).title(why.clone())
                 }
                 (None, None) => Cell::text("—"),
             }
@@ -192,7 +188,7 @@ fn Transitions(report: Arc<MetricsReport>) -> impl IntoView {
                     let share = if row_total > 0 { n as f64 / row_total as f64 } else { 0.0 };
                     let back = order.iter().position(|o| o == s) < order.iter().position(|o| o == f);
                     view! {
-                        <td class="heat num" class:backward={back && n > 0} style:background=crate::ui::routes::people::heat(n as f64 / max) title=format!("{f} → {s}: {n} deals ({} of moves out of {f})", percent(Some(share)))>
+                        <td class="heat num" class:backward={back && n > 0} style:background=heat(n as f64 / max) title=format!("{f} → {s}: {n} deals ({} of moves out of {f})", percent(Some(share)))>
                             {(n > 0).then(|| n.to_string())}
                         </td>
                     }
@@ -265,35 +261,22 @@ fn TimeInStage(report: Arc<MetricsReport>) -> impl IntoView {
 /// One small funnel per rep: conversion per stage against the team, the leak marked.
 #[component]
 fn SmallMultiples(report: Arc<MetricsReport>) -> impl IntoView {
-    let Some(team) = report.process.team.first().cloned() else {
+    if report.process.team.is_empty() {
         return ().into_any();
-    };
+    }
     let cards = report
         .process
-        .rep_funnels
+        .rep_vs_team
         .iter()
-        .filter_map(|(rep, funnels)| {
-            let mine = funnels.iter().find(|f| f.pipeline == team.pipeline)?;
-            let rows: Vec<(String, Option<f64>, Option<f64>, u64)> = team
+        .map(|mine| {
+            let rep = &mine.rep;
+            let leak = mine.leak.clone();
+            let lines = mine
                 .stages
                 .iter()
-                .map(|t| {
-                    let m = mine.stages.iter().find(|s| s.stage == t.stage);
-                    (t.stage.clone(), m.and_then(rate_of), rate_of(t), m.map_or(0, |s| s.entered))
-                })
-                .collect();
-            // The leak: the stage furthest below the team, among stages with at least 5 of the rep's deals.
-            let leak = rows
-                .iter()
-                .filter(|(_, r, t, n)| *n >= 5 && r.is_some() && t.is_some())
-                .map(|(s, r, t, _)| (s.clone(), r.unwrap_or(0.0) - t.unwrap_or(0.0)))
-                .filter(|(_, d)| *d < -0.05)
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(s, _)| s);
-            let lines = rows
-                .into_iter()
-                .map(|(stage, r, t, n)| {
-                    let is_leak = leak.as_deref() == Some(stage.as_str());
+                .map(|s| {
+                    let (stage, r, t, n) = (s.stage.clone(), s.conversion, s.team_conversion, s.entered);
+                    let is_leak = s.leak;
                     let w = |v: Option<f64>| format!("{:.0}%", v.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0);
                     view! {
                         <div class="mini-row" class:leak=is_leak title=format!("{stage}: {} of {n} moved on; team {}", percent(r), percent(t))>
@@ -307,12 +290,12 @@ fn SmallMultiples(report: Arc<MetricsReport>) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            Some(view! {
+            view! {
                 <figure class="mini" data-testid="rep-funnel-mini">
                     <figcaption>{rep.clone()} {leak.map(|l| view! { <span class="leak-label">{format!(" · leak: {l}")}</span> })}</figcaption>
                     {lines}
                 </figure>
-            })
+            }
         })
         .collect_view();
     view! {

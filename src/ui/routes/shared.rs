@@ -1,6 +1,7 @@
 //! What the five views share: the gate that shows "needs data", "computing" or the error before any
 //! number, the team context of a metric (shading, standing and n for hover), the explain requests behind the
-//! deal lists, and small pieces of markup (section headings with a "what this cannot show" line).
+//! deal lists, and small pieces of markup (section headings with a "what this cannot show" line, the shade of a
+//! heat cell).
 
 use std::sync::Arc;
 
@@ -245,4 +246,15 @@ pub fn Section(
 #[component]
 pub fn Missing(#[prop(into)] text: String) -> impl IntoView {
     view! { <p class="missing" data-testid="missing">{text}</p> }
+}
+
+/// A sequential shade for heat cells (0 … 1).
+pub fn heat(share: f64) -> String {
+    if share <= 0.0 || !share.is_finite() {
+        return String::new();
+    }
+    format!(
+        "color-mix(in srgb, var(--heat) {:.0}%, transparent)",
+        8.0 + share.min(1.0) * 60.0
+    )
 }
