@@ -13,53 +13,58 @@ use super::truth::quotas_of;
 use super::world::World;
 use super::{CURRENCY, DemoFile};
 
-/// CSV text, one row at a time.
+/// A CSV file being written by `csv::Writer`, one record at a time: `\n` line ends, quotes doubled, every
+/// field quoted (the reports and exports) or only those that need it (the plain tables).
 pub(super) struct Csv {
-    pub(super) text: String,
-    pub(super) quote_all: bool,
+    writer: csv::Writer<Vec<u8>>,
+    trailer: String,
 }
 
 impl Csv {
     pub(super) fn new(quote_all: bool) -> Csv {
+        let writer = csv::WriterBuilder::new()
+            .quote_style(if quote_all {
+                csv::QuoteStyle::Always
+            } else {
+                csv::QuoteStyle::Necessary
+            })
+            .terminator(csv::Terminator::Any(b'\n'))
+            // The report's trailer lines are shorter than its rows.
+            .flexible(true)
+            .from_writer(Vec::with_capacity(1 << 16));
         Csv {
-            text: String::with_capacity(1 << 16),
-            quote_all,
+            writer,
+            trailer: String::new(),
         }
     }
 
     pub(super) fn row<S: AsRef<str>>(&mut self, fields: &[S]) {
-        for (i, field) in fields.iter().enumerate() {
-            if i > 0 {
-                self.text.push(',');
-            }
-            let field = field.as_ref();
-            let bytes = field.as_bytes();
-            if memchr::memchr(b'"', bytes).is_some() {
-                self.text.push('"');
-                self.text.push_str(&field.replace('"', "\"\""));
-                self.text.push('"');
-            } else if self.quote_all || memchr::memchr3(b',', b'\n', b'\r', bytes).is_some() {
-                self.text.push('"');
-                self.text.push_str(field);
-                self.text.push('"');
-            } else {
-                self.text.push_str(field);
-            }
-        }
-        self.text.push('\n');
+        let written = self
+            .writer
+            .write_record(fields.iter().map(|f| f.as_ref().as_bytes()));
+        // The writer's only errors are a sink that refuses bytes (a `Vec` never does) and a row of another
+        // length (allowed above): none can happen here, and the tests read every file back.
+        debug_assert!(written.is_ok(), "{written:?}");
     }
 
-    pub(super) fn line(&mut self, raw: &str) {
-        self.text.push_str(raw);
-        self.text.push('\n');
+    /// A line of the report's trailer, written as it is after all the rows: the trailer is not part of the
+    /// table (its empty lines are no records, and `csv::Writer` would write an empty record as `""`).
+    pub(super) fn trailer(&mut self, line: &str) {
+        self.trailer.push_str(line);
+        self.trailer.push('\n');
     }
 
     pub(super) fn file(self, name: String, bom: bool) -> DemoFile {
-        let mut bytes = Vec::with_capacity(self.text.len() + 3);
+        // Flushing into a `Vec` cannot fail either.
+        let flushed = self.writer.into_inner();
+        debug_assert!(flushed.is_ok(), "{flushed:?}");
+        let text = flushed.unwrap_or_else(|e| e.into_inner().get_ref().clone());
+        let mut bytes = Vec::with_capacity(text.len() + 3);
         if bom {
             bytes.extend_from_slice("\u{feff}".as_bytes());
         }
-        bytes.extend_from_slice(self.text.as_bytes());
+        bytes.extend_from_slice(&text);
+        bytes.extend_from_slice(self.trailer.as_bytes());
         DemoFile { name, bytes }
     }
 }
@@ -182,11 +187,11 @@ pub(super) fn sf_opportunities(world: &World, deals: &[Deal]) -> DemoFile {
         ]);
     }
     let grouped = thousands(order.len() as u64);
-    csv.line("");
-    csv.line(&format!("\"Grand Totals ({grouped} records)\""));
-    csv.line("");
-    csv.line("\"Confidential Information - Do Not Distribute\"");
-    csv.line(&format!(
+    csv.trailer("");
+    csv.trailer(&format!("\"Grand Totals ({grouped} records)\""));
+    csv.trailer("");
+    csv.trailer("\"Confidential Information - Do Not Distribute\"");
+    csv.trailer(&format!(
         "\"Copyright (c) 2000-{} salesforce.com, inc. All rights reserved.\"",
         world.as_of.year()
     ));
@@ -546,7 +551,18 @@ mod tests {
         assert_eq!(plain_money(1_250_000), "12500");
         assert_eq!(us_date(day(2026, 3, 7)), "3/7/2026");
         let mut csv = Csv::new(false);
-        csv.row(&["a", "b,c", "say \"hi\""]);
-        assert_eq!(csv.text, "a,\"b,c\",\"say \"\"hi\"\"\"\n");
+        csv.row(&["a", "b,c", "say \"hi\"", "", "two\nlines"]);
+        csv.row(&["x"]);
+        csv.trailer("");
+        csv.trailer("\"Total\"");
+        let file = csv.file("t.csv".to_owned(), true);
+        assert_eq!(
+            String::from_utf8(file.bytes).unwrap(),
+            "\u{feff}a,\"b,c\",\"say \"\"hi\"\"\",,\"two\nlines\"\nx\n\n\"Total\"\n"
+        );
+        let mut csv = Csv::new(true);
+        csv.row(&["a", "", "b\"c"]);
+        let file = csv.file("t.csv".to_owned(), false);
+        assert_eq!(file.bytes, b"\"a\",\"\",\"b\"\"c\"\n");
     }
 }
