@@ -16,9 +16,10 @@
 //!   calls export (durations in milliseconds), an export of the other activities, and the same teams and
 //!   quotas files.
 //!
-//! Pure: the same `(as_of, seed)` gives the same bytes. The generator has its own SplitMix64, uses integer and
-//! basic floating-point arithmetic only (no `ln`/`exp`, whose last bits may differ between platforms),
-//! iterates no hash map, and never reads the wall clock.
+//! Pure: the same `(as_of, seed)` gives the same bytes, natively and in wasm. The generator draws from PCG
+//! (`rand_pcg`, seeded by integers only, one stream per purpose), uses integer and basic floating-point
+//! arithmetic only (no `ln`/`exp`, whose last bits may differ between platforms), iterates no hash map, and
+//! never reads the wall clock.
 //!
 //! The parts, each using only those above it:
 //! - `rng`: the random streams, one per purpose; `calendar`: days, quarters, CRM times; `ids`: Salesforce ids.
