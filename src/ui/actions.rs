@@ -68,10 +68,8 @@ pub fn load_demo(state: AppState) {
             Ok(loaded) => add_cards(state, loaded.files).await,
             Err(error) => Err(error),
         };
-        if let Err(error) = result
-            && !error.is_cancelled()
-        {
-            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+        if let Err(error) = result {
+            report(state, &error);
         }
         finish_import(state).await;
     });
@@ -97,10 +95,19 @@ pub fn download_demo(state: AppState, style: crate::engine::demo::Style) {
                 }
             }
             Err(error) => {
-                let _ = state.errors.try_update(|e| e.push(error.to_string()));
+                report(state, &error);
             }
         }
     });
+}
+
+/// Puts a failed request's sentence on the Import view. A cancel is the user's own doing, and an engine that
+/// stopped is said once, by the banner that offers to start it again.
+pub fn report(state: AppState, error: &DoorError) {
+    if error.is_cancelled() || matches!(error, DoorError::Down(_)) {
+        return;
+    }
+    let _ = state.errors.try_update(|e| e.push(error.to_string()));
 }
 
 /// Shows a request's progress in the import bar.
@@ -144,7 +151,7 @@ pub fn remove_file(state: AppState, file_id: crate::engine::ingest::FileId) {
     leptos::task::spawn_local(async move {
         let request = RemoveFile { file_id };
         if let Err(error) = show_summary(state, request, |card| card.file_id != file_id).await {
-            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+            report(state, &error);
         }
         mark_ready();
     });
@@ -167,7 +174,7 @@ pub fn import_made(state: AppState, name: &str, text: String) {
     leptos::task::spawn_local(async move {
         for file_id in earlier {
             if let Err(error) = state.door().ask(RemoveFile { file_id }).await {
-                let _ = state.errors.try_update(|e| e.push(error.to_string()));
+                report(state, &error);
             }
             let _ = state
                 .files
@@ -204,7 +211,7 @@ pub fn forget_all(state: AppState) {
     let door = state.door();
     leptos::task::spawn_local(async move {
         if let Err(error) = door.ask(Forget {}).await {
-            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+            report(state, &error);
         }
     });
 }
@@ -225,7 +232,7 @@ fn import_sources(state: AppState, files: Vec<Source>, taken_on: Option<chrono::
                 Ok(()) => {}
                 Err(error) if error.is_cancelled() => break,
                 Err(error) => {
-                    let _ = state.errors.try_update(|e| e.push(error.to_string()));
+                    report(state, &error);
                 }
             }
         }
@@ -235,10 +242,8 @@ fn import_sources(state: AppState, files: Vec<Source>, taken_on: Option<chrono::
 
 /// After files are read: the model is built once for all of them, with its own progress and Cancel.
 async fn finish_import(state: AppState) {
-    if let Err(error) = build_model(state).await
-        && !error.is_cancelled()
-    {
-        let _ = state.errors.try_update(|e| e.push(error.to_string()));
+    if let Err(error) = build_model(state).await {
+        report(state, &error);
     }
     let _ = state.in_flight.try_set(None);
     // On Import the cards are what is shown; any other view marks once it has drawn the new numbers,
@@ -352,7 +357,7 @@ pub fn set_model_settings(state: AppState, update: impl FnOnce(&mut ModelSetting
             settings: Box::new(settings),
         };
         if let Err(error) = show_summary(state, request, |_| true).await {
-            let _ = state.errors.try_update(|e| e.push(error.to_string()));
+            report(state, &error);
         }
         mark_ready();
     });

@@ -185,6 +185,8 @@ test('a worker that dies mid-import is said in words, and the app starts again',
   await down.waitFor({ timeout: 30_000 });
   assert.match(plain(await down.textContent()), /The analysis engine stopped .*simulated engine crash.*Start again/);
   await app.page.getByTestId('import-progress').waitFor({ state: 'detached', timeout: 10_000 });
+  // Said once, by the banner: not again in the import's list of errors.
+  assert.equal(await app.page.getByText(/The analysis engine stopped/).count(), 1);
   await app.screenshot('engine-down-1280');
 
   await app.page.getByTestId('engine-restart').click();

@@ -177,7 +177,7 @@ pub fn MathDrawer() -> impl IntoView {
                     download_text(&format!("{name}.csv"), "text/csv", &csv(&headers, &rows));
                 }
                 Err(error) => {
-                    let _ = state.errors.try_update(|e| e.push(error.to_string()));
+                    crate::ui::actions::report(state, &error);
                 }
             }
         });
