@@ -363,12 +363,6 @@ pub fn set_model_settings(state: AppState, update: impl FnOnce(&mut ModelSetting
     });
 }
 
-/// Every card's report and the model summary, after a change: a new file can change what the others mean
-/// (history joined to deals, owners named through a users file).
-pub async fn refresh_summary(state: AppState) -> Result<(), DoorError> {
-    show_summary(state, Summary {}, |_| true).await
-}
-
 /// Sends a request the engine answers with the summary (every file's report and the model) and shows it:
 /// the cards `keep` keeps, in order, each with its new report.
 async fn show_summary<A: Ask<Answer = Overview>>(

@@ -493,10 +493,11 @@ impl Session {
                 }
             }
             Work::Compute(task, settings, _) => {
-                let Some(model) = self.built.as_ref().map(|b| &b.model) else {
-                    return Envelope::new(job.id, Reply::from_result(Err(EngineError::NoDeals)));
+                let step = match self.built.as_ref() {
+                    Some(built) => task.step(&built.model),
+                    None => Err(EngineError::NoDeals),
                 };
-                match task.step(model) {
+                match step {
                     Err(error) => {
                         job.work = Work::Finished(None);
                         Reply::from_result(Err(error))
@@ -521,10 +522,11 @@ impl Session {
                 }
             }
             Work::Trends(task) => {
-                let Some(model) = self.built.as_ref().map(|b| &b.model) else {
-                    return Envelope::new(job.id, Reply::from_result(Err(EngineError::NoDeals)));
+                let step = match self.built.as_ref() {
+                    Some(built) => task.step(&built.model),
+                    None => Err(EngineError::NoDeals),
                 };
-                match task.step(model) {
+                match step {
                     Err(error) => {
                         job.work = Work::Finished(None);
                         Reply::from_result(Err(error))
