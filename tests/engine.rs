@@ -481,6 +481,67 @@ fn run_with_progress(
 }
 
 #[test]
+fn a_big_file_is_built_in_row_slices_and_a_cancel_stops_the_build_between_them() {
+    let rows = pipelens::engine::model::build::ROWS_PER_STEP * 3 + 10;
+    let mut csv = String::from(
+        "Opportunity ID,Opportunity Name,Opportunity Owner,Stage,Amount,Created Date,Close Date\n",
+    );
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "006{i:012},Deal {i},Rep {},Prospecting,{},2024-01-02,2024-03-04\n",
+            i % 7,
+            1000 + i
+        ));
+    }
+    let mut session = Session::new();
+    let (answer, _) =
+        run_with_progress(&mut session, 1, import_file("deals.csv", csv.into_bytes()));
+    assert!(answer.is_ok(), "{answer:?}");
+
+    // A Cancel between two slices of the build ends it; nothing half-built is kept.
+    let mut job = session.begin(Envelope::new(3, Summary {}.into()));
+    for _ in 0..2 {
+        let reply = session.step(&mut job);
+        let Reply::Progress { progress } = reply.body else {
+            panic!("the build is not done after two slices: {:?}", reply.body)
+        };
+        assert_eq!(progress.stage, Stage::Building, "{progress:?}");
+        assert!(progress.done < progress.total, "{progress:?}");
+    }
+    session
+        .run(Envelope::new(4, Cancel { request_id: 3 }.into()), |_| ())
+        .unwrap();
+    let reply = session.step(&mut job);
+    assert!(
+        matches!(
+            reply.body,
+            Reply::Failed {
+                error: EngineError::Cancelled { request_id: 3 },
+                ..
+            }
+        ),
+        "{:?}",
+        reply.body
+    );
+
+    // Built to the end: the bar moves through the rows, more than once per file.
+    let (answer, progress) = run_with_progress(&mut session, 5, Summary {});
+    let Answer::Overview(Overview { model, .. }) = answer.unwrap() else {
+        panic!("Summary answers Overview")
+    };
+    assert_eq!(model.deals.total as usize, rows, "every row is a deal");
+    let building: Vec<u64> = progress
+        .iter()
+        .filter(|p| p.stage == Stage::Building)
+        .map(|p| p.done)
+        .collect();
+    assert!(
+        building.len() >= 6,
+        "a start, four slices of rows, the end of the file and the finish: {building:?}"
+    );
+}
+
+#[test]
 fn imports_leave_the_model_to_the_next_request_which_builds_it_once_with_progress() {
     let mut session = Session::new();
     let mut kinds_on_import = Vec::new();
@@ -510,12 +571,24 @@ fn imports_leave_the_model_to_the_next_request_which_builds_it_once_with_progres
         progress.iter().all(|p| p.stage == Stage::Building),
         "{progress:?}"
     );
+    // Progress counts rows: each file's rows and a step to start it, and the finish.
+    let rows: u64 = files.iter().map(|f| f.rows_read).sum();
     assert!(
-        progress.iter().all(|p| p.total == files.len() as u64 + 1),
-        "a step per file and the finish: {progress:?}"
+        progress
+            .iter()
+            .all(|p| p.total == rows + files.len() as u64 + 1),
+        "rows, a start per file and the finish: {progress:?}"
     );
     let done: Vec<u64> = progress.iter().map(|p| p.done).collect();
-    assert_eq!(done, [1, 2, 3], "{progress:?}");
+    assert!(
+        done.windows(2).all(|w| w[0] < w[1]),
+        "progress only moves on: {progress:?}"
+    );
+    assert_eq!(
+        done.last(),
+        progress.last().map(|p| p.total).as_ref(),
+        "{progress:?}"
+    );
 
     let kinds: Vec<(&str, &str)> = files
         .iter()

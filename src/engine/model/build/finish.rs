@@ -1,0 +1,209 @@
+//! After every file is read: the stage table is decided (history sequences order stages that carry no
+//! other evidence), history rows are laid down in order with stage changes marked, and each deal gets its
+//! status (disqualified told apart from lost), its close date (from history, the won/lost time, the actual
+//! close column, or the expected close, and each file says how many came from where), and the rep it is
+//! credited to (the owner at close, where owner history covers it).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::engine::ingest::FileId;
+use crate::engine::model::build::context::{Context, OwnerChange};
+use crate::engine::model::build::types::FileModel;
+use crate::engine::model::words::{Outcome, fold};
+use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, Kind, StageIx};
+
+impl Context {
+    /// After every file: the stage table, each deal's status, close date and credited rep, and the history.
+    pub(super) fn finish_deals(&mut self, files: &mut [FileModel]) {
+        // A deal seen in an older export: its current values are a history row on the day they were taken.
+        for (&deal, taken) in &self.snapshot_deals {
+            if let Some(day) = taken {
+                let d = &self.model.deals;
+                let ix = deal as usize;
+                self.pending_history.push((
+                    deal,
+                    day.and_hms_opt(0, 0, 0).unwrap_or_default(),
+                    Some(d.stage[ix]),
+                    d.amount_cents[ix],
+                    d.expected_close_on[ix],
+                ));
+            }
+        }
+        // History sequences order stages that carry no other evidence.
+        self.pending_history.sort_by_key(|h| (h.0, h.1));
+        let mut start = 0;
+        while start < self.pending_history.len() {
+            let deal = self.pending_history[start].0;
+            let end = self.pending_history[start..]
+                .iter()
+                .position(|h| h.0 != deal)
+                .map_or(self.pending_history.len(), |p| start + p);
+            let sequence: Vec<StageIx> = self.pending_history[start..end]
+                .iter()
+                .filter_map(|h| h.2)
+                .collect();
+            self.stages.history_sequence(&sequence);
+            start = end;
+        }
+        let collector = std::mem::take(&mut self.stages);
+        self.model.stages = collector.finish(&self.settings.stages);
+        let stages = &self.model.stages;
+
+        // History rows, in order, with stage changes marked.
+        let h = &mut self.model.history;
+        let mut previous: Option<(DealIx, Option<StageIx>)> = None;
+        for (deal, at, stage, amount, close) in &self.pending_history {
+            let changed = match previous {
+                Some((d, s)) if d == *deal => stage.is_some() && *stage != s,
+                _ => stage.is_some(),
+            };
+            previous = Some((
+                *deal,
+                stage.or(previous
+                    .and_then(|(d, s)| (d == *deal).then_some(s))
+                    .flatten()),
+            ));
+            h.deal.push(*deal);
+            h.at.push(*at);
+            h.stage.push(*stage);
+            h.amount_cents.push(*amount);
+            h.expected_close_on.push(*close);
+            h.stage_changed.push(changed);
+        }
+
+        // When each deal last entered a closed stage, from history.
+        let mut closed_at: HashMap<DealIx, NaiveDate> = HashMap::new();
+        let mut previous_closed: HashMap<DealIx, bool> = HashMap::new();
+        for i in 0..self.model.history.len() {
+            let (deal, stage, at) = (
+                self.model.history.deal[i],
+                self.model.history.stage[i],
+                self.model.history.at[i],
+            );
+            let Some(stage) = stage else { continue };
+            if self.snapshot_deals.contains_key(&deal) {
+                // An export's day is not the day a deal closed.
+                continue;
+            }
+            let closed = stages.outcome(stage) != Outcome::Open;
+            let was_closed = previous_closed.insert(deal, closed).unwrap_or(false);
+            if closed && !was_closed {
+                closed_at.insert(deal, at.date());
+            }
+        }
+
+        let mut from_counts: HashMap<(FileId, ClosedOnFrom), u64> = HashMap::new();
+        let d = &mut self.model.deals;
+        for ix in 0..d.len() {
+            let flags = self.deal_flags.get(ix).cloned().unwrap_or_default();
+            let stage_outcome = stages
+                .get(d.stage[ix])
+                .filter(|e| !e.raw.is_empty())
+                .map(|e| e.outcome);
+            let outcome = flags.status.or(stage_outcome).unwrap_or(Outcome::Open);
+            let stage_text = fold(stages.get(d.stage[ix]).map_or("", |e| e.raw.as_str()));
+            let reason_text = fold(self.model.strings.get(d.lost_reason[ix]));
+            d.status[ix] = match outcome {
+                Outcome::Open => DealStatus::Open,
+                Outcome::Won => DealStatus::Won,
+                Outcome::Lost
+                    if ["disqualif", "descalific", "unqualif", "nao qualific"]
+                        .iter()
+                        .any(|w| stage_text.contains(w) || reason_text.contains(w)) =>
+                {
+                    DealStatus::Disqualified
+                }
+                Outcome::Lost => DealStatus::Lost,
+            };
+            if d.created_on[ix].is_none()
+                && let Some(created) = self.lead_created.get(&flags.lead_id)
+            {
+                d.created_on[ix] = Some(*created);
+            }
+            if outcome == Outcome::Open {
+                continue;
+            }
+            let outcome_time = if outcome == Outcome::Won {
+                flags.won_on
+            } else {
+                flags.lost_on
+            };
+            let (closed_on, from) = if let Some(date) = closed_at.get(&(ix as DealIx)) {
+                (Some(*date), ClosedOnFrom::History)
+            } else if let Some(date) = outcome_time {
+                (Some(date), ClosedOnFrom::WonLostTime)
+            } else if let Some(date) = flags.closed_column_on {
+                (Some(date), ClosedOnFrom::ClosedColumn)
+            } else if let Some(date) = d.expected_close_on[ix] {
+                (Some(date), ClosedOnFrom::CloseDate)
+            } else {
+                (None, ClosedOnFrom::None)
+            };
+            d.closed_on[ix] = closed_on;
+            d.closed_on_from[ix] = from;
+            *from_counts.entry((d.file[ix], from)).or_insert(0) += 1;
+        }
+
+        // Credit: the owner at close, where owner history covers it.
+        self.owner_changes.sort_by_key(|c| (c.0, c.1));
+        let mut changes: HashMap<DealIx, Vec<OwnerChange>> = HashMap::new();
+        for (deal, at, old, new) in &self.owner_changes {
+            changes.entry(*deal).or_default().push((*at, *old, *new));
+        }
+        let mut credited_by_history = 0u64;
+        for (deal, list) in &changes {
+            let ix = *deal as usize;
+            let Some(closed_on) = d.closed_on.get(ix).copied().flatten() else {
+                continue;
+            };
+            let at_close = list
+                .iter()
+                .rev()
+                .find(|(at, _, _)| at.date() <= closed_on)
+                .map(|(_, _, new)| *new)
+                .or_else(|| list.first().map(|(_, old, _)| *old));
+            if let Some(owner) = at_close {
+                d.credited[ix] = owner;
+                d.owner_assumed_current[ix] = false;
+                credited_by_history += 1;
+            }
+        }
+        for ix in 0..d.len() {
+            if d.status[ix] == DealStatus::Open || changes.contains_key(&(ix as DealIx)) {
+                d.owner_assumed_current[ix] =
+                    d.status[ix] != DealStatus::Open && !changes.contains_key(&(ix as DealIx));
+            }
+        }
+
+        for file in files.iter_mut().filter(|f| f.mapping.kind == Kind::Deals) {
+            let count = |from| from_counts.get(&(file.file_id, from)).copied().unwrap_or(0);
+            let parts: Vec<String> = [
+                (ClosedOnFrom::History, "the stage history"),
+                (ClosedOnFrom::WonLostTime, "the won or lost time"),
+                (ClosedOnFrom::ClosedColumn, "the actual close date"),
+                (ClosedOnFrom::CloseDate, "the close date"),
+                (ClosedOnFrom::None, "nothing (no date)"),
+            ]
+            .iter()
+            .filter(|(from, _)| count(*from) > 0)
+            .map(|(from, words)| format!("{} from {words}", count(*from)))
+            .collect();
+            if !parts.is_empty() {
+                file.notes.push(format!(
+                    "Close dates of closed deals: {}.",
+                    parts.join(", ")
+                ));
+            }
+            let closed: u64 = (0..d.len())
+                .filter(|&i| d.file[i] == file.file_id && d.status[i] != DealStatus::Open)
+                .count() as u64;
+            file.notes.push(if changes.is_empty() {
+                format!("Credit: no owner history, so {closed} closed deals are credited to their current owner.")
+            } else {
+                format!("Credit: {credited_by_history} closed deals to their owner at close (owner history); the rest to their current owner.")
+            });
+        }
+    }
+}
