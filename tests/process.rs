@@ -429,6 +429,59 @@ fn transitions_count_every_stage_change_in_the_period_including_a_revisit() {
             .sum::<u64>(),
         50
     );
+    // The same moves as the view's matrix: one pipeline, stages in order, D09's revisit the only backward
+    // cell, and the same count in every cell as above.
+    let [m] = report.process.transition_matrices.as_slice() else {
+        panic!(
+            "one matrix, got {}",
+            report.process.transition_matrices.len()
+        );
+    };
+    assert_eq!(m.total_moves, 50);
+    let labels = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(
+        m.rows
+            .iter()
+            .map(|r| r.from.label.clone())
+            .collect::<Vec<_>>(),
+        labels(vec![
+            "Prospecting",
+            "Qualification",
+            "Proposal",
+            "Negotiation"
+        ])
+    );
+    assert_eq!(
+        m.to_stages
+            .iter()
+            .map(|s| s.label.clone())
+            .collect::<Vec<_>>(),
+        labels(vec![
+            "Qualification",
+            "Proposal",
+            "Negotiation",
+            "Closed Won",
+            "Closed Lost"
+        ])
+    );
+    let mut backward = Vec::new();
+    for row in &m.rows {
+        assert_eq!(
+            row.cells.iter().map(|c| c.moves).sum::<u64>(),
+            row.total_moves
+        );
+        for cell in &row.cells {
+            let expected = matrix
+                .get(&(row.from.stage.as_str(), cell.to.as_str()))
+                .copied()
+                .unwrap_or(0);
+            assert_eq!(cell.moves, expected, "{} → {}", row.from.stage, cell.to);
+            if cell.backward {
+                backward.push((row.from.stage.as_str(), cell.to.as_str()));
+            }
+        }
+    }
+    assert_eq!(backward, [("Proposal", "Qualification")]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Process: where each rep's deals leak — the funnel by cohort in stage order, the stage-to-stage transition
-//! matrix, time in stage and stalled deals. It needs stage history where the export has it and says so where
-//! it has not; a deal's path is read from its history, else from its current open stage.
+//! matrix (counted here, arranged for the view by [`crate::engine::metrics::transitions`]), time in stage and
+//! stalled deals. It needs stage history where the export has it and says so where it has not; a deal's path
+//! is read from its history, else from its current open stage.
 //!
 //! Rules, as stated in the report: a deal counts in a stage's cohort when it first entered that stage in the
 //! period; a deal that reached a later stage passed the ones it skipped (a variant does not count those); a
@@ -13,6 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::prepared::{Prepared, lower_median};
+use crate::engine::metrics::transitions::{MoveCounts, TransitionMatrix, matrices};
 use crate::engine::model::words::Outcome;
 use crate::engine::model::{DealIx, DealStatus, RepIx, StageIx};
 
@@ -161,8 +163,12 @@ pub struct Funnel {
     pub stages: Vec<FunnelStage>,
 }
 
+/// Stage changes of one pipeline's deals from one stage to another in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
+    /// The pipeline of the deals that moved (empty when the export has a single pipeline or does not say).
+    #[serde(default)]
+    pub pipeline: String,
     pub from: String,
     pub to: String,
     pub deals: u64,
@@ -192,7 +198,11 @@ pub struct ProcessReport {
     pub by_rep: BTreeMap<Option<RepIx>, Vec<Funnel>>,
     /// The same funnels by rep name, in name order (what crosses to the UI): (rep, funnels).
     pub rep_funnels: Vec<(String, Vec<Funnel>)>,
+    /// Every (pipeline, from, to) stage change counted, in pipeline then stage-index order.
     pub transitions: Vec<Transition>,
+    /// The same changes as one matrix per pipeline, ready to lay out.
+    #[serde(default)]
+    pub transition_matrices: Vec<TransitionMatrix>,
     pub time_in_stage: Vec<StageTime>,
     /// Open deals longer in their stage than won deals usually stay there.
     #[serde(skip)]
@@ -438,7 +448,7 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
 
     // Transitions and stays, from history rows within the period.
     let h = &p.model.history;
-    let mut transitions: BTreeMap<(StageIx, StageIx), u64> = BTreeMap::new();
+    let mut transitions = MoveCounts::new();
     let mut stays: BTreeMap<StageIx, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     let mut current_entry: Vec<Option<(StageIx, NaiveDate)>> = vec![None; d.len()];
     let mut k = 0;
@@ -451,7 +461,8 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
                 match previous {
                     Some((from, since)) if from != stage => {
                         if p.period.contains(at) {
-                            *transitions.entry((from, stage)).or_default() += 1;
+                            let pipeline = p.model.text(d.pipeline[deal]).to_owned();
+                            *transitions.entry((pipeline, from, stage)).or_default() += 1;
                             let days = (at - since).num_days().max(0) as f64;
                             let entry = stays.entry(from).or_default();
                             entry.0.push(days);
@@ -476,9 +487,11 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
             .map(|e| e.raw.clone())
             .unwrap_or_default()
     };
+    report.transition_matrices = matrices(&transitions, &p.model.stages);
     report.transitions = transitions
         .into_iter()
-        .map(|((from, to), deals)| Transition {
+        .map(|((pipeline, from, to), deals)| Transition {
+            pipeline,
             from: name(from),
             to: name(to),
             deals,
