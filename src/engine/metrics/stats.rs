@@ -2,7 +2,7 @@
 //! special functions behind the beta distribution ([`ln_gamma`], [`reg_inc_beta`], [`beta_quantile`]),
 //! beta-binomial shrinkage of a rep's rate toward the team's ([`fit_prior`], [`shrink`]), a metric's spread
 //! and each rep's standing across the team ([`spread`], [`standings`]), and the change from a previous
-//! period ([`change`]).
+//! period, judged by the metric's direction ([`change`]).
 //!
 //! Everything here is a pure function that never panics: NaN, empty slices and zero counts give `None` or a
 //! documented fallback, and no output is NaN.
@@ -10,6 +10,8 @@
 use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
+
+use crate::engine::metrics::definitions::{Direction, Verdict};
 
 /// The strength used when the spread between reps cannot be measured (fewer than 3 reps, or reps that
 /// differ no more than chance would explain).
@@ -515,16 +517,20 @@ pub struct Change {
     pub delta: f64,
     /// current / previous; `None` when previous is 0.
     pub ratio: Option<f64>,
+    /// Whether the move is better or worse, by the metric's direction.
+    pub verdict: Verdict,
 }
 
-/// The change from `previous` to `current`; `None` unless both are present and finite.
-pub fn change(current: Option<f64>, previous: Option<f64>) -> Option<Change> {
+/// The change from `previous` to `current`, judged by `direction`; `None` unless both are present and finite.
+pub fn change(current: Option<f64>, previous: Option<f64>, direction: Direction) -> Option<Change> {
     let current = current.filter(|v| v.is_finite())?;
     let previous = previous.filter(|v| v.is_finite())?;
+    let delta = current - previous;
     Some(Change {
         previous,
-        delta: current - previous,
+        delta,
         ratio: (previous != 0.0).then(|| current / previous),
+        verdict: direction.judge(delta),
     })
 }
 
@@ -1020,26 +1026,47 @@ mod tests {
 
     #[test]
     fn change_from_previous() {
+        use Direction::{HigherIsBetter, LowerIsBetter, Neither};
         assert_eq!(
-            change(Some(12.0), Some(10.0)),
+            change(Some(12.0), Some(10.0), HigherIsBetter),
             Some(Change {
                 previous: 10.0,
                 delta: 2.0,
-                ratio: Some(1.2)
+                ratio: Some(1.2),
+                verdict: Verdict::Better,
             })
         );
         assert_eq!(
-            change(Some(3.0), Some(0.0)),
+            change(Some(3.0), Some(0.0), HigherIsBetter),
             Some(Change {
                 previous: 0.0,
                 delta: 3.0,
-                ratio: None
+                ratio: None,
+                verdict: Verdict::Better,
             })
         );
-        assert_eq!(change(None, Some(1.0)), None);
-        assert_eq!(change(Some(1.0), None), None);
-        assert_eq!(change(Some(f64::NAN), Some(1.0)), None);
-        assert_eq!(change(Some(1.0), Some(f64::INFINITY)), None);
+        // Cycle days up from 40 to 45: worse, since fewer days are better.
+        let verdict = |c: Option<Change>| c.map(|c| c.verdict);
+        assert_eq!(
+            verdict(change(Some(45.0), Some(40.0), LowerIsBetter)),
+            Some(Verdict::Worse)
+        );
+        assert_eq!(
+            verdict(change(Some(35.0), Some(40.0), LowerIsBetter)),
+            Some(Verdict::Better)
+        );
+        assert_eq!(
+            verdict(change(Some(40.0), Some(40.0), LowerIsBetter)),
+            Some(Verdict::Unchanged)
+        );
+        assert_eq!(
+            verdict(change(Some(1.0), Some(2.0), Neither)),
+            Some(Verdict::NotJudged)
+        );
+        assert_eq!(change(None, Some(1.0), HigherIsBetter), None);
+        assert_eq!(change(Some(1.0), None, HigherIsBetter), None);
+        assert_eq!(change(Some(f64::NAN), Some(1.0), HigherIsBetter), None);
+        assert_eq!(change(Some(1.0), Some(f64::INFINITY), HigherIsBetter), None);
     }
 
     #[test]
