@@ -229,6 +229,9 @@ pub struct StageVsTeam {
     pub team_conversion: Option<f64>,
     /// This stage is the rep's leak.
     pub leak: bool,
+    /// Fewer than [`MIN_COHORT`] of the rep's deals entered: too few to judge the conversion.
+    #[serde(default)]
+    pub too_few_deals: bool,
 }
 
 /// A rep's funnel against the team's, stage by stage in the team's order.
@@ -249,13 +252,15 @@ pub fn rep_vs_team(rep: &str, mine: &Funnel, team: &Funnel) -> RepVsTeam {
         .iter()
         .map(|t| {
             let m = mine.stages.iter().find(|s| s.stage == t.stage);
+            let entered = m.map_or(0, |s| s.entered);
             StageVsTeam {
                 stage: t.stage.clone(),
-                entered: m.map_or(0, |s| s.entered),
+                entered,
                 converted: m.map_or(0, |s| s.converted),
                 conversion: m.and_then(|s| s.conversion),
                 team_conversion: t.conversion,
                 leak: false,
+                too_few_deals: entered < MIN_COHORT,
             }
         })
         .collect();
@@ -604,6 +609,15 @@ mod tests {
                 ("Close", 0, None, Some(0.5), false),
             ]
         );
+        // Every stage of Ann's had fewer than 20 deals; 20 is enough.
+        assert!(r.stages.iter().all(|s| s.too_few_deals));
+        let enough = funnel(&[("Demo", 20, 10), ("Proposal", 19, 9)]);
+        let flags: Vec<bool> = rep_vs_team("Di", &enough, &team)
+            .stages
+            .iter()
+            .map(|s| s.too_few_deals)
+            .collect();
+        assert_eq!(flags, [true, false, true, true]);
         // Within 5 points of the team everywhere: no leak.
         let close = funnel(&[("Demo", 10, 5), ("Proposal", 20, 9)]);
         assert_eq!(rep_vs_team("Bo", &close, &team).leak, None);

@@ -417,7 +417,14 @@ pub struct Standing {
     /// The share of the other reps this one is strictly better than, plus half the ties, × 100
     /// (0..=100, 100 = best; a single rep gets 100).
     pub percentile: f64,
+    /// −1 … +1 from the percentile (+1 best, 0 the middle), for shading against peers; `None` when fewer than
+    /// [`MIN_SHADE_PEERS`] reps have a value, too few for a shade to mean anything.
+    #[serde(default)]
+    pub against_peers: Option<f64>,
 }
+
+/// Reps with a value needed before a standing is shaded against peers.
+pub const MIN_SHADE_PEERS: u32 = 3;
 
 /// A metric's middle and top-quartile values across the reps who have one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -496,10 +503,12 @@ pub fn standings(values: &[Option<f64>], higher_is_better: bool) -> Vec<Option<S
             } else {
                 100.0 * (better_than as f64 + 0.5 * ties as f64) / (of - 1) as f64
             };
+            let of = count_u32(of);
             Some(Standing {
                 rank: count_u32(worse_than + 1),
-                of: count_u32(of),
+                of,
                 percentile,
+                against_peers: (of >= MIN_SHADE_PEERS).then(|| (percentile - 50.0) / 50.0),
             })
         })
         .collect()
@@ -915,6 +924,7 @@ mod tests {
                 rank,
                 of: 4,
                 percentile,
+                against_peers: Some((percentile - 50.0) / 50.0),
             })
         };
         assert_eq!(
@@ -928,6 +938,12 @@ mod tests {
                 None
             ]
         );
+        // The shade: +1 for the best of four, −1 for the worst, 0 for the tied middle.
+        let shades: Vec<Option<f64>> = got.iter().flatten().map(|s| s.against_peers).collect();
+        assert_eq!(shades, [Some(0.0), Some(1.0), Some(0.0), Some(-1.0)]);
+        // Two reps are too few to shade.
+        let two = standings(&[Some(1.0), Some(2.0)], true);
+        assert!(two.iter().flatten().all(|s| s.against_peers.is_none()));
         // Lower is better: 3 leads, the 5s tie for second, 7 trails.
         let got = standings(&values, false);
         assert_eq!(
@@ -952,7 +968,9 @@ mod tests {
                 Some(Standing {
                     rank: 1,
                     of: 1,
-                    percentile: 100.0
+                    percentile: 100.0,
+                    // One rep: no peers to shade against.
+                    against_peers: None,
                 })
             ]
         );
@@ -963,7 +981,8 @@ mod tests {
                 Some(Standing {
                     rank: 1,
                     of: 3,
-                    percentile: 50.0
+                    percentile: 50.0,
+                    against_peers: Some(0.0),
                 })
             );
         }

@@ -381,7 +381,7 @@ fn RepFunnel(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
                 ),
             );
             bar.marker = t.conversion;
-            bar.muted = n < 20;
+            bar.muted = m.is_none_or(|s| s.too_few_deals);
             bar.math = Some(MathAsk {
                 metric: format!("stage_conversion:{}", t.stage),
                 rep: Some(rep.clone()),

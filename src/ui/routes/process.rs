@@ -272,13 +272,13 @@ fn SmallMultiples(report: Arc<MetricsReport>) -> impl IntoView {
                 .iter()
                 .map(|s| {
                     let (stage, r, t, n) = (s.stage.clone(), s.conversion, s.team_conversion, s.entered);
-                    let is_leak = s.leak;
+                    let (is_leak, small) = (s.leak, s.too_few_deals);
                     let w = |v: Option<f64>| format!("{:.0}%", v.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0);
                     view! {
                         <div class="mini-row" class:leak=is_leak title=format!("{stage}: {} of {n} moved on; team {}", percent(r), percent(t))>
                             <span class="mini-stage">{stage.clone()}</span>
                             <span class="mini-track">
-                                <span class="mini-bar" class:small={n < 20} style:width=w(r)></span>
+                                <span class="mini-bar" class:small=small style:width=w(r)></span>
                                 <span class="mini-team" style:left=format!("{:.0}%", t.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0)></span>
                             </span>
                             <span class="mini-value">{percent(r)}</span>
