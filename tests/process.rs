@@ -18,6 +18,7 @@ use pipelens::engine::metrics::activity::RepActivity;
 use pipelens::engine::metrics::compute::{
     MetricSettings, MetricsReport, Prepared, RepMetrics, compute,
 };
+use pipelens::engine::metrics::definitions::{Direction, Verdict};
 use pipelens::engine::metrics::explain::explain;
 use pipelens::engine::metrics::period::{DateRange, PeriodSpec};
 use pipelens::engine::metrics::pipeline::{RepPipeline, Timeline};
@@ -429,6 +430,59 @@ fn transitions_count_every_stage_change_in_the_period_including_a_revisit() {
             .sum::<u64>(),
         50
     );
+    // The same moves as the view's matrix: one pipeline, stages in order, D09's revisit the only backward
+    // cell, and the same count in every cell as above.
+    let [m] = report.process.transition_matrices.as_slice() else {
+        panic!(
+            "one matrix, got {}",
+            report.process.transition_matrices.len()
+        );
+    };
+    assert_eq!(m.total_moves, 50);
+    let labels = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(
+        m.rows
+            .iter()
+            .map(|r| r.from.label.clone())
+            .collect::<Vec<_>>(),
+        labels(vec![
+            "Prospecting",
+            "Qualification",
+            "Proposal",
+            "Negotiation"
+        ])
+    );
+    assert_eq!(
+        m.to_stages
+            .iter()
+            .map(|s| s.label.clone())
+            .collect::<Vec<_>>(),
+        labels(vec![
+            "Qualification",
+            "Proposal",
+            "Negotiation",
+            "Closed Won",
+            "Closed Lost"
+        ])
+    );
+    let mut backward = Vec::new();
+    for row in &m.rows {
+        assert_eq!(
+            row.cells.iter().map(|c| c.moves).sum::<u64>(),
+            row.total_moves
+        );
+        for cell in &row.cells {
+            let expected = matrix
+                .get(&(row.from.stage.as_str(), cell.to.as_str()))
+                .copied()
+                .unwrap_or(0);
+            assert_eq!(cell.moves, expected, "{} → {}", row.from.stage, cell.to);
+            if cell.backward {
+                backward.push((row.from.stage.as_str(), cell.to.as_str()));
+            }
+        }
+    }
+    assert_eq!(backward, [("Proposal", "Qualification")]);
 }
 
 #[test]
@@ -1008,7 +1062,7 @@ fn team_context_ranks_each_rep_compares_periods_and_shrinks_small_samples() {
     // Deals won: Ann 3, Bo 1, Cy 2, Dee 1. Sorted 1 1 2 3: lower median 1; top quartile the ⌈0.75 × 4⌉ = 3rd
     // from the worst, 2.
     let won = metric("deals_won");
-    assert!(won.higher_is_better);
+    assert_eq!(won.direction, Direction::HigherIsBetter);
     assert_eq!(
         (won.spread.median, won.spread.top_quartile, won.spread.n),
         (Some(1.0), Some(2.0), 4)
@@ -1017,8 +1071,13 @@ fn team_context_ranks_each_rep_compares_periods_and_shrinks_small_samples() {
     assert_eq!(won.team, Some(7.0));
     let team_prev = won.team_previous.as_ref().unwrap();
     assert_eq!(
-        (team_prev.previous, team_prev.delta, team_prev.ratio),
-        (4.0, 3.0, Some(1.75))
+        (
+            team_prev.previous,
+            team_prev.delta,
+            team_prev.ratio,
+            team_prev.verdict
+        ),
+        (4.0, 3.0, Some(1.75), Verdict::Better)
     );
     // Q1 2025 had nothing: 0 won, a change of 7 with no ratio.
     let year_ago = won.team_year_ago.as_ref().unwrap();
@@ -1072,6 +1131,33 @@ fn team_context_ranks_each_rep_compares_periods_and_shrinks_small_samples() {
             "Account Executive (4 reps)"
         )
     );
+    // Bo won one fewer than in Q4: worse, since more deals won is better.
+    let bo = won.reps.iter().find(|r| r.rep == "Bo Berg").unwrap();
+    assert_eq!(
+        bo.previous.as_ref().map(|c| c.verdict),
+        Some(Verdict::Worse)
+    );
+    // The sales cycle is better shorter: its changes are judged the other way round.
+    let cycle = metric("sales_cycle_median_days");
+    assert_eq!(cycle.direction, Direction::LowerIsBetter);
+    let judged: Vec<(f64, Verdict)> = cycle
+        .reps
+        .iter()
+        .filter_map(|r| r.previous.as_ref())
+        .chain(cycle.team_previous.as_ref())
+        .map(|c| (c.delta, c.verdict))
+        .collect();
+    assert!(!judged.is_empty());
+    for (delta, verdict) in judged {
+        let expected = if delta < 0.0 {
+            Verdict::Better
+        } else if delta > 0.0 {
+            Verdict::Worse
+        } else {
+            Verdict::Unchanged
+        };
+        assert_eq!(verdict, expected, "cycle change of {delta} days");
+    }
     // Dee had no deals in Q4 2025 (she joined in February): no change.
     assert_eq!(
         standing("Dee Park"),

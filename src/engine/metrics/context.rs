@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::engine::metrics::definitions::{Direction, definition};
 use crate::engine::metrics::report::{MetricContext, MetricsReport, RepStanding};
 use crate::engine::metrics::stats::{Prior, change, fit_prior, shrink, spread, standings};
 use crate::engine::model::{RepIx, SalesModel};
@@ -45,99 +46,86 @@ fn act_row(
     r.activity.reps.iter().find(|m| m.rep_ix == rep)
 }
 
-/// The metrics put in context: (id, higher is better, value, successes and trials for rates).
-pub const METRICS: &[(&str, bool, Value, Option<Trials>)] = &[
+/// The metrics put in context: (id, value, successes and trials for rates). Which way each is better is its
+/// [`Definition`](crate::engine::metrics::definitions::Definition)'s direction.
+pub const METRICS: &[(&str, Value, Option<Trials>)] = &[
     (
         "deals_won",
-        true,
         |r, x| rep_row(r, x).map(|m| m.deals_won as f64),
         None,
     ),
     (
         "bookings",
-        true,
         |r, x| rep_row(r, x).and_then(|m| m.bookings),
         None,
     ),
     (
         "win_rate",
-        true,
         |r, x| rep_row(r, x).and_then(|m| m.win_rate),
         Some(|r, x| rep_row(r, x).map(|m| (m.deals_won, m.deals_won + m.deals_lost))),
     ),
     (
         "avg_deal_size",
-        true,
         |r, x| rep_row(r, x).and_then(|m| m.avg_deal_size),
         None,
     ),
     (
         "sales_cycle_median_days",
-        false,
         |r, x| rep_row(r, x).and_then(|m| m.sales_cycle_median_days),
         None,
     ),
     (
         "opps_created",
-        true,
         |r, x| rep_row(r, x).map(|m| m.opps_created as f64),
         None,
     ),
     (
         "attainment",
-        true,
         |r, x| rep_row(r, x).and_then(|m| m.attainment),
         None,
     ),
-    (
-        "pacing",
-        true,
-        |r, x| rep_row(r, x).and_then(|m| m.pacing),
-        None,
-    ),
+    ("pacing", |r, x| rep_row(r, x).and_then(|m| m.pacing), None),
     (
         "coverage",
-        true,
         |r, x| pipe_row(r, x).and_then(|m| m.coverage.coverage),
         None,
     ),
     (
         "past_due_deals",
-        false,
         |r, x| pipe_row(r, x).map(|m| m.past_due_deals as f64),
         None,
     ),
     (
         "slip_rate",
-        false,
         |r, x| pipe_row(r, x).and_then(|m| m.slip_rate),
         Some(|r, x| pipe_row(r, x).map(|m| (m.slipped_deals, m.slip_base_deals))),
     ),
     (
         "stale_deals",
-        false,
         |r, x| pipe_row(r, x).map(|m| m.stale_deals as f64),
         None,
     ),
     (
         "activities_per_day",
-        true,
         |r, x| act_row(r, x).and_then(|m| m.per_working_day),
         None,
     ),
     (
         "calls_per_day",
-        true,
         |r, x| act_row(r, x).and_then(|m| m.calls_per_day),
         None,
     ),
     (
         "connect_rate",
-        true,
         |r, x| act_row(r, x).and_then(|m| m.connect_rate),
         Some(|r, x| act_row(r, x).and_then(|m| m.connected_calls.map(|c| (c, m.calls)))),
     ),
 ];
+
+/// Which way `metric` is better, from its definition (higher when it has none).
+fn direction(metric: &str) -> Direction {
+    definition(metric).map_or(Direction::HigherIsBetter, |d| d.direction)
+}
 
 /// Every metric of [`METRICS`] in context.
 pub fn context(
@@ -191,12 +179,14 @@ pub fn context(
     };
     METRICS
         .iter()
-        .filter(|(_, _, value, _)| {
+        .filter(|(_, value, _)| {
             active
                 .iter()
                 .any(|(ix, _)| value(report, Some(*ix)).is_some())
         })
-        .map(|(id, higher, value, trials)| {
+        .map(|(id, value, trials)| {
+            let direction = direction(id);
+            let higher = &(direction != Direction::LowerIsBetter);
             let values: Vec<Option<f64>> = active
                 .iter()
                 .map(|(ix, _)| value(report, Some(*ix)))
@@ -226,8 +216,16 @@ pub fn context(
                         rep: name.clone(),
                         value: current,
                         standing,
-                        previous: change(current, previous.and_then(|r| value(r, Some(*ix)))),
-                        year_ago: change(current, year_ago.and_then(|r| value(r, Some(*ix)))),
+                        previous: change(
+                            current,
+                            previous.and_then(|r| value(r, Some(*ix))),
+                            direction,
+                        ),
+                        year_ago: change(
+                            current,
+                            year_ago.and_then(|r| value(r, Some(*ix))),
+                            direction,
+                        ),
                         shrunk,
                         n: sample.map(|(_, n)| n),
                         peers,
@@ -237,14 +235,37 @@ pub fn context(
             let team = value(report, None);
             MetricContext {
                 metric: (*id).to_owned(),
-                higher_is_better: *higher,
+                direction,
                 spread: spread(&values, *higher),
                 team,
-                team_previous: change(team, previous.and_then(|r| value(r, None))),
-                team_year_ago: change(team, year_ago.and_then(|r| value(r, None))),
+                team_previous: change(team, previous.and_then(|r| value(r, None)), direction),
+                team_year_ago: change(team, year_ago.and_then(|r| value(r, None)), direction),
                 reps,
                 priors: priors.into_iter().collect(),
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_in_context_has_a_definition_that_says_which_way_is_better() {
+        for (id, _, _) in METRICS {
+            let d = definition(id).unwrap_or_else(|| panic!("{id} has no definition"));
+            assert_ne!(
+                d.direction,
+                Direction::Neither,
+                "{id} is ranked, so a way must be better"
+            );
+        }
+        assert_eq!(
+            direction("sales_cycle_median_days"),
+            Direction::LowerIsBetter
+        );
+        assert_eq!(direction("stale_deals"), Direction::LowerIsBetter);
+        assert_eq!(direction("bookings"), Direction::HigherIsBetter);
+    }
 }

@@ -18,6 +18,7 @@ pub mod process;
 pub mod report;
 pub mod settings;
 pub mod stats;
+pub mod transitions;
 pub mod trend;
 
 pub use compute::{MetricSettings, MetricsReport, RepMetrics, compute};

@@ -1,6 +1,7 @@
 //! Process: where each rep's deals leak — the funnel by cohort in stage order, the stage-to-stage transition
-//! matrix, time in stage and stalled deals. It needs stage history where the export has it and says so where
-//! it has not; a deal's path is read from its history, else from its current open stage.
+//! matrix (counted here, arranged for the view by [`crate::engine::metrics::transitions`]), time in stage and
+//! stalled deals. It needs stage history where the export has it and says so where it has not; a deal's path
+//! is read from its history, else from its current open stage.
 //!
 //! Rules, as stated in the report: a deal counts in a stage's cohort when it first entered that stage in the
 //! period; a deal that reached a later stage passed the ones it skipped (a variant does not count those); a
@@ -13,6 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::prepared::{Prepared, lower_median};
+use crate::engine::metrics::transitions::{MoveCounts, TransitionMatrix, matrices};
 use crate::engine::model::words::Outcome;
 use crate::engine::model::{DealIx, DealStatus, RepIx, StageIx};
 
@@ -161,8 +163,12 @@ pub struct Funnel {
     pub stages: Vec<FunnelStage>,
 }
 
+/// Stage changes of one pipeline's deals from one stage to another in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
+    /// The pipeline of the deals that moved (empty when the export has a single pipeline or does not say).
+    #[serde(default)]
+    pub pipeline: String,
     pub from: String,
     pub to: String,
     pub deals: u64,
@@ -192,7 +198,11 @@ pub struct ProcessReport {
     pub by_rep: BTreeMap<Option<RepIx>, Vec<Funnel>>,
     /// The same funnels by rep name, in name order (what crosses to the UI): (rep, funnels).
     pub rep_funnels: Vec<(String, Vec<Funnel>)>,
+    /// Every (pipeline, from, to) stage change counted, in pipeline then stage-index order.
     pub transitions: Vec<Transition>,
+    /// The same changes as one matrix per pipeline, ready to lay out.
+    #[serde(default)]
+    pub transition_matrices: Vec<TransitionMatrix>,
     pub time_in_stage: Vec<StageTime>,
     /// Open deals longer in their stage than won deals usually stay there.
     #[serde(skip)]
@@ -219,6 +229,9 @@ pub struct StageVsTeam {
     pub team_conversion: Option<f64>,
     /// This stage is the rep's leak.
     pub leak: bool,
+    /// Fewer than [`MIN_COHORT`] of the rep's deals entered: too few to judge the conversion.
+    #[serde(default)]
+    pub too_few_deals: bool,
 }
 
 /// A rep's funnel against the team's, stage by stage in the team's order.
@@ -239,13 +252,15 @@ pub fn rep_vs_team(rep: &str, mine: &Funnel, team: &Funnel) -> RepVsTeam {
         .iter()
         .map(|t| {
             let m = mine.stages.iter().find(|s| s.stage == t.stage);
+            let entered = m.map_or(0, |s| s.entered);
             StageVsTeam {
                 stage: t.stage.clone(),
-                entered: m.map_or(0, |s| s.entered),
+                entered,
                 converted: m.map_or(0, |s| s.converted),
                 conversion: m.and_then(|s| s.conversion),
                 team_conversion: t.conversion,
                 leak: false,
+                too_few_deals: entered < MIN_COHORT,
             }
         })
         .collect();
@@ -438,7 +453,7 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
 
     // Transitions and stays, from history rows within the period.
     let h = &p.model.history;
-    let mut transitions: BTreeMap<(StageIx, StageIx), u64> = BTreeMap::new();
+    let mut transitions = MoveCounts::new();
     let mut stays: BTreeMap<StageIx, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     let mut current_entry: Vec<Option<(StageIx, NaiveDate)>> = vec![None; d.len()];
     let mut k = 0;
@@ -451,7 +466,8 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
                 match previous {
                     Some((from, since)) if from != stage => {
                         if p.period.contains(at) {
-                            *transitions.entry((from, stage)).or_default() += 1;
+                            let pipeline = p.model.text(d.pipeline[deal]).to_owned();
+                            *transitions.entry((pipeline, from, stage)).or_default() += 1;
                             let days = (at - since).num_days().max(0) as f64;
                             let entry = stays.entry(from).or_default();
                             entry.0.push(days);
@@ -476,9 +492,11 @@ pub fn process(p: &Prepared<'_>, skipped_count: bool) -> ProcessReport {
             .map(|e| e.raw.clone())
             .unwrap_or_default()
     };
+    report.transition_matrices = matrices(&transitions, &p.model.stages);
     report.transitions = transitions
         .into_iter()
-        .map(|((from, to), deals)| Transition {
+        .map(|((pipeline, from, to), deals)| Transition {
+            pipeline,
             from: name(from),
             to: name(to),
             deals,
@@ -591,6 +609,15 @@ mod tests {
                 ("Close", 0, None, Some(0.5), false),
             ]
         );
+        // Every stage of Ann's had fewer than 20 deals; 20 is enough.
+        assert!(r.stages.iter().all(|s| s.too_few_deals));
+        let enough = funnel(&[("Demo", 20, 10), ("Proposal", 19, 9)]);
+        let flags: Vec<bool> = rep_vs_team("Di", &enough, &team)
+            .stages
+            .iter()
+            .map(|s| s.too_few_deals)
+            .collect();
+        assert_eq!(flags, [true, false, true, true]);
         // Within 5 points of the team everywhere: no leak.
         let close = funnel(&[("Demo", 10, 5), ("Proposal", 20, 9)]);
         assert_eq!(rep_vs_team("Bo", &close, &team).leak, None);

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::activity::ActivityReport;
+use crate::engine::metrics::definitions::Direction;
 use crate::engine::metrics::leaderboard::Ranked;
 use crate::engine::metrics::money::Unconverted;
 use crate::engine::metrics::pipeline::PipelineReport;
@@ -102,7 +103,8 @@ pub struct RepStanding {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricContext {
     pub metric: String,
-    pub higher_is_better: bool,
+    /// Which way is better (the metric's definition says).
+    pub direction: Direction,
     /// Over the active reps.
     pub spread: Spread,
     pub team: Option<f64>,

@@ -2,7 +2,7 @@
 //! special functions behind the beta distribution ([`ln_gamma`], [`reg_inc_beta`], [`beta_quantile`]),
 //! beta-binomial shrinkage of a rep's rate toward the team's ([`fit_prior`], [`shrink`]), a metric's spread
 //! and each rep's standing across the team ([`spread`], [`standings`]), and the change from a previous
-//! period ([`change`]).
+//! period, judged by the metric's direction ([`change`]).
 //!
 //! Everything here is a pure function that never panics: NaN, empty slices and zero counts give `None` or a
 //! documented fallback, and no output is NaN.
@@ -10,6 +10,8 @@
 use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
+
+use crate::engine::metrics::definitions::{Direction, Verdict};
 
 /// The strength used when the spread between reps cannot be measured (fewer than 3 reps, or reps that
 /// differ no more than chance would explain).
@@ -415,7 +417,14 @@ pub struct Standing {
     /// The share of the other reps this one is strictly better than, plus half the ties, × 100
     /// (0..=100, 100 = best; a single rep gets 100).
     pub percentile: f64,
+    /// −1 … +1 from the percentile (+1 best, 0 the middle), for shading against peers; `None` when fewer than
+    /// [`MIN_SHADE_PEERS`] reps have a value, too few for a shade to mean anything.
+    #[serde(default)]
+    pub against_peers: Option<f64>,
 }
+
+/// Reps with a value needed before a standing is shaded against peers.
+pub const MIN_SHADE_PEERS: u32 = 3;
 
 /// A metric's middle and top-quartile values across the reps who have one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -494,10 +503,12 @@ pub fn standings(values: &[Option<f64>], higher_is_better: bool) -> Vec<Option<S
             } else {
                 100.0 * (better_than as f64 + 0.5 * ties as f64) / (of - 1) as f64
             };
+            let of = count_u32(of);
             Some(Standing {
                 rank: count_u32(worse_than + 1),
-                of: count_u32(of),
+                of,
                 percentile,
+                against_peers: (of >= MIN_SHADE_PEERS).then(|| (percentile - 50.0) / 50.0),
             })
         })
         .collect()
@@ -515,16 +526,20 @@ pub struct Change {
     pub delta: f64,
     /// current / previous; `None` when previous is 0.
     pub ratio: Option<f64>,
+    /// Whether the move is better or worse, by the metric's direction.
+    pub verdict: Verdict,
 }
 
-/// The change from `previous` to `current`; `None` unless both are present and finite.
-pub fn change(current: Option<f64>, previous: Option<f64>) -> Option<Change> {
+/// The change from `previous` to `current`, judged by `direction`; `None` unless both are present and finite.
+pub fn change(current: Option<f64>, previous: Option<f64>, direction: Direction) -> Option<Change> {
     let current = current.filter(|v| v.is_finite())?;
     let previous = previous.filter(|v| v.is_finite())?;
+    let delta = current - previous;
     Some(Change {
         previous,
-        delta: current - previous,
+        delta,
         ratio: (previous != 0.0).then(|| current / previous),
+        verdict: direction.judge(delta),
     })
 }
 
@@ -909,6 +924,7 @@ mod tests {
                 rank,
                 of: 4,
                 percentile,
+                against_peers: Some((percentile - 50.0) / 50.0),
             })
         };
         assert_eq!(
@@ -922,6 +938,12 @@ mod tests {
                 None
             ]
         );
+        // The shade: +1 for the best of four, −1 for the worst, 0 for the tied middle.
+        let shades: Vec<Option<f64>> = got.iter().flatten().map(|s| s.against_peers).collect();
+        assert_eq!(shades, [Some(0.0), Some(1.0), Some(0.0), Some(-1.0)]);
+        // Two reps are too few to shade.
+        let two = standings(&[Some(1.0), Some(2.0)], true);
+        assert!(two.iter().flatten().all(|s| s.against_peers.is_none()));
         // Lower is better: 3 leads, the 5s tie for second, 7 trails.
         let got = standings(&values, false);
         assert_eq!(
@@ -946,7 +968,9 @@ mod tests {
                 Some(Standing {
                     rank: 1,
                     of: 1,
-                    percentile: 100.0
+                    percentile: 100.0,
+                    // One rep: no peers to shade against.
+                    against_peers: None,
                 })
             ]
         );
@@ -957,7 +981,8 @@ mod tests {
                 Some(Standing {
                     rank: 1,
                     of: 3,
-                    percentile: 50.0
+                    percentile: 50.0,
+                    against_peers: Some(0.0),
                 })
             );
         }
@@ -1020,26 +1045,47 @@ mod tests {
 
     #[test]
     fn change_from_previous() {
+        use Direction::{HigherIsBetter, LowerIsBetter, Neither};
         assert_eq!(
-            change(Some(12.0), Some(10.0)),
+            change(Some(12.0), Some(10.0), HigherIsBetter),
             Some(Change {
                 previous: 10.0,
                 delta: 2.0,
-                ratio: Some(1.2)
+                ratio: Some(1.2),
+                verdict: Verdict::Better,
             })
         );
         assert_eq!(
-            change(Some(3.0), Some(0.0)),
+            change(Some(3.0), Some(0.0), HigherIsBetter),
             Some(Change {
                 previous: 0.0,
                 delta: 3.0,
-                ratio: None
+                ratio: None,
+                verdict: Verdict::Better,
             })
         );
-        assert_eq!(change(None, Some(1.0)), None);
-        assert_eq!(change(Some(1.0), None), None);
-        assert_eq!(change(Some(f64::NAN), Some(1.0)), None);
-        assert_eq!(change(Some(1.0), Some(f64::INFINITY)), None);
+        // Cycle days up from 40 to 45: worse, since fewer days are better.
+        let verdict = |c: Option<Change>| c.map(|c| c.verdict);
+        assert_eq!(
+            verdict(change(Some(45.0), Some(40.0), LowerIsBetter)),
+            Some(Verdict::Worse)
+        );
+        assert_eq!(
+            verdict(change(Some(35.0), Some(40.0), LowerIsBetter)),
+            Some(Verdict::Better)
+        );
+        assert_eq!(
+            verdict(change(Some(40.0), Some(40.0), LowerIsBetter)),
+            Some(Verdict::Unchanged)
+        );
+        assert_eq!(
+            verdict(change(Some(1.0), Some(2.0), Neither)),
+            Some(Verdict::NotJudged)
+        );
+        assert_eq!(change(None, Some(1.0), HigherIsBetter), None);
+        assert_eq!(change(Some(1.0), None, HigherIsBetter), None);
+        assert_eq!(change(Some(f64::NAN), Some(1.0), HigherIsBetter), None);
+        assert_eq!(change(Some(1.0), Some(f64::INFINITY), HigherIsBetter), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::engine::metrics::compute::MetricsReport;
-use crate::engine::metrics::definitions::definition;
+use crate::engine::metrics::definitions::{Verdict, definition};
 use crate::engine::numfmt::{change, days, money, number, percent, times};
 use crate::ui::components::chart::{Bar, Chart, Kind};
 use crate::ui::components::math::Figure;
@@ -82,7 +82,6 @@ fn TeamStrip(report: Arc<MetricsReport>) -> impl IntoView {
             let fmt = fmt_of(metric);
             let share = matches!(metric, "win_rate" | "attainment" | "coverage" | "pacing");
             let delta = ctx.team_previous.as_ref().map(|c| {
-                let better = (c.delta > 0.0) == ctx.higher_is_better;
                 let arrow = if c.delta > 0.0 { "▲ " } else if c.delta < 0.0 { "▼ " } else { "" };
                 let text = if share && metric != "coverage" {
                     change(c.delta, true)
@@ -91,7 +90,13 @@ fn TeamStrip(report: Arc<MetricsReport>) -> impl IntoView {
                     let sign = if c.delta > 0.0 { "+" } else if c.delta < 0.0 { "−" } else { "±" };
                     format!("{sign}{} vs {}", fmt(Some(c.delta.abs())), fmt(Some(c.previous)))
                 };
-                (format!("{arrow}{text}"), if c.delta == 0.0 { "flat" } else if better { "better" } else { "worse" })
+                let class = match c.verdict {
+                    Verdict::Better => "better",
+                    Verdict::Worse => "worse",
+                    Verdict::Unchanged => "flat",
+                    Verdict::NotJudged => "",
+                };
+                (format!("{arrow}{text}"), class)
             });
             Some(view! {
                 <div class="stat" data-testid=format!("strip-{metric}")>
@@ -376,7 +381,7 @@ fn RepFunnel(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
                 ),
             );
             bar.marker = t.conversion;
-            bar.muted = n < 20;
+            bar.muted = m.is_none_or(|s| s.too_few_deals);
             bar.math = Some(MathAsk {
                 metric: format!("stage_conversion:{}", t.stage),
                 rep: Some(rep.clone()),

@@ -1,6 +1,6 @@
-//! Process: where deals leak — the funnel by cohort in stage order, the stage-to-stage transition matrix as
-//! a heat table, time in stage, and small multiples of each rep's stage conversion against the team with
-//! the leak (the stage furthest below the team) highlighted.
+//! Process: where deals leak — the funnel by cohort in stage order, the stage-to-stage transition matrix of
+//! each pipeline as a heat table, time in stage, and small multiples of each rep's stage conversion against
+//! the team with the leak (the stage furthest below the team) highlighted.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::process::Funnel;
+use crate::engine::metrics::transitions::TransitionMatrix;
 use crate::engine::numfmt::{days, percent};
 use crate::ui::components::chart::{Bar, Chart};
 use crate::ui::components::math::Figure;
@@ -139,8 +140,8 @@ fn TeamFunnel(funnel: Funnel) -> impl IntoView {
 
 #[component]
 fn Transitions(report: Arc<MetricsReport>) -> impl IntoView {
-    let t = &report.process.transitions;
-    if t.is_empty() {
+    let matrices = &report.process.transition_matrices;
+    if matrices.is_empty() {
         return view! {
             <Section title="Transitions" testid="transitions">
                 <Missing text="No stage changes in the period: the transition matrix needs the stage history export (Salesforce: OpportunityHistory)." />
@@ -148,57 +149,53 @@ fn Transitions(report: Arc<MetricsReport>) -> impl IntoView {
         }
         .into_any();
     }
-    // Stage order: the team funnel's, then any others as they come.
-    let mut order: Vec<String> = report
-        .process
-        .team
+    matrices
         .iter()
-        .flat_map(|f| f.stages.iter().map(|s| s.stage.clone()))
-        .collect();
-    for x in t {
-        for s in [&x.from, &x.to] {
-            if !order.contains(s) {
-                order.push(s.clone());
-            }
-        }
-    }
-    let from: Vec<String> = order
+        .map(|m| view! { <TransitionTable matrix=m.clone() /> })
+        .collect_view()
+        .into_any()
+}
+
+/// One pipeline's transition matrix as a heat table, laid out as the engine arranged it.
+#[component]
+fn TransitionTable(matrix: TransitionMatrix) -> impl IntoView {
+    let title = if matrix.pipeline.is_empty() {
+        "Transitions".to_owned()
+    } else {
+        format!("Transitions · {}", matrix.pipeline)
+    };
+    let head = matrix
+        .to_stages
         .iter()
-        .filter(|s| t.iter().any(|x| &x.from == *s))
-        .cloned()
-        .collect();
-    let to: Vec<String> = order
-        .iter()
-        .filter(|s| t.iter().any(|x| &x.to == *s))
-        .cloned()
-        .collect();
-    let max = t.iter().map(|x| x.deals).max().unwrap_or(1).max(1) as f64;
-    let head = to
-        .iter()
-        .map(|s| view! { <th scope="col">{s.clone()}</th> })
+        .map(|s| view! { <th scope="col">{s.label.clone()}</th> })
         .collect_view();
-    let body = from
+    let body = matrix
+        .rows
         .iter()
-        .map(|f| {
-            let row_total: u64 = t.iter().filter(|x| &x.from == f).map(|x| x.deals).sum();
-            let cells = to
+        .map(|row| {
+            let from = row.from.label.clone();
+            let cells = row
+                .cells
                 .iter()
-                .map(|s| {
-                    let n = t.iter().find(|x| &x.from == f && &x.to == s).map_or(0, |x| x.deals);
-                    let share = if row_total > 0 { n as f64 / row_total as f64 } else { 0.0 };
-                    let back = order.iter().position(|o| o == s) < order.iter().position(|o| o == f);
+                .map(|c| {
+                    let title = format!(
+                        "{from} → {}: {} moves ({} of moves out of {from})",
+                        c.to,
+                        c.moves,
+                        percent(Some(c.share_of_row))
+                    );
                     view! {
-                        <td class="heat num" class:backward={back && n > 0} style:background=heat(n as f64 / max) title=format!("{f} → {s}: {n} deals ({} of moves out of {f})", percent(Some(share)))>
-                            {(n > 0).then(|| n.to_string())}
+                        <td class="heat num" class:backward=c.backward style:background=heat(c.share_of_largest) title=title>
+                            {(c.moves > 0).then(|| c.moves.to_string())}
                         </td>
                     }
                 })
                 .collect_view();
-            view! { <tr><th scope="row">{f.clone()}</th>{cells}<td class="num">{row_total}</td></tr> }
+            view! { <tr><th scope="row">{from.clone()}</th>{cells}<td class="num">{row.total_moves}</td></tr> }
         })
         .collect_view();
     view! {
-        <Section title="Transitions" testid="transitions" lede="Every stage change in the period, from (rows) to (columns). Outlined cells go backwards; deals skip and revisit stages.">
+        <Section title=title testid="transitions" lede="Every stage change in the period, from (rows) to (columns). Outlined cells go backwards; deals skip and revisit stages.">
             <div class="table-scroll" tabindex="0">
                 <table class="data heat-table" data-testid="transition-matrix">
                     <caption>"Stage changes in the period"</caption>
@@ -208,7 +205,6 @@ fn Transitions(report: Arc<MetricsReport>) -> impl IntoView {
             </div>
         </Section>
     }
-    .into_any()
 }
 
 #[component]
@@ -276,13 +272,13 @@ fn SmallMultiples(report: Arc<MetricsReport>) -> impl IntoView {
                 .iter()
                 .map(|s| {
                     let (stage, r, t, n) = (s.stage.clone(), s.conversion, s.team_conversion, s.entered);
-                    let is_leak = s.leak;
+                    let (is_leak, small) = (s.leak, s.too_few_deals);
                     let w = |v: Option<f64>| format!("{:.0}%", v.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0);
                     view! {
                         <div class="mini-row" class:leak=is_leak title=format!("{stage}: {} of {n} moved on; team {}", percent(r), percent(t))>
                             <span class="mini-stage">{stage.clone()}</span>
                             <span class="mini-track">
-                                <span class="mini-bar" class:small={n < 20} style:width=w(r)></span>
+                                <span class="mini-bar" class:small=small style:width=w(r)></span>
                                 <span class="mini-team" style:left=format!("{:.0}%", t.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0)></span>
                             </span>
                             <span class="mini-value">{percent(r)}</span>

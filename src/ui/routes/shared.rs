@@ -85,15 +85,15 @@ pub fn context<'a>(report: &'a MetricsReport, metric: &str) -> Option<&'a Metric
     report.context.iter().find(|c| c.metric == metric)
 }
 
-/// −1 … +1 from the rep's percentile among peers (already turned so that +1 is better), for shading.
+/// −1 … +1: the rep against peers as the engine shaded it (+1 best), for shading.
 pub fn shade(report: &MetricsReport, metric: &str, rep: &str) -> Option<f64> {
-    let standing = context(report, metric)?
+    context(report, metric)?
         .reps
         .iter()
         .find(|r| r.rep == rep)?
         .standing
-        .clone()?;
-    (standing.of >= 3).then(|| (standing.percentile - 50.0) / 50.0)
+        .as_ref()?
+        .against_peers
 }
 
 /// Hover text for a rep's figure: rank, team median, n and the shrunk rate when the sample is small.
@@ -215,7 +215,7 @@ pub fn deal_rows(e: &Explanation) -> Vec<Row> {
 
 /// "n deals · total" under a list.
 pub fn list_summary(e: &Explanation) -> String {
-    let total: f64 = e.records.iter().filter_map(|r| r.amount).sum();
+    let total = e.amount_sum.unwrap_or(0.0);
     let n = e.total_records;
     format!(
         "{} deal{} · {} in all",
