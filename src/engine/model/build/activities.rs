@@ -4,7 +4,7 @@
 
 use crate::engine::ingest::report::{Assumption, NoteKind};
 use crate::engine::model::Field;
-use crate::engine::model::build::context::{Context, cell, column_of, note};
+use crate::engine::model::build::context::{Context, cell, column_of, note_row};
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::durations::{DurationUnit, duration_unit, layout_activity_kind};
 use crate::engine::model::build::rows::RowReader;
@@ -125,14 +125,15 @@ impl RowReader for ActivitiesReader {
         let when = match self.at.1.as_ref().map(|d| d.parse(at_value)) {
             Some(Ok(Some(parsed))) => Some(ctx.datetime_of(parsed, gmt)),
             Some(Err(e)) => {
-                file.rejected.push(note(
+                note_row(
+                    file,
+                    NoteKind::Rejected,
                     table,
                     row,
-                    file.mapping.column(Field::At),
+                    Field::At,
                     at_value,
                     e.to_string(),
-                    NoteKind::Rejected,
-                ));
+                );
                 return;
             }
             _ => [&self.due, &self.created].into_iter().find_map(|(c, d)| {
@@ -142,7 +143,7 @@ impl RowReader for ActivitiesReader {
             }),
         };
         let Some(when) = when else {
-            file.rejected.push(note(table, row, file.mapping.column(Field::At), at_value, "An activity needs a date (its due, start or completion date, or when it was created).".to_owned(), NoteKind::Rejected));
+            note_row(file, NoteKind::Rejected, table, row, Field::At, at_value, "An activity needs a date (its due, start or completion date, or when it was created).".to_owned());
             return;
         };
         let subject = cell(table, row, self.subject);
@@ -181,14 +182,15 @@ impl RowReader for ActivitiesReader {
             .resolve(cell(table, row, self.owner), input.file_id);
         if rep.is_none() {
             self.unowned += 1;
-            file.kept.push(note(
+            note_row(
+                file,
+                NoteKind::Kept,
                 table,
                 row,
-                file.mapping.column(Field::Owner),
+                Field::Owner,
                 "",
                 "This activity has no owner; it is kept but counts for no rep.".to_owned(),
-                NoteKind::Kept,
-            ));
+            );
         }
         let duration_s = self.duration_unit.seconds(cell(table, row, self.duration));
         let outcome = cell(table, row, self.outcome);

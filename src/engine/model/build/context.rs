@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 
-use crate::engine::ingest::report::{ColumnInfo, NoteKind, RowNote};
+use crate::engine::ingest::report::{NoteKind, RowNote};
 use crate::engine::ingest::{FileId, Table};
 use crate::engine::model::build::types::{FileInput, FileModel};
 use crate::engine::model::people::Roster;
-use crate::engine::model::recognize::{Mapping, recognize};
+use crate::engine::model::recognize::recognize;
 use crate::engine::model::stages::StageCollector;
 use crate::engine::model::values::dates::ParsedDate;
 use crate::engine::model::words::Outcome;
@@ -62,26 +62,10 @@ pub(super) struct Context {
     pub(super) snapshot_deals: HashMap<DealIx, Option<NaiveDate>>,
 }
 
-/// The columns a file's mapping points at, by field.
-pub(super) struct Columns<'a> {
-    pub(super) mapping: &'a Mapping,
-    pub(super) columns: &'a [ColumnInfo],
-}
-
-impl Columns<'_> {
-    pub(super) fn index(&self, field: Field) -> Option<usize> {
-        let name = self.mapping.column(field)?;
-        self.columns.iter().position(|c| c.name == name)
-    }
-}
-
 /// The column a field is mapped to in this file, by position.
 pub(super) fn column_of(input: &FileInput<'_>, file: &FileModel, field: Field) -> Option<usize> {
-    Columns {
-        mapping: &file.mapping,
-        columns: &input.report.columns,
-    }
-    .index(field)
+    let name = file.mapping.column(field)?;
+    input.report.columns.iter().position(|c| c.name == name)
 }
 
 pub(super) fn cell(table: &Table, row: usize, column: Option<usize>) -> &str {
@@ -112,6 +96,25 @@ pub(super) fn business_tz(settings: &ModelSettings) -> Option<chrono_tz::Tz> {
     match &settings.business_time_zone {
         None => Some(chrono_tz::UTC),
         Some(name) => name.parse().ok(),
+    }
+}
+
+/// Lists a row in the file's report under `kind` (rejected, skipped, or kept with a problem), naming the
+/// column `field` is mapped to.
+pub(super) fn note_row(
+    file: &mut FileModel,
+    kind: NoteKind,
+    table: &Table,
+    row: usize,
+    field: Field,
+    value: &str,
+    reason: String,
+) {
+    let row_note = note(table, row, file.mapping.column(field), value, reason, kind);
+    match kind {
+        NoteKind::Rejected => file.rejected.push(row_note),
+        NoteKind::Skipped => file.skipped.push(row_note),
+        NoteKind::Kept => file.kept.push(row_note),
     }
 }
 

@@ -3,7 +3,7 @@
 //! currency, probability, and the text fields, pushed onto the model's deal columns.
 
 use crate::engine::ingest::report::NoteKind;
-use crate::engine::model::build::context::{Context, DealFlags, cell, note};
+use crate::engine::model::build::context::{Context, DealFlags, cell, note_row};
 use crate::engine::model::build::deals::DealsReader;
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::types::{FileInput, FileModel};
@@ -25,7 +25,7 @@ impl DealsReader {
         let raw_id = cell(table, row, c.id);
         if let IdCheck::ExcelDamaged { .. } = check_id(raw_id) {
             self.excel_ids += 1;
-            file.kept.push(note(table, row, file.mapping.column(Field::DealId), raw_id, "This id looks damaged by Excel (scientific notation); it is kept as written, so it may not match other files.".to_owned(), NoteKind::Kept));
+            note_row(file, NoteKind::Kept, table, row, Field::DealId, raw_id, "This id looks damaged by Excel (scientific notation); it is kept as written, so it may not match other files.".to_owned());
         }
         let deal_id = if raw_id.is_empty() {
             format!(
@@ -42,14 +42,15 @@ impl DealsReader {
                 "A deal with id '{deal_id}' was already read (file {}, row {}); this row is skipped.",
                 other, ctx.model.deals.row[first as usize]
             );
-            file.skipped.push(note(
+            note_row(
+                file,
+                NoteKind::Skipped,
                 table,
                 row,
-                file.mapping.column(Field::DealId),
+                Field::DealId,
                 raw_id,
                 reason,
-                NoteKind::Skipped,
-            ));
+            );
             return;
         }
         let ix = ctx.model.deals.len() as DealIx;
@@ -59,14 +60,15 @@ impl DealsReader {
         }
         let owner = ctx.roster.resolve(cell(table, row, c.owner), input.file_id);
         if owner.is_none() {
-            file.kept.push(note(
+            note_row(
+                file,
+                NoteKind::Kept,
                 table,
                 row,
-                file.mapping.column(Field::Owner),
+                Field::Owner,
                 "",
                 "This deal has no owner; it counts in team totals under '(no owner)'.".to_owned(),
-                NoteKind::Kept,
-            ));
+            );
         }
         let creator = ctx
             .roster
@@ -169,14 +171,15 @@ impl DealsReader {
                     }
                 }
                 Ok(None) => {}
-                Err(e) => file.kept.push(note(
+                Err(e) => note_row(
+                    file,
+                    NoteKind::Kept,
                     table,
                     row,
-                    file.mapping.column(Field::Amount),
+                    Field::Amount,
                     value,
                     format!("{e} The amount is left empty."),
-                    NoteKind::Kept,
-                )),
+                ),
             }
         }
         let mut probability_value = None;
@@ -184,14 +187,15 @@ impl DealsReader {
             let value = cell(table, row, c.prob);
             match p.parse(value) {
                 Ok(v) => probability_value = v.map(|v| v as f32),
-                Err(e) => file.kept.push(note(
+                Err(e) => note_row(
+                    file,
+                    NoteKind::Kept,
                     table,
                     row,
-                    file.mapping.column(Field::Probability),
+                    Field::Probability,
                     value,
                     format!("{e} The probability is left empty."),
-                    NoteKind::Kept,
-                )),
+                ),
             }
             if let Some(v) = probability_value {
                 ctx.stages.probability(stage, f64::from(v) * 100.0);
@@ -255,14 +259,8 @@ fn read_date(
     match decision.as_ref().map(|d| d.parse(value)) {
         Some(Ok(Some(parsed))) => Some(ctx.date_of(parsed, gmt)),
         Some(Err(e)) => {
-            file.kept.push(note(
-                input.table,
-                row,
-                file.mapping.column(field),
-                value,
-                format!("{e} The date is left empty."),
-                NoteKind::Kept,
-            ));
+            let reason = format!("{e} The date is left empty.");
+            note_row(file, NoteKind::Kept, input.table, row, field, value, reason);
             None
         }
         _ => None,

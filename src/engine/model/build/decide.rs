@@ -33,6 +33,21 @@ const DATE_FIELDS: [Field; 12] = [
     Field::PeriodEnd,
 ];
 
+/// Every value of a column, row after row (untrimmed: each decision trims as it reads).
+fn column_values(table: &Table, column: usize) -> impl Iterator<Item = &str> {
+    (0..table.row_count()).map(move |r| table.cell(r, column))
+}
+
+/// A column's name as the import named it (empty when out of range).
+fn column_name(input: &FileInput<'_>, column: usize) -> String {
+    input
+        .report
+        .columns
+        .get(column)
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
+}
+
 impl Context {
     /// A column and its date decision, together.
     pub(super) fn date_col(
@@ -71,9 +86,8 @@ impl Context {
             Source::Salesforce | Source::Hubspot | Source::Zoho => DateOrder::MonthFirst,
             _ => DateOrder::DayFirst,
         };
-        let values = (0..input.table.row_count()).map(|r| input.table.cell(r, c));
         let table = input.table;
-        let mut decision = DateColumn::decide(values, convention)
+        let mut decision = DateColumn::decide(column_values(table, c), convention)
             .with_row_numbers(|i| table.origin(i).map_or(0, |o| o.row));
         if decision.order_decided_by == Evidence::Convention {
             // An export writes all its dates one way: a column that proves the order decides the others.
@@ -83,8 +97,7 @@ impl Context {
                 .filter(|other| *other != name)
                 .filter_map(|other| input.report.columns.iter().position(|c| c.name == other));
             for sibling in siblings {
-                let values = (0..table.row_count()).map(|r| table.cell(r, sibling));
-                let proved = DateColumn::decide(values, convention)
+                let proved = DateColumn::decide(column_values(table, sibling), convention)
                     .with_row_numbers(|i| table.origin(i).map_or(0, |o| o.row));
                 if let Evidence::Value { row, value, .. } = proved.order_decided_by {
                     let column = input.report.columns[sibling].name.clone();
@@ -133,15 +146,9 @@ impl Context {
         file: &mut FileModel,
         column: usize,
     ) -> MoneyColumn {
-        let name = input
-            .report
-            .columns
-            .get(column)
-            .map(|c| c.name.clone())
-            .unwrap_or_default();
-        let values = (0..input.table.row_count()).map(|r| input.table.cell(r, column));
+        let name = column_name(input, column);
         let table = input.table;
-        let mut decision = MoneyColumn::decide(values, DecimalMark::Dot)
+        let mut decision = MoneyColumn::decide(column_values(table, column), DecimalMark::Dot)
             .with_row_numbers(|i| table.origin(i).map_or(0, |o| o.row));
         let id = format!("decimal_mark:{name}");
         match self.settings.choice(&input.report.file, &id) {
@@ -196,15 +203,9 @@ impl Context {
         file: &mut FileModel,
         column: usize,
     ) -> ProbabilityColumn {
-        let name = input
-            .report
-            .columns
-            .get(column)
-            .map(|c| c.name.clone())
-            .unwrap_or_default();
-        let values = (0..input.table.row_count()).map(|r| input.table.cell(r, column));
+        let name = column_name(input, column);
         let table = input.table;
-        let decision = ProbabilityColumn::decide(values)
+        let decision = ProbabilityColumn::decide(column_values(table, column))
             .with_row_numbers(|i| table.origin(i).map_or(0, |o| o.row));
         file.assume(Assumption {
             id: format!("probability_scale:{name}"),

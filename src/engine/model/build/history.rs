@@ -5,7 +5,7 @@
 
 use crate::engine::ingest::report::NoteKind;
 use crate::engine::model::Field;
-use crate::engine::model::build::context::{Context, cell, column_of, note};
+use crate::engine::model::build::context::{Context, cell, column_of, note_row};
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::rows::RowReader;
 use crate::engine::model::build::types::{FileInput, FileModel};
@@ -63,39 +63,42 @@ impl RowReader for StageHistoryReader {
         let deal_id = cell(table, row, self.deal);
         let Some(deal) = ctx.find_deal_or_name(deal_id) else {
             self.unknown += 1;
-            file.skipped.push(note(
+            note_row(
+                file,
+                NoteKind::Skipped,
                 table,
                 row,
-                file.mapping.column(Field::DealId),
+                Field::DealId,
                 deal_id,
                 "History of a deal that is not in the imported deals.".to_owned(),
-                NoteKind::Skipped,
-            ));
+            );
             return;
         };
         let at_value = cell(table, row, self.at.0);
         let when = match self.at.1.as_ref().map(|d| d.parse(at_value)) {
             Some(Ok(Some(parsed))) => ctx.datetime_of(parsed, self.gmt),
             Some(Err(e)) => {
-                file.rejected.push(note(
+                note_row(
+                    file,
+                    NoteKind::Rejected,
                     table,
                     row,
-                    file.mapping.column(Field::At),
+                    Field::At,
                     at_value,
                     e.to_string(),
-                    NoteKind::Rejected,
-                ));
+                );
                 return;
             }
             _ => {
-                file.rejected.push(note(
+                note_row(
+                    file,
+                    NoteKind::Rejected,
                     table,
                     row,
-                    file.mapping.column(Field::At),
+                    Field::At,
                     at_value,
                     "A history row needs the time of the change.".to_owned(),
-                    NoteKind::Rejected,
-                ));
+                );
                 return;
             }
         };
@@ -171,25 +174,27 @@ impl RowReader for OwnerHistoryReader {
             field.as_str(),
             "owner" | "ownerid" | "owner id" | "ownerassignment" | "owner assignment"
         ) {
-            file.skipped.push(note(
+            note_row(
+                file,
+                NoteKind::Skipped,
                 table,
                 row,
-                file.mapping.column(Field::ChangedField),
+                Field::ChangedField,
                 cell(table, row, self.field),
                 "Not an owner change; only owner history is used.".to_owned(),
-                NoteKind::Skipped,
-            ));
+            );
             return;
         }
         let Some(deal) = ctx.find_deal(cell(table, row, self.deal)) else {
-            file.skipped.push(note(
+            note_row(
+                file,
+                NoteKind::Skipped,
                 table,
                 row,
-                file.mapping.column(Field::DealId),
+                Field::DealId,
                 cell(table, row, self.deal),
                 "History of a deal that is not in the imported deals.".to_owned(),
-                NoteKind::Skipped,
-            ));
+            );
             return;
         };
         let Some(when) = self
@@ -199,14 +204,15 @@ impl RowReader for OwnerHistoryReader {
             .and_then(|d| d.parse(cell(table, row, self.at.0)).ok().flatten())
             .map(|p| ctx.datetime_of(p, true))
         else {
-            file.rejected.push(note(
+            note_row(
+                file,
+                NoteKind::Rejected,
                 table,
                 row,
-                file.mapping.column(Field::At),
+                Field::At,
                 cell(table, row, self.at.0),
                 "An owner change needs its time.".to_owned(),
-                NoteKind::Rejected,
-            ));
+            );
             return;
         };
         let old = ctx

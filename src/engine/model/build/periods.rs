@@ -2,7 +2,7 @@
 //! rejected; the calendar is kept in order of start.
 
 use crate::engine::ingest::report::NoteKind;
-use crate::engine::model::build::context::{Context, cell, column_of, note};
+use crate::engine::model::build::context::{Context, cell, column_of, note_row};
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::rows::RowReader;
 use crate::engine::model::build::types::{FileInput, FileModel};
@@ -48,14 +48,15 @@ impl RowReader for PeriodsReader {
                 end: e,
                 label: cell(table, row, self.label).to_owned(),
             }),
-            _ => file.rejected.push(note(
+            _ => note_row(
+                file,
+                NoteKind::Rejected,
                 table,
                 row,
-                file.mapping.column(Field::PeriodStart),
+                Field::PeriodStart,
                 cell(table, row, self.start.0),
                 "A fiscal period needs a start date on or before its end date.".to_owned(),
-                NoteKind::Rejected,
-            )),
+            ),
         }
     }
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::engine::ingest::report::NoteKind;
-use crate::engine::model::build::context::{Context, cell, column_of, note};
+use crate::engine::model::build::context::{Context, cell, column_of, note_row};
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::rows::RowReader;
 use crate::engine::model::build::types::{FileInput, FileModel};
@@ -59,14 +59,16 @@ impl RowReader for QuotasReader {
             .as_ref()
             .and_then(|m| m.parse(amount_value).ok().flatten())
         else {
-            file.rejected.push(note(
+            let reason = "A quota needs an amount, such as 250000 or $250,000.";
+            note_row(
+                file,
+                NoteKind::Rejected,
                 table,
                 row,
-                file.mapping.column(Field::Amount),
+                Field::Amount,
                 amount_value,
-                "A quota needs an amount, such as 250000 or $250,000.".to_owned(),
-                NoteKind::Rejected,
-            ));
+                reason.to_owned(),
+            );
             return;
         };
         let period_text = cell(table, row, self.period);
@@ -78,29 +80,33 @@ impl RowReader for QuotasReader {
             _ => period_span(period_text),
         };
         let Some((period_start, period_end)) = span else {
-            file.rejected.push(note(
+            let reason =
+                "A quota needs its period: 2026, 2026-Q2, 2026-05, or start and end dates.";
+            note_row(
+                file,
+                NoteKind::Rejected,
                 table,
                 row,
-                file.mapping.column(Field::Period),
+                Field::Period,
                 period_text,
-                "A quota needs its period: 2026, 2026-Q2, 2026-05, or start and end dates."
-                    .to_owned(),
-                NoteKind::Rejected,
-            ));
+                reason.to_owned(),
+            );
             return;
         };
         let rep_text = cell(table, row, self.rep);
         let rep = ctx.roster.resolve(rep_text, input.file_id);
         let team = Some(cell(table, row, self.team).to_owned()).filter(|t| !t.is_empty());
         if rep.is_none() && team.is_none() {
-            file.rejected.push(note(
+            let reason = "A quota needs a rep or a team.";
+            note_row(
+                file,
+                NoteKind::Rejected,
                 table,
                 row,
-                file.mapping.column(Field::Rep),
+                Field::Rep,
                 rep_text,
-                "A quota needs a rep or a team.".to_owned(),
-                NoteKind::Rejected,
-            ));
+                reason.to_owned(),
+            );
             return;
         }
         let currency = Some(cell(table, row, self.currency).to_uppercase())

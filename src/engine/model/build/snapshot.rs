@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::engine::ingest::report::NoteKind;
 use crate::engine::model::Field;
-use crate::engine::model::build::context::{Context, cell, note};
+use crate::engine::model::build::context::{Context, cell, note_row};
 use crate::engine::model::build::deals::DealsReader;
 use crate::engine::model::build::types::{FileInput, FileModel};
 
@@ -24,17 +24,18 @@ impl DealsReader {
         let raw_id = cell(table, row, self.c.id);
         let Some(deal) = ctx.find_deal(raw_id) else {
             self.snapshot_gone += 1;
-            file.skipped.push(note(
+            note_row(
+                file,
+                NoteKind::Skipped,
                 table,
                 row,
-                file.mapping.column(Field::DealId),
+                Field::DealId,
                 raw_id,
                 format!(
                     "This deal is in this export of {day} but not in the newer export{}: the newer export is each deal's current state, so it is left out.",
                     newer.map(|n| format!(" of {n}")).unwrap_or_default()
                 ),
-                NoteKind::Skipped,
-            ));
+            );
             return;
         };
         let pipeline = ctx.pipeline_of(deal);

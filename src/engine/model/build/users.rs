@@ -3,7 +3,7 @@
 
 use crate::engine::ingest::report::NoteKind;
 use crate::engine::model::Field;
-use crate::engine::model::build::context::{Context, cell, column_of, note};
+use crate::engine::model::build::context::{Context, cell, column_of, note_row};
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::rows::RowReader;
 use crate::engine::model::build::types::{FileInput, FileModel};
@@ -42,14 +42,15 @@ impl RowReader for UsersReader {
         let table = input.table;
         let user_id = cell(table, row, self.id);
         if user_id.is_empty() {
-            file.rejected.push(note(
+            note_row(
+                file,
+                NoteKind::Rejected,
                 table,
                 row,
-                file.mapping.column(Field::UserId),
+                Field::UserId,
                 "",
                 "A user needs an id.".to_owned(),
-                NoteKind::Rejected,
-            ));
+            );
             return;
         }
         let full = cell(table, row, self.name);
@@ -124,14 +125,15 @@ impl RowReader for TeamsReader {
         let table = input.table;
         let name = cell(table, row, self.rep);
         if name.is_empty() {
-            file.rejected.push(note(
+            note_row(
+                file,
+                NoteKind::Rejected,
                 table,
                 row,
-                file.mapping.column(Field::Rep),
+                Field::Rep,
                 "",
                 "A team row needs the rep's name.".to_owned(),
-                NoteKind::Rejected,
-            ));
+            );
             return;
         }
         let text =
