@@ -96,6 +96,14 @@ pub enum EngineError {
     #[error("the period '{period}' does not exist in this calendar")]
     NoSuchPeriod { period: String },
 
+    #[error(
+        "no deal in scope had been won or lost by {as_of}: a forecast learns from closed deals, so there is nothing to learn from yet"
+    )]
+    NoClosedDeals { as_of: chrono::NaiveDate },
+
+    #[error("{draws} draws is outside 1 to {max}")]
+    BadDraws { draws: u32, max: u32 },
+
     #[error("no rep named '{rep}': use Team or one of {valid}")]
     UnknownRep { rep: String, valid: String },
 

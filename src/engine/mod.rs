@@ -10,11 +10,13 @@
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod forecast;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod numfmt;
 pub mod protocol;
+pub mod rng;
 pub mod session;
 
 pub use error::EngineError;

@@ -3,6 +3,7 @@
 
 mod demo;
 mod explain;
+mod forecast;
 mod import;
 mod load;
 mod report;
@@ -18,6 +19,11 @@ USAGE:
                                           pipeline health, activity and team context
     pipelens explain METRIC FILE... [--rep NAME] [OPTIONS]
                                           one metric's formula, inputs and the records behind it
+    pipelens forecast FILE... [--period P] [--quota AMOUNT] [OPTIONS]
+                                          where each rep and the team will land: a range, the
+                                          chance of quota, the open deals of the period
+    pipelens backtest FILE... [--period month|quarter] [OPTIONS]
+                                          how accurate the forecast and its baselines have been
     pipelens demo DIR --as-of DATE [OPTIONS]   write the demo team's exports and truth into DIR
     pipelens --help | --version
 
@@ -30,6 +36,12 @@ REPORT OPTIONS (report and explain):
 
 EXPLAIN OPTIONS:
 {EXPLAIN_OPTIONS}
+
+FORECAST OPTIONS:
+{FORECAST_OPTIONS}
+
+BACKTEST OPTIONS:
+{BACKTEST_OPTIONS}
 
 DEMO OPTIONS:
 {DEMO_OPTIONS}
@@ -44,6 +56,8 @@ fn help() -> String {
     HELP.replace("{LOAD_OPTIONS}", load::LOAD_OPTIONS)
         .replace("{REPORT_OPTIONS}", report::REPORT_OPTIONS)
         .replace("{EXPLAIN_OPTIONS}", explain::EXPLAIN_OPTIONS)
+        .replace("{FORECAST_OPTIONS}", forecast::FORECAST_OPTIONS)
+        .replace("{BACKTEST_OPTIONS}", forecast::BACKTEST_OPTIONS)
         .replace("{DEMO_OPTIONS}", demo::DEMO_OPTIONS)
 }
 
@@ -75,13 +89,15 @@ fn main() -> ExitCode {
             "import" => import::run(&mut parser),
             "report" => report::run(&mut parser),
             "explain" => explain::run(&mut parser),
+            "forecast" => forecast::run_forecast(&mut parser),
+            "backtest" => forecast::run_backtest(&mut parser),
             "demo" => demo::run(&mut parser),
             "help" => {
                 print!("{}", help());
                 Ok(ExitCode::SUCCESS)
             }
             other => Err(UsageError(format!(
-                "unknown command '{other}'; the commands are import, report, explain, demo and help"
+                "unknown command '{other}'; the commands are import, report, explain, forecast, backtest, demo and help"
             ))),
         },
         Ok(Some(other)) => Err(UsageError(format!(

@@ -7,8 +7,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::calendar::{add_days, at, days_between, is_weekend, monday_on_or_before};
 use super::deal::Deal;
-use super::rng::Rng;
 use super::world::{Archetype, World};
+use crate::engine::rng::Rng;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum ActKind {

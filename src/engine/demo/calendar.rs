@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
 
-use super::rng::Rng;
+use crate::engine::rng::Rng;
 
 pub(super) fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
     date.checked_add_signed(TimeDelta::days(days))

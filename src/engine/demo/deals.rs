@@ -12,8 +12,8 @@ use super::calendar::{
 };
 use super::deal::{Deal, DealKind, Stage, Step};
 use super::ids::salesforce_id;
-use super::rng::Rng;
 use super::world::{Archetype, EXPANSION_AMOUNTS, RENEWAL_AMOUNTS, Tiers, World, profile};
+use crate::engine::rng::Rng;
 
 pub(super) fn amount_from(rng: &mut Rng, tiers: Tiers, scale: f64) -> i64 {
     let total: u32 = tiers.iter().map(|t| t.0).sum();

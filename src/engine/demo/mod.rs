@@ -34,7 +34,6 @@ mod calendar;
 mod deal;
 mod deals;
 mod ids;
-mod rng;
 mod truth;
 mod world;
 mod write;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::HISTORY_MONTHS;
 use super::calendar::{add_days, monday_on_or_before, weekday_on_or_before};
 use super::ids::salesforce_id;
-use super::rng::Rng;
+use crate::engine::rng::Rng;
 
 /// What kind of seller a rep is in the story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

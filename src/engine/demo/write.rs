@@ -8,10 +8,10 @@ use super::activities::{ActKind, Activity, CallOutcome};
 use super::calendar::{local, quarter_of};
 use super::deal::{Deal, DealKind, Stage};
 use super::ids::salesforce_id;
-use super::rng::Rng;
 use super::truth::quotas_of;
 use super::world::World;
 use super::{CURRENCY, DemoFile};
+use crate::engine::rng::Rng;
 
 /// A CSV file being written by `csv::Writer`, one record at a time: `\n` line ends, quotes doubled, every
 /// field quoted (the reports and exports) or only those that need it (the plain tables).

@@ -117,6 +117,7 @@ impl Kind {
                 Amount,
                 ExpectedClose,
                 Probability,
+                ForecastCategory,
             ],
             Kind::FieldHistory => &[DealId, At, ChangedField, OldValue, NewValue],
             Kind::Activities => &[

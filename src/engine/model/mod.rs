@@ -187,6 +187,10 @@ pub struct History {
     pub stage: Vec<Option<StageIx>>,
     pub amount_cents: Vec<Option<i64>>,
     pub expected_close_on: Vec<Option<NaiveDate>>,
+    /// The CRM's probability after the change, 0.0 ..= 1.0, where the history says it.
+    pub probability: Vec<Option<f32>>,
+    /// The forecast category after the change (`Sym(0)` where the history does not say).
+    pub forecast_category: Vec<Sym>,
     /// The row moves the deal into another stage than its previous row.
     pub stage_changed: Vec<bool>,
 }

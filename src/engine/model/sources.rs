@@ -184,6 +184,7 @@ pub static SIGNATURES: &[Signature] = &[
             (Amount, &["amount"]),
             (ExpectedClose, &["closedate"]),
             (Probability, &["probability"]),
+            (ForecastCategory, &["forecastcategory"]),
         ],
     },
     Signature {
@@ -389,6 +390,7 @@ pub static SIGNATURES: &[Signature] = &[
             (Amount, &["amount"]),
             (ExpectedClose, &["close date"]),
             (Probability, &["probability"]),
+            (ForecastCategory, &["forecast category"]),
         ],
     },
     // ---------------- HubSpot ----------------

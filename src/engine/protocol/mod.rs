@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineError;
 use crate::engine::demo::Style;
+use crate::engine::forecast::{BacktestReport, BacktestSettings, ForecastReport, ForecastSettings};
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportOptions};
 use crate::engine::metrics::explain::{Explanation, RecordSort};
@@ -23,7 +24,7 @@ use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 9;
+pub const PROTOCOL_VERSION: u32 = 10;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -117,6 +118,11 @@ pairs! {
     Explain => Explained,
     /// The main metrics month by month, for trends. Long: answers with progress events.
     Trends => Trended,
+    /// Where each rep and the team will land in a period: a range, the chance of quota, the deals. Long:
+    /// answers with progress events (one per past origin it calibrates on).
+    Forecast => Forecasted,
+    /// The rolling-origin backtest of the forecast and its baselines on the data's own history. Long.
+    Backtest => Backtested,
     /// Stop the request with this id at its next slice; answered at once.
     Cancel => CancelNoted,
     /// Drop every file and result held by the session.
@@ -222,6 +228,16 @@ pub struct Trends {
     pub settings: Box<MetricSettings>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forecast {
+    pub settings: Box<ForecastSettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backtest {
+    pub settings: Box<BacktestSettings>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cancel {
     pub request_id: RequestId,
@@ -241,6 +257,8 @@ pub enum Answer {
     Computed(Computed),
     Explained(Explained),
     Trended(Trended),
+    Forecasted(Forecasted),
+    Backtested(Backtested),
     CancelNoted(CancelNoted),
     Forgotten(Forgotten),
     DemoLoaded(DemoLoaded),
@@ -258,6 +276,8 @@ impl Answer {
             Answer::Computed(_) => "Computed",
             Answer::Explained(_) => "Explained",
             Answer::Trended(_) => "Trended",
+            Answer::Forecasted(_) => "Forecasted",
+            Answer::Backtested(_) => "Backtested",
             Answer::CancelNoted(_) => "CancelNoted",
             Answer::Forgotten(_) => "Forgotten",
             Answer::DemoLoaded(_) => "DemoLoaded",
@@ -302,6 +322,16 @@ pub struct Explained {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trended {
     pub months: Vec<Month>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forecasted {
+    pub report: Box<ForecastReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backtested {
+    pub report: Box<BacktestReport>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use crate::engine::EngineError;
 use crate::engine::demo::{DemoFile, generate};
+use crate::engine::forecast::{BacktestSettings, BacktestTask, ForecastSettings, ForecastTask};
 use crate::engine::ingest::limits::{Limits, human_bytes};
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportJob, ImportOptions, ImportedFile, Slice};
@@ -25,9 +26,9 @@ use crate::engine::model::build::{BuildTask, Built, FileInput};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
 use crate::engine::protocol::{
-    Answer, Ask, CancelNoted, Computed, DemoLoaded, DemoSet, Envelope, Explain, Explained, FileOk,
-    Forgotten, Imported, NamedText, Overview, PROTOCOL_VERSION, Page, Progress, Reply, Request,
-    RequestId, RowsPage, Stage, Trended, typed,
+    Answer, Ask, Backtested, CancelNoted, Computed, DemoLoaded, DemoSet, Envelope, Explain,
+    Explained, FileOk, Forecasted, Forgotten, Imported, NamedText, Overview, PROTOCOL_VERSION,
+    Page, Progress, Reply, Request, RequestId, RowsPage, Stage, Trended, typed,
 };
 
 /// Everything the engine holds for one user.
@@ -77,6 +78,8 @@ enum Work {
     Build(Box<BuildTask>, Box<Then>),
     Compute(Box<ComputeTask>, Box<MetricSettings>, Box<AfterCompute>),
     Trends(Box<TrendsTask>),
+    Forecast(Box<ForecastTask>),
+    Backtest(Box<BacktestTask>),
     Finished(Option<Result<Answer, EngineError>>),
 }
 
@@ -94,6 +97,8 @@ enum Then {
     Metrics(Box<MetricSettings>),
     Trends(Box<MetricSettings>),
     Explain(Box<Explain>),
+    Forecast(Box<ForecastSettings>),
+    Backtest(Box<BacktestSettings>),
 }
 
 /// What a computed report is for.
@@ -249,6 +254,8 @@ impl Session {
             Request::Metrics(r) => self.after_build(Then::Metrics(r.settings)),
             Request::Trends(r) => self.after_build(Then::Trends(r.settings)),
             Request::Explain(r) => self.after_build(Then::Explain(Box::new(r))),
+            Request::Forecast(r) => self.after_build(Then::Forecast(r.settings)),
+            Request::Backtest(r) => self.after_build(Then::Backtest(r.settings)),
             Request::Cancel(r) => {
                 if self.live.contains(&r.request_id) {
                     self.cancelled.insert(r.request_id);
@@ -362,6 +369,20 @@ impl Session {
             Then::Trends(settings) => match self.metric_settings(&settings) {
                 Err(error) => done(Err(error)),
                 Ok(settings) => Work::Trends(Box::new(TrendsTask::new(settings))),
+            },
+            Then::Forecast(mut settings) => match self.metric_settings(&settings.metrics) {
+                Err(error) => done(Err(error)),
+                Ok(metrics) => {
+                    settings.metrics = metrics;
+                    Work::Forecast(Box::new(ForecastTask::new(*settings)))
+                }
+            },
+            Then::Backtest(mut settings) => match self.metric_settings(&settings.metrics) {
+                Err(error) => done(Err(error)),
+                Ok(metrics) => {
+                    settings.metrics = metrics;
+                    Work::Backtest(Box::new(BacktestTask::new(*settings)))
+                }
             },
             Then::Explain(ask) => match self.metric_settings(&ask.settings) {
                 Err(error) => done(Err(error)),
@@ -537,6 +558,44 @@ impl Session {
                         Reply::Answer {
                             answer: Answer::Trended(Trended { months }),
                         }
+                    }
+                }
+            }
+            Work::Forecast(task) => {
+                let step = match self.built.as_ref() {
+                    Some(built) => task.step(&built.model),
+                    None => Err(EngineError::NoDeals),
+                };
+                match step {
+                    Err(error) => {
+                        job.work = Work::Finished(None);
+                        Reply::from_result(Err(error))
+                    }
+                    Ok(None) => progress(Stage::Computing, task.done(), task.steps()),
+                    Ok(Some(report)) => {
+                        job.work = Work::Finished(None);
+                        Reply::from_result(Ok(Answer::Forecasted(Forecasted {
+                            report: Box::new(report),
+                        })))
+                    }
+                }
+            }
+            Work::Backtest(task) => {
+                let step = match self.built.as_ref() {
+                    Some(built) => task.step(&built.model),
+                    None => Err(EngineError::NoDeals),
+                };
+                match step {
+                    Err(error) => {
+                        job.work = Work::Finished(None);
+                        Reply::from_result(Err(error))
+                    }
+                    Ok(None) => progress(Stage::Computing, task.done(), task.steps()),
+                    Ok(Some(report)) => {
+                        job.work = Work::Finished(None);
+                        Reply::from_result(Ok(Answer::Backtested(Backtested {
+                            report: Box::new(report),
+                        })))
                     }
                 }
             }

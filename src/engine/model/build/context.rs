@@ -15,18 +15,21 @@ use crate::engine::model::recognize::recognize;
 use crate::engine::model::stages::StageCollector;
 use crate::engine::model::values::dates::ParsedDate;
 use crate::engine::model::words::Outcome;
-use crate::engine::model::{DealIx, Field, ModelSettings, RepIx, SalesModel, StageIx};
+use crate::engine::model::{DealIx, Field, ModelSettings, RepIx, SalesModel, StageIx, Sym};
 
 /// An owner change of a deal: when, from whom, to whom.
 pub(super) type OwnerChange = (NaiveDateTime, Option<RepIx>, Option<RepIx>);
 
-/// A history row read before the stage table is decided: deal, time, stage, amount, expected close.
+/// A history row read before the stage table is decided: deal, time, stage, amount, expected close,
+/// probability (0 ..= 1) and forecast category.
 pub(super) type PendingHistory = (
     DealIx,
     NaiveDateTime,
     Option<StageIx>,
     Option<i64>,
     Option<NaiveDate>,
+    Option<f32>,
+    Sym,
 );
 
 /// A deal's raw flags, kept until the stage table decides what each stage means.

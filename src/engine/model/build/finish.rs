@@ -28,6 +28,8 @@ impl Context {
                     Some(d.stage[ix]),
                     d.amount_cents[ix],
                     d.expected_close_on[ix],
+                    d.probability[ix],
+                    d.forecast_category[ix],
                 ));
             }
         }
@@ -54,7 +56,7 @@ impl Context {
         // History rows, in order, with stage changes marked.
         let h = &mut self.model.history;
         let mut previous: Option<(DealIx, Option<StageIx>)> = None;
-        for (deal, at, stage, amount, close) in &self.pending_history {
+        for (deal, at, stage, amount, close, probability, category) in &self.pending_history {
             let changed = match previous {
                 Some((d, s)) if d == *deal => stage.is_some() && *stage != s,
                 _ => stage.is_some(),
@@ -70,6 +72,8 @@ impl Context {
             h.stage.push(*stage);
             h.amount_cents.push(*amount);
             h.expected_close_on.push(*close);
+            h.probability.push(*probability);
+            h.forecast_category.push(*category);
             h.stage_changed.push(changed);
         }
 

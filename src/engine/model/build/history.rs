@@ -20,6 +20,7 @@ pub(super) struct StageHistoryReader {
     amount: Option<usize>,
     prob: Option<usize>,
     probability: Option<ProbabilityColumn>,
+    category: Option<usize>,
     at: DateCol,
     close: DateCol,
     money: Option<MoneyColumn>,
@@ -30,6 +31,7 @@ pub(super) struct StageHistoryReader {
 impl StageHistoryReader {
     pub(super) fn start(ctx: &Context, input: &FileInput<'_>, file: &mut FileModel) -> Self {
         let c = |f| column_of(input, file, f);
+        let category = c(Field::ForecastCategory);
         let (deal, stage, amount, prob, at, close) = (
             c(Field::DealId),
             c(Field::Stage),
@@ -43,6 +45,7 @@ impl StageHistoryReader {
         let close = ctx.date_col(input, file, close);
         let money = amount.map(|a| ctx.money_column(input, file, a));
         StageHistoryReader {
+            category,
             deal,
             stage,
             amount,
@@ -112,14 +115,27 @@ impl RowReader for StageHistoryReader {
             .as_ref()
             .and_then(|m| m.parse(cell(table, row, self.amount)).ok().flatten())
             .map(|m| m.amount_cents);
-        if let (Some(stage), Some(p)) = (stage, &self.probability)
-            && let Ok(Some(value)) = p.parse(cell(table, row, self.prob))
-        {
+        let probability = self
+            .probability
+            .as_ref()
+            .and_then(|p| p.parse(cell(table, row, self.prob)).ok().flatten());
+        if let (Some(stage), Some(value)) = (stage, probability) {
             ctx.stages.probability(stage, value * 100.0);
         }
         let close_on = ctx.date_in(table, row, &self.close, self.gmt);
-        ctx.pending_history
-            .push((deal, when, stage, amount, close_on));
+        let category = ctx
+            .model
+            .strings
+            .intern(cell(table, row, self.category).trim());
+        ctx.pending_history.push((
+            deal,
+            when,
+            stage,
+            amount,
+            close_on,
+            probability.map(|p| p as f32),
+            category,
+        ));
     }
 
     fn end(self: Box<Self>, _: &mut Context, input: &FileInput<'_>, file: &mut FileModel) {

@@ -48,12 +48,23 @@ impl DealsReader {
             .and_then(|m| m.parse(cell(table, row, self.c.amount)).ok().flatten())
             .map(|m| m.amount_cents);
         let close_on = ctx.date_in(table, row, &self.expected, self.gmt);
+        let probability = self
+            .probability
+            .as_ref()
+            .and_then(|p| p.parse(cell(table, row, self.c.prob)).ok().flatten())
+            .map(|p| p as f32);
+        let category = ctx
+            .model
+            .strings
+            .intern(cell(table, row, self.c.forecast).trim());
         ctx.pending_history.push((
             deal,
             day.and_hms_opt(0, 0, 0).unwrap_or_default(),
             stage,
             amount,
             close_on,
+            probability,
+            category,
         ));
         ctx.snapshot_deals.insert(deal, newer);
         self.snapshot_rows += 1;

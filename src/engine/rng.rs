@@ -1,5 +1,5 @@
-//! Randomness for the demo: one stream per purpose (the team, each rep's deals, each rep's activities, the
-//! hand-overs, the ids of each file), so that changing one part of the story leaves the others' draws alone.
+//! Seeded randomness for the demo and the forecast's Monte Carlo: one stream per purpose (the demo team,
+//! each rep's deals, …; the forecast's draws), so that changing one part leaves the others' draws alone.
 //! The draws are integer arithmetic on the generator's output (and exact conversions to `f64`), so the same
 //! seed gives the same numbers on every platform.
 
@@ -7,49 +7,50 @@ use rand_core::{Rng as _, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 /// A stream of draws: PCG (`rand_pcg`'s 128-bit multiplicative generator, 64-bit output).
-pub(super) struct Rng(Pcg64Mcg);
+pub struct Rng(Pcg64Mcg);
 
 impl Rng {
     /// The stream for one purpose of one seed. For a given seed, different purposes give different
     /// generator seeds (multiplying by an odd constant is one-to-one), which `seed_from_u64` spreads over the
     /// generator's 128-bit state.
-    pub(super) fn stream(seed: u64, purpose: u64) -> Rng {
+    pub fn stream(seed: u64, purpose: u64) -> Rng {
         Rng(Pcg64Mcg::seed_from_u64(
             seed ^ purpose.wrapping_mul(0x9E37_79B9_7F4A_7C15),
         ))
     }
 
-    pub(super) fn next(&mut self) -> u64 {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
         self.0.next_u64()
     }
 
     /// Uniform in `[0, 1)`.
-    pub(super) fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform in `0..n` (0 when `n` is 0).
-    pub(super) fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
     }
 
     /// Uniform in `lo..=hi`.
-    pub(super) fn range(&mut self, lo: i64, hi: i64) -> i64 {
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
         if hi <= lo {
             return lo;
         }
         lo + self.below((hi - lo) as u64 + 1) as i64
     }
 
-    pub(super) fn between(&mut self, lo: f64, hi: f64) -> f64 {
+    pub fn between(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.unit()
     }
 
-    pub(super) fn chance(&mut self, p: f64) -> bool {
+    pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 
-    pub(super) fn word(&mut self, words: &[&'static str]) -> &'static str {
+    pub fn word(&mut self, words: &[&'static str]) -> &'static str {
         words
             .get(self.below(words.len() as u64) as usize)
             .copied()
@@ -57,7 +58,7 @@ impl Rng {
     }
 
     /// A count with the given mean (a binomial: variance about half the mean).
-    pub(super) fn count(&mut self, mean: f64) -> u32 {
+    pub fn count(&mut self, mean: f64) -> u32 {
         if mean <= 0.0 {
             return 0;
         }

@@ -1,0 +1,553 @@
+//! The forecast engine on worlds where the truth is known, and on the real exports beside the repository.
+//!
+//! The synthetic world is written here as a Salesforce data export (Opportunity.csv with its
+//! OpportunityHistory.csv) by a small process of its own: deals are created at a steady rate, walk
+//! Prospecting → Qualification → Proposal and are won or lost with fixed chances, their close dates pushed
+//! when they run late. Because the process is known, the tests can ask what no real export can answer: does
+//! a forecast as of D from today's export equal one from the export as it was on D (no look-ahead), and does
+//! the P10–P90 range cover about four periods in five?
+
+mod support;
+
+use chrono::{Days, NaiveDate};
+use pipelens::engine::EngineError;
+use pipelens::engine::forecast::report::{BacktestReport, ForecastReport};
+use pipelens::engine::forecast::{BacktestSettings, ForecastPeriod, ForecastSettings, Grain};
+use pipelens::engine::ingest::ImportOptions;
+use pipelens::engine::metrics::MetricSettings;
+use pipelens::engine::metrics::period::PeriodSpec;
+use pipelens::engine::protocol::{Backtest, Backtested, Forecast, Forecasted};
+use pipelens::engine::session::Session;
+
+/// A small multiplicative generator, so the world does not depend on the engine's randomness.
+struct World(u64);
+
+impl World {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn days(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + (self.next() * (hi - lo + 1) as f64) as u64
+    }
+}
+
+/// One change of a deal: the day, stage, amount, close date, probability (%), category.
+#[derive(Clone)]
+struct Event {
+    day: NaiveDate,
+    stage: &'static str,
+    amount: f64,
+    close: NaiveDate,
+    probability: u32,
+    category: &'static str,
+}
+
+struct Deal {
+    id: String,
+    owner: &'static str,
+    created: NaiveDate,
+    events: Vec<Event>,
+}
+
+const STAGES: [(&str, u32, &str); 3] = [
+    ("Prospecting", 10, "Pipeline"),
+    ("Qualification", 30, "Best Case"),
+    ("Proposal", 60, "Commit"),
+];
+
+/// `months` months of deals from 2022-01-01, `per_month` created a month on average, each stage passed
+/// with chance `advance`.
+fn world(seed: u64, months: u32, per_month: f64, advance: f64) -> Vec<Deal> {
+    let mut w = World(seed);
+    let start = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+    let days = u64::from(months) * 365 / 12;
+    let owners = ["0051", "0052", "0053", "0054"];
+    let count = (per_month * f64::from(months)) as usize;
+    let mut deals = Vec::new();
+    for n in 0..count {
+        let created = start + Days::new(w.days(0, days - 1));
+        let amount = (1_000.0 * (50f64).powf(w.next())).round();
+        let mut close = created + Days::new(w.days(20, 70));
+        let mut day = created;
+        let mut events = Vec::new();
+        let mut outcome = None;
+        for (k, (stage, probability, category)) in STAGES.iter().enumerate() {
+            events.push(Event {
+                day,
+                stage,
+                amount,
+                close,
+                probability: *probability,
+                category,
+            });
+            day = day + Days::new(w.days(4, 30));
+            if day + Days::new(3) > close {
+                close = day + Days::new(w.days(10, 40));
+                events.push(Event {
+                    day,
+                    stage,
+                    amount,
+                    close,
+                    probability: *probability,
+                    category,
+                });
+            }
+            if w.next() > advance {
+                outcome = Some(false);
+                break;
+            }
+            if k == STAGES.len() - 1 {
+                outcome = Some(true);
+            }
+        }
+        match outcome {
+            Some(true) => events.push(Event {
+                day,
+                stage: "Closed Won",
+                amount,
+                close: day,
+                probability: 100,
+                category: "Closed",
+            }),
+            _ => events.push(Event {
+                day,
+                stage: "Closed Lost",
+                amount,
+                close: day,
+                probability: 0,
+                category: "Omitted",
+            }),
+        }
+        deals.push(Deal {
+            id: format!("0060000{n:05}"),
+            owner: owners[n % owners.len()],
+            created,
+            events,
+        });
+    }
+    deals
+}
+
+/// The world's export as it was at the end of `day`: Opportunity.csv and OpportunityHistory.csv.
+fn export(deals: &[Deal], day: NaiveDate) -> Vec<(String, Vec<u8>, ImportOptions)> {
+    let mut opps = String::from(
+        "Id,AccountId,Name,OwnerId,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate,Probability,ForecastCategoryName\n",
+    );
+    let mut history = String::from(
+        "Id,OpportunityId,CreatedDate,StageName,Amount,CloseDate,Probability,ForecastCategory,PrevAmount\n",
+    );
+    let mut row = 0;
+    for d in deals.iter().filter(|d| d.created <= day) {
+        let known: Vec<&Event> = d.events.iter().filter(|e| e.day <= day).collect();
+        let Some(now) = known.last() else { continue };
+        let closed = now.stage.starts_with("Closed");
+        opps.push_str(&format!(
+            "{},001{},Deal {},{},{},{:.2},{},{},{},{}T09:00:00.000Z,{},{}\n",
+            d.id,
+            &d.id[7..],
+            &d.id[7..],
+            d.owner,
+            now.stage,
+            now.amount,
+            now.close,
+            closed,
+            now.stage == "Closed Won",
+            d.created,
+            now.probability,
+            now.category
+        ));
+        for e in known {
+            row += 1;
+            history.push_str(&format!(
+                "0080{row:08},{},{} 10:00:00,{},{:.2},{},{},{},{:.2}\n",
+                d.id, e.day, e.stage, e.amount, e.close, e.probability, e.category, e.amount
+            ));
+        }
+    }
+    vec![
+        (
+            "Opportunity.csv".to_owned(),
+            opps.into_bytes(),
+            ImportOptions::default(),
+        ),
+        (
+            "OpportunityHistory.csv".to_owned(),
+            history.into_bytes(),
+            ImportOptions::default(),
+        ),
+    ]
+}
+
+fn session(deals: &[Deal], day: NaiveDate) -> Session {
+    support::session_with(export(deals, day), None)
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn settings(as_of: NaiveDate, period: ForecastPeriod, seed: u64) -> ForecastSettings {
+    ForecastSettings {
+        metrics: MetricSettings {
+            as_of: Some(as_of),
+            ..MetricSettings::default()
+        },
+        period,
+        team_quota: Some(150_000.0),
+        seed,
+        draws: 4_000,
+    }
+}
+
+fn forecast(
+    session: &mut Session,
+    settings: ForecastSettings,
+) -> Result<ForecastReport, EngineError> {
+    session
+        .ask(Forecast {
+            settings: Box::new(settings),
+        })
+        .map(|Forecasted { report }| *report)
+}
+
+fn backtest(session: &mut Session, as_of: NaiveDate, grain: Grain) -> BacktestReport {
+    let Backtested { report } = session
+        .ask(Backtest {
+            settings: Box::new(BacktestSettings {
+                metrics: MetricSettings {
+                    as_of: Some(as_of),
+                    ..MetricSettings::default()
+                },
+                grain,
+                seed: 7,
+                draws: 2_000,
+            }),
+        })
+        .unwrap();
+    *report
+}
+
+const THIS_MONTH: ForecastPeriod = ForecastPeriod::Relative {
+    grain: Grain::Month,
+    ahead: 0,
+};
+
+#[test]
+fn a_forecast_as_of_d_from_todays_export_equals_the_one_from_the_export_as_it_was_on_d() {
+    let deals = world(11, 18, 40.0, 0.7);
+    let d = day(2023, 3, 15);
+    let mut today = session(&deals, day(2023, 6, 30));
+    let mut then = session(&deals, d);
+    for period in [
+        THIS_MONTH,
+        ForecastPeriod::Relative {
+            grain: Grain::Quarter,
+            ahead: 1,
+        },
+    ] {
+        let full = forecast(&mut today, settings(d, period.clone(), 3)).unwrap();
+        let truncated = forecast(&mut then, settings(d, period, 3)).unwrap();
+        assert!(!full.leaky, "{:?}", full.leak_reasons);
+        assert!(full.team.p50.is_some());
+        assert_eq!(
+            full, truncated,
+            "the later export leaked into the forecast as of {d}"
+        );
+    }
+    // The later export does know more: the same request as of a later day differs.
+    let later = forecast(&mut today, settings(day(2023, 4, 15), THIS_MONTH, 3)).unwrap();
+    assert_ne!(later.team.closed, 0.0);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_forecast_and_another_seed_another_draw() {
+    let deals = world(5, 15, 40.0, 0.7);
+    let mut s = session(&deals, day(2023, 3, 31));
+    let a = forecast(&mut s, settings(day(2023, 3, 10), THIS_MONTH, 1)).unwrap();
+    let b = forecast(&mut s, settings(day(2023, 3, 10), THIS_MONTH, 1)).unwrap();
+    let c = forecast(&mut s, settings(day(2023, 3, 10), THIS_MONTH, 2)).unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a.team.p50, c.team.p50);
+    // Team draws are sums of the reps' draws: the team's mean is the sum of the reps' means.
+    let reps: f64 = a.reps.iter().map(|r| r.mean.unwrap_or(0.0)).sum();
+    let with_distribution = a.reps.iter().all(|r| r.distribution);
+    if with_distribution {
+        assert!((a.team.mean.unwrap() - reps).abs() < 1e-6 * reps.max(1.0));
+    }
+    // Ranges are ordered and include what is already closed.
+    let t = &a.team;
+    assert!(
+        t.closed <= t.p10.unwrap()
+            && t.p10 <= t.p25
+            && t.p25 <= t.p50
+            && t.p50 <= t.p75
+            && t.p75 <= t.p90
+    );
+    assert!(t.chance_of_quota.is_some_and(|c| (0.0..=1.0).contains(&c)));
+}
+
+#[test]
+fn in_a_world_where_the_truth_is_known_the_p10_p90_range_covers_about_four_periods_in_five() {
+    let deals = world(2024, 30, 45.0, 0.7);
+    let mut s = session(&deals, day(2024, 6, 30));
+    let report = backtest(&mut s, day(2024, 6, 30), Grain::Month);
+    let model = report.methods.iter().find(|m| m.name == "model").unwrap();
+    let coverage = model.interval_coverage.unwrap();
+    eprintln!(
+        "synthetic world: {} origins in {} months, model WAPE {:?}, bias {:?}, P10–P90 coverage {coverage:.2}",
+        report.origins, report.periods, model.wape, model.bias
+    );
+    assert!(report.periods >= 20, "{}", report.periods);
+    assert!((0.6..=0.97).contains(&coverage), "coverage {coverage}");
+    assert!(model.bias.unwrap().abs() < 0.25, "bias {:?}", model.bias);
+    // Every baseline is scored beside the model; seasonal naive only once 13 months are known.
+    for name in [
+        "naive",
+        "pace",
+        "seasonal_naive",
+        "lag_quarter",
+        "crm_weighted",
+        "commit",
+        "commit_best_case",
+    ] {
+        let m = report
+            .methods
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        assert!(m.baseline && m.interval_coverage.is_none(), "{name}");
+        assert!(m.wape.is_some(), "{name} has no score");
+    }
+    let b = &report.deal_brier;
+    assert!(b.model.unwrap() < b.crm_probability.unwrap(), "{b:?}");
+}
+
+#[test]
+fn small_data_is_said_not_hidden() {
+    // Eight months of twelve deals: under a hundred closed deals by the as-of day.
+    let deals = world(9, 8, 12.0, 0.7);
+    let mut s = session(&deals, day(2022, 8, 31));
+    let report = forecast(&mut s, settings(day(2022, 8, 10), THIS_MONTH, 1)).unwrap();
+    assert!(report.limited_history);
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.starts_with("Limited history")),
+        "{:?}",
+        report.notes
+    );
+    for rep in &report.reps {
+        assert_eq!(rep.distribution, rep.open_deals >= 5, "{}", rep.rep);
+        if !rep.distribution {
+            assert_eq!(
+                (rep.p10, rep.p50, rep.p90, rep.chance_of_quota),
+                (None, None, None, None)
+            );
+        }
+    }
+    assert!(
+        report.reps.iter().any(|r| !r.distribution),
+        "every rep has five open deals"
+    );
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_never_a_panic() {
+    let deals = world(3, 12, 30.0, 0.7);
+    let mut s = session(&deals, day(2022, 12, 31));
+    // Before any deal has closed.
+    let early = forecast(&mut s, settings(day(2022, 1, 3), THIS_MONTH, 1));
+    assert!(
+        matches!(early, Err(EngineError::NoClosedDeals { .. })),
+        "{early:?}"
+    );
+    // A period that has no days left: the range is what was booked.
+    let named = ForecastPeriod::Named {
+        spec: PeriodSpec::Month {
+            year: 2022,
+            month: 6,
+        },
+    };
+    let over = forecast(&mut s, settings(day(2022, 9, 1), named, 1)).unwrap();
+    assert_eq!(over.team.p50, Some(over.team.closed));
+    assert_eq!(over.team.p10, over.team.p90);
+    assert!(
+        over.notes.iter().any(|n| n.contains("ended")),
+        "{:?}",
+        over.notes
+    );
+    // Draws out of range.
+    let mut zero = settings(day(2022, 9, 1), THIS_MONTH, 1);
+    zero.draws = 0;
+    assert!(matches!(
+        forecast(&mut s, zero),
+        Err(EngineError::BadDraws { .. })
+    ));
+    // No deals at all.
+    let mut empty = Session::new();
+    assert!(forecast(&mut empty, settings(day(2022, 9, 1), THIS_MONTH, 1)).is_err());
+    // Periods the forecast does not know.
+    assert!(ForecastPeriod::parse("2023").is_err());
+    assert!(ForecastPeriod::parse("next-month").is_ok());
+}
+
+#[test]
+fn a_forecast_is_a_sliced_task_that_reports_progress_and_stops_on_cancel() {
+    use pipelens::engine::protocol::{Cancel, Envelope, Reply, Request};
+    let deals = world(4, 14, 30.0, 0.7);
+    let mut s = session(&deals, day(2023, 2, 28));
+    let mut job = s.begin(Envelope::new(
+        90,
+        Request::Forecast(Forecast {
+            settings: Box::new(settings(day(2023, 2, 14), THIS_MONTH, 1)),
+        }),
+    ));
+    let mut progress = Vec::new();
+    for _ in 0..4 {
+        match s.step(&mut job).body {
+            Reply::Progress { progress: p } => progress.push((p.done, p.total)),
+            other => panic!("finished too soon: {other:?}"),
+        }
+    }
+    assert!(
+        progress.windows(2).all(|w| w[0].0 <= w[1].0),
+        "{progress:?}"
+    );
+    assert!(
+        progress.last().unwrap().1 > 10,
+        "too few slices: {progress:?}"
+    );
+    let mut cancel = s.begin(Envelope::new(
+        91,
+        Request::Cancel(Cancel { request_id: 90 }),
+    ));
+    s.step(&mut cancel);
+    assert!(matches!(
+        s.step(&mut job).body,
+        Reply::Failed {
+            error: EngineError::Cancelled { .. },
+            ..
+        }
+    ));
+}
+
+fn shared_dir(test: &str, name: &str) -> Option<std::path::PathBuf> {
+    let dir = support::shared_data(test)?.join("real").join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("PIPELENS_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!(
+            "{test}: {} is missing and PIPELENS_REQUIRE_SHARED=1",
+            dir.display()
+        );
+    }
+    eprintln!("skipping: ../shared/data/real/{name} not found");
+    None
+}
+
+fn csvs(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// The real LATAM org backup, monthly, at the rates the issue states (USD 1; MXN 17.70, COP 4325, PEN 3.74
+/// per USD). The scores are printed; the assertion only guards the shape and keeps the model within a
+/// quarter of the best baseline from week 3 (the closing note has the figures).
+#[test]
+fn the_latam_backtest_scores_the_model_beside_every_baseline() {
+    let Some(dir) = shared_dir("latam backtest", "salesforce-export-latam") else {
+        return;
+    };
+    let mut s = support::session_of_paths(&csvs(&dir), &Default::default());
+    let mut metrics = MetricSettings::default();
+    metrics.money.rates = pipelens::engine::metrics::money::Money::parse_rates(
+        "currency,rate\nMXN,0.05649717514\nCOP,0.00023121387\nPEN,0.26737967914\n",
+    )
+    .unwrap();
+    let Backtested { report } = s
+        .ask(Backtest {
+            settings: Box::new(BacktestSettings {
+                metrics,
+                grain: Grain::Month,
+                seed: 42,
+                draws: 2_000,
+            }),
+        })
+        .unwrap();
+    let late = |name: &str| {
+        report
+            .methods
+            .iter()
+            .find(|m| m.name == name)
+            .and_then(|m| m.wape_from_week_3)
+    };
+    let model = late("model").unwrap();
+    let best = ["naive", "pace", "commit", "crm_weighted"]
+        .iter()
+        .filter_map(|n| late(n))
+        .fold(f64::INFINITY, f64::min);
+    eprintln!(
+        "LATAM monthly from week 3: model WAPE {model:.3}, best baseline {best:.3}; {} origins, {} months",
+        report.origins, report.periods
+    );
+    assert!(report.periods >= 6);
+    assert!(
+        model <= best * 1.25,
+        "model {model} vs best baseline {best}"
+    );
+    let m = report.methods.iter().find(|m| m.name == "model").unwrap();
+    assert!(m.interval_coverage.is_some());
+    assert!(
+        report
+            .methods
+            .iter()
+            .find(|m| m.name == "seasonal_naive")
+            .unwrap()
+            .wape
+            .is_none(),
+        "under 13 months: no seasonal naive"
+    );
+}
+
+/// Maven's synthetic CRM has no history: every origin is labelled leaky, and still scored.
+#[test]
+fn maven_runs_labelled_leaky() {
+    let Some(dir) = shared_dir("maven backtest", "maven-crm-sales-opportunities") else {
+        return;
+    };
+    let mut s = support::session_of_paths(&csvs(&dir), &Default::default());
+    let Backtested { report } = s
+        .ask(Backtest {
+            settings: Box::new(BacktestSettings {
+                grain: Grain::Month,
+                ..BacktestSettings::default()
+            }),
+        })
+        .unwrap();
+    assert!(report.leaky);
+    assert!(report.origins > 0);
+    let model = report.methods.iter().find(|m| m.name == "model").unwrap();
+    eprintln!(
+        "Maven monthly: model WAPE {:?}, lag_quarter {:?}",
+        model.wape,
+        report
+            .methods
+            .iter()
+            .find(|m| m.name == "lag_quarter")
+            .unwrap()
+            .wape
+    );
+    assert!(model.wape.is_some());
+}
