@@ -1,8 +1,8 @@
 //! Import, part 1: every shape of export file read into records, with a report that accounts for every row.
 //!
-//! Golden reports: each file in `tests/fixtures/ingest/` has its expected report and first rows in
-//! `tests/fixtures/ingest/golden/<file>.json`. `BLESS=1 cargo test --test ingest` rewrites them; read the
-//! diff before committing.
+//! Golden reports: each file in `tests/fixtures/ingest/` has its expected report and first rows, as JSON, in
+//! the insta snapshot `tests/fixtures/ingest/golden/<file>.snap`. `BLESS=1 cargo test --test ingest` rewrites
+//! them; read the diff before committing.
 
 mod support;
 
@@ -71,8 +71,6 @@ fn golden_value(result: &Result<ImportedFile, EngineError>) -> Value {
 #[test]
 fn every_fixture_matches_its_golden_report() {
     let dir = support::fixture("ingest");
-    let golden_dir = dir.join("golden");
-    let bless = std::env::var("BLESS").as_deref() == Ok("1");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok())
@@ -82,29 +80,15 @@ fn every_fixture_matches_its_golden_report() {
         .collect();
     names.sort();
     assert!(names.len() >= 30, "fixtures found: {names:?}");
-    let mut mismatches = Vec::new();
-    for name in &names {
-        let bytes = std::fs::read(dir.join(name)).unwrap();
-        let actual = golden_value(&import(name, bytes));
-        let golden_path = golden_dir.join(format!("{name}.json"));
-        let pretty = serde_json::to_string_pretty(&actual).unwrap() + "\n";
-        if bless {
-            std::fs::create_dir_all(&golden_dir).unwrap();
-            std::fs::write(&golden_path, &pretty).unwrap();
-            continue;
-        }
-        match std::fs::read_to_string(&golden_path) {
-            Ok(expected) if expected == pretty => {}
-            Ok(expected) => mismatches.push(format!(
-                "{name}: report differs\n--- expected\n{expected}\n+++ actual\n{pretty}"
-            )),
-            Err(_) => mismatches.push(format!(
-                "{name}: no golden file {} (run with BLESS=1)",
-                golden_path.display()
-            )),
-        }
-    }
-    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    support::assert_golden(
+        "ingest/golden",
+        names.into_iter().map(|name| {
+            let path = dir.join(&name);
+            let actual = golden_value(&import(&name, std::fs::read(&path).unwrap()));
+            let text = serde_json::to_string_pretty(&actual).unwrap();
+            (name, path, text)
+        }),
+    );
 }
 
 fn fixture(name: &str) -> ImportedFile {

@@ -1,5 +1,6 @@
 //! Import, part 2: files recognised, mapped and read into one sales model — checked on hand-made exports of
-//! every source (golden summaries, `BLESS=1` rewrites them) and on the real exports beside the repository.
+//! every source (golden summaries, insta snapshots in `tests/fixtures/model/golden/<scenario>.snap`; `BLESS=1
+//! cargo test --test model` rewrites them) and on the real exports beside the repository.
 
 mod support;
 
@@ -129,32 +130,21 @@ fn golden(session: &mut Session) -> Value {
 #[test]
 fn every_source_scenario_matches_its_golden_summary() {
     let root = support::fixture("model");
-    let bless = std::env::var("BLESS").as_deref() == Ok("1");
     let mut scenarios: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "golden"))
         .collect();
     scenarios.sort();
     assert!(scenarios.len() >= 8, "{scenarios:?}");
-    let mut mismatches = Vec::new();
-    for dir in scenarios {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let actual =
-            serde_json::to_string_pretty(&golden(&mut session_of(&dir, &ModelSettings::default())))
-                .unwrap()
-                + "\n";
-        let path = root.join(format!("{name}.golden.json"));
-        if bless {
-            std::fs::write(&path, &actual).unwrap();
-        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(actual.as_str()) {
-            mismatches.push(format!(
-                "{name}: summary differs from {} (BLESS=1 rewrites it)\n{actual}",
-                path.display()
-            ));
-        }
-    }
-    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    support::assert_golden(
+        "model/golden",
+        scenarios.into_iter().map(|dir| {
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            let summary = golden(&mut session_of(&dir, &ModelSettings::default()));
+            (name, dir, serde_json::to_string_pretty(&summary).unwrap())
+        }),
+    );
 }
 
 fn scenario(name: &str, settings: &ModelSettings) -> Session {

@@ -79,3 +79,60 @@ pub fn session_of_paths<P: AsRef<std::path::Path>>(
         Some(settings),
     )
 }
+
+/// Checks golden snapshots through insta: one `<name>.snap` per case in `tests/fixtures/<dir>`, holding `text`
+/// (and, in its header, the case's input file). Every case is checked before the test fails, and the failure
+/// names them all; insta prints each diff as it goes.
+///
+/// `BLESS=1` rewrites the snapshots that differ or are missing (it is insta's `INSTA_UPDATE=always`, which can
+/// also be given directly). Otherwise a changed or missing snapshot fails: in CI (`CI=true`) nothing is written,
+/// elsewhere insta leaves a `.snap.new` beside the snapshot (git ignores it). `INSTA_FORCE_PASS` is refused,
+/// since it would turn every golden check into a pass.
+#[allow(dead_code)]
+pub fn assert_golden(dir: &str, cases: impl IntoIterator<Item = (String, PathBuf, String)>) {
+    bless_through_insta();
+    assert!(
+        !matches!(std::env::var("INSTA_FORCE_PASS").as_deref(), Ok(v) if !v.is_empty() && v != "0"),
+        "INSTA_FORCE_PASS is set: golden snapshots would pass unchecked"
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(fixture(dir));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    let mut checked = 0;
+    let mut failed = Vec::new();
+    for (name, input, text) in cases {
+        settings.set_input_file(&input);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(name.as_str(), text));
+        }));
+        if outcome.is_err() {
+            failed.push(name);
+        }
+        checked += 1;
+    }
+    assert!(checked > 0, "no golden cases for tests/fixtures/{dir}");
+    assert!(
+        failed.is_empty(),
+        "{} of {checked} golden snapshots in tests/fixtures/{dir} differ or are missing: {}\n\
+         Read the diffs above; `BLESS=1` rewrites them.",
+        failed.len(),
+        failed.join(", ")
+    );
+}
+
+/// Maps `BLESS=1` onto insta's `INSTA_UPDATE=always` (unless `INSTA_UPDATE` is given), once per test process
+/// and before insta's first assertion, which reads its settings from the environment once.
+fn bless_through_insta() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var("BLESS").as_deref() == Ok("1")
+            && std::env::var_os("INSTA_UPDATE").is_none()
+        {
+            // SAFETY: other tests of this process may run on other threads, but all of them read the
+            // environment through `std::env` (as insta does), which takes the same lock as `set_var`; no C code
+            // in these test binaries reads it.
+            unsafe { std::env::set_var("INSTA_UPDATE", "always") };
+        }
+    });
+}
