@@ -862,3 +862,98 @@ fn a_session_without_files_has_no_model_even_after_forget() {
     session.ask(Forget {}).unwrap();
     assert!(session.model().is_none());
 }
+
+// ---- regressions: answers the views lay out without computing ----
+
+/// Open deals of two HubSpot pipelines that share the stage names Discovery and Proposal.
+fn two_pipelines() -> Session {
+    let deals = "\"Record ID\",\"Deal Name\",\"Deal Stage\",\"Pipeline\",\"Deal owner\",\"Amount\",\"Close Date\",\"Create Date\"\n\
+        \"1\",\"N1\",\"Discovery\",\"New Business\",\"Dana Reyes\",\"10000\",\"2026-03-20 10:00\",\"2026-01-05 10:00\"\n\
+        \"2\",\"N2\",\"Discovery\",\"New Business\",\"Dana Reyes\",\"2000\",\"2026-04-10 10:00\",\"2026-01-06 10:00\"\n\
+        \"3\",\"N3\",\"Proposal\",\"New Business\",\"Dana Reyes\",\"5000\",\"2026-03-28 10:00\",\"2026-01-07 10:00\"\n\
+        \"4\",\"R1\",\"Discovery\",\"Renewals\",\"Dana Reyes\",\"40000\",\"2026-03-25 10:00\",\"2026-01-08 10:00\"\n\
+        \"5\",\"R2\",\"Proposal\",\"Renewals\",\"Dana Reyes\",\"8000\",\"2026-02-27 10:00\",\"2026-01-09 10:00\"\n";
+    let mut session = Session::new();
+    import(
+        &mut session,
+        "hubspot-crm-exports-deals.csv",
+        deals.as_bytes().to_vec(),
+    )
+    .expect("the deals import");
+    session
+}
+
+/// Regression: the Pipeline view's stage × close-month grid was keyed by the stage's name alone, so the
+/// New Business and Renewals "Discovery" rows showed the same cell (one pipeline's amount, the other's lost).
+#[test]
+fn a_stage_name_two_pipelines_share_is_a_row_in_each_pipelines_stage_month_grid() {
+    let mut session = two_pipelines();
+    let report = session
+        .ask(Metrics {
+            settings: Box::new(q1()),
+        })
+        .unwrap()
+        .report;
+    let grids = &report.pipeline.stage_month_grids;
+    assert_eq!(
+        grids
+            .iter()
+            .map(|g| g.pipeline.as_str())
+            .collect::<Vec<_>>(),
+        ["New Business", "Renewals"]
+    );
+    // (stage, [(month, deals, amount)]) per row, empty cells left out.
+    let shape = |g: &pipelens::engine::metrics::stage_months::StageMonthGrid| {
+        g.rows
+            .iter()
+            .map(|r| {
+                let cells: Vec<(String, u64, f64)> = r
+                    .cells
+                    .iter()
+                    .zip(&g.months)
+                    .filter(|(c, _)| c.deals > 0)
+                    .map(|(c, m)| (m.starts_on.to_string(), c.deals, c.amount_home))
+                    .collect();
+                (r.stage.label.clone(), cells)
+            })
+            .collect::<Vec<_>>()
+    };
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        shape(&grids[0]),
+        [
+            (
+                s("Discovery"),
+                vec![
+                    (s("2026-03-01"), 1, 10_000.0),
+                    (s("2026-04-01"), 1, 2_000.0)
+                ]
+            ),
+            (s("Proposal"), vec![(s("2026-03-01"), 1, 5_000.0)]),
+        ]
+    );
+    assert_eq!(
+        shape(&grids[1]),
+        [
+            (s("Discovery"), vec![(s("2026-03-01"), 1, 40_000.0)]),
+            (s("Proposal"), vec![(s("2026-02-01"), 1, 8_000.0)]),
+        ]
+    );
+    // Every row is its own pipeline's stage, and February (before the as-of month) is past only where a
+    // deal of that pipeline is expected in it.
+    for g in grids {
+        assert!(
+            g.rows.iter().all(|r| r.stage.pipeline == g.pipeline),
+            "{g:?}"
+        );
+    }
+    assert_eq!(
+        grids[1]
+            .months
+            .iter()
+            .map(|m| (m.starts_on.to_string(), m.past))
+            .collect::<Vec<_>>(),
+        [(s("2026-02-01"), true), (s("2026-03-01"), false)]
+    );
+    assert_eq!((grids[0].deals, grids[0].amount_home), (3, 17_000.0));
+}

@@ -17,6 +17,7 @@ use crate::engine::metrics::period::DateRange;
 use crate::engine::metrics::prepared::{
     Prepared, RepMetrics, lower_median, quota_in, shared_quota_in,
 };
+use crate::engine::metrics::stage_months::{OpenDeal, StageMonthGrid, grids};
 use crate::engine::model::words::{Outcome, fold};
 use crate::engine::model::{DealIx, DealStatus, RepIx, StageIx};
 
@@ -232,19 +233,6 @@ pub struct RepPipeline {
     pub open: Vec<DealIx>,
 }
 
-/// Open pipeline in one stage expected to close in one month.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StageMonth {
-    pub stage: String,
-    pub order: u32,
-    /// The first day of the month.
-    pub month: NaiveDate,
-    pub deals: u64,
-    pub amount: f64,
-    #[serde(skip)]
-    pub deal_ixs: Vec<DealIx>,
-}
-
 /// Pipeline health of the period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PipelineReport {
@@ -254,8 +242,10 @@ pub struct PipelineReport {
     pub slips_hidden: Option<String>,
     pub slip_reference: NaiveDate,
     pub next_period: Option<DateRange>,
-    /// Open deals of the team by stage and month of expected close (past-due months included).
-    pub by_stage_month: Vec<StageMonth>,
+    /// The team's open deals by stage and month of expected close (past-due months included), one grid per
+    /// pipeline.
+    #[serde(default)]
+    pub stage_month_grids: Vec<StageMonthGrid>,
     /// The historical in-period win rate of each open stage: (stage, deals, won, rate).
     pub stage_win_rates: Vec<(String, u64, u64, Option<f64>)>,
     pub required_from: String,
@@ -539,7 +529,7 @@ pub fn pipeline(p: &Prepared<'_>, metrics: &[RepMetrics], team: &RepMetrics) -> 
         slips_hidden.is_none(),
     );
     team_row.rep = "Team".to_owned();
-    let by_stage_month = stage_months(&ctx, &team_row.open);
+    let stage_month_grids = stage_months(&ctx, &team_row.open);
 
     let mut assumptions = vec![
         format!(
@@ -569,46 +559,35 @@ pub fn pipeline(p: &Prepared<'_>, metrics: &[RepMetrics], team: &RepMetrics) -> 
         slips_hidden,
         slip_reference,
         next_period,
-        by_stage_month,
+        stage_month_grids,
         stage_win_rates,
         required_from,
         assumptions,
     }
 }
 
-/// Open deals by stage and month of expected close, in stage order then month.
-fn stage_months(ctx: &Ctx<'_, '_>, open: &[DealIx]) -> Vec<StageMonth> {
+/// The open deals by stage and month of expected close, one grid per pipeline.
+fn stage_months(ctx: &Ctx<'_, '_>, open: &[DealIx]) -> Vec<StageMonthGrid> {
     let p = ctx.p;
-    let mut cells: BTreeMap<(u32, String, NaiveDate), StageMonth> = BTreeMap::new();
-    for &ix in open {
-        let i = ix as usize;
-        let Some(state) = ctx.timeline.state_at(p, i, p.as_of) else {
-            continue;
-        };
-        let Some(close) = state.expected_close_on else {
-            continue;
-        };
-        let Some(month) = close.with_day(1) else {
-            continue;
-        };
-        let entry = p.model.stages.get(state.stage);
-        let (order, name) = entry.map_or((u32::MAX, String::new()), |e| (e.order, e.raw.clone()));
-        let cell = cells
-            .entry((order, name.clone(), month))
-            .or_insert_with(|| StageMonth {
-                stage: name,
-                order,
-                month,
-                ..StageMonth::default()
-            });
-        cell.deals += 1;
-        cell.amount += state
-            .amount_cents
-            .and_then(|a| ctx.home(i, a, p.as_of))
-            .map_or(0.0, |c| units(c.max(0)));
-        cell.deal_ixs.push(ix);
-    }
-    cells.into_values().collect()
+    let d = &p.model.deals;
+    let deals: Vec<OpenDeal> = open
+        .iter()
+        .filter_map(|&ix| {
+            let i = ix as usize;
+            let state = ctx.timeline.state_at(p, i, p.as_of)?;
+            Some(OpenDeal {
+                deal: ix,
+                pipeline: p.model.text(d.pipeline[i]).to_owned(),
+                stage: state.stage,
+                expected_close_on: state.expected_close_on?,
+                amount_home: state
+                    .amount_cents
+                    .and_then(|a| ctx.home(i, a, p.as_of))
+                    .map_or(0.0, |c| units(c.max(0))),
+            })
+        })
+        .collect();
+    grids(&deals, &p.model.stages, p.as_of)
 }
 
 #[allow(clippy::too_many_arguments)]
