@@ -957,3 +957,59 @@ fn a_stage_name_two_pipelines_share_is_a_row_in_each_pipelines_stage_month_grid(
     );
     assert_eq!((grids[0].deals, grids[0].amount_home), (3, 17_000.0));
 }
+
+/// Planning found its pacing sentence by looking for an assumption starting with "Pacing"; the report says
+/// what pacing compares with in a typed field instead.
+#[test]
+fn the_report_says_what_pacing_compares_with_and_has_none_once_the_period_is_over() {
+    use pipelens::engine::metrics::compute::PacingCurve;
+    let mut session = deals_and_history();
+    let quotas = std::fs::read(support::fixture("metrics2").join("quotas.csv")).unwrap();
+    import(&mut session, "quotas.csv", quotas).unwrap();
+    let report = session
+        .ask(Metrics {
+            settings: Box::new(q1()),
+        })
+        .unwrap()
+        .report;
+    let basis = report.pacing.as_ref().expect("Q1 is under way on 15 March");
+    // The fixture has no bookings before Q1: straight-line. Business days 1 Jan – 15 Mar: 22 in January,
+    // 20 in February, 10 in March (Sunday the 15th not counted) = 52 of Q1's 22 + 20 + 22 = 64.
+    assert_eq!(basis.curve, PacingCurve::StraightLine);
+    assert_eq!(basis.share_by_now, 52.0 / 64.0);
+    assert!(
+        basis.sentence.contains("straight-line (81%"),
+        "{}",
+        basis.sentence
+    );
+    assert!(report.assumptions.contains(&basis.sentence));
+    // Every rep's pacing is their attainment over that share.
+    let paced: Vec<&str> = report
+        .reps
+        .iter()
+        .filter_map(|m| {
+            let (attainment, pacing) = (m.attainment?, m.pacing?);
+            assert!(
+                (pacing - attainment / basis.share_by_now).abs() < 1e-9,
+                "{}",
+                m.rep
+            );
+            Some(m.rep.as_str())
+        })
+        .collect();
+    assert_eq!(paced, ["Ann Lee", "Bo Berg", "Cy Diaz", "Dee Park"]);
+
+    // On the period's last day there is no pacing, and no sentence about it.
+    let over = MetricSettings {
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 3, 31),
+        ..q1()
+    };
+    let report = session
+        .ask(Metrics {
+            settings: Box::new(over),
+        })
+        .unwrap()
+        .report;
+    assert_eq!(report.pacing, None);
+    assert!(!report.assumptions.iter().any(|a| a.contains("Pacing")));
+}

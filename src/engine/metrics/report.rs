@@ -48,6 +48,27 @@ pub struct MoneyInfo {
     pub incomplete: bool,
 }
 
+/// How pacing's share of the period usually booked by now was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum PacingCurve {
+    /// The median share booked by the same business day of the last `past_periods` periods.
+    Usual { past_periods: u32 },
+    /// The share of the period's business days that have passed: too few past periods have bookings to
+    /// learn the usual curve from.
+    StraightLine,
+}
+
+/// What pacing compares bookings with: the share of a period's bookings usually booked by the as-of date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PacingBasis {
+    /// 0–1.
+    pub share_by_now: f64,
+    pub curve: PacingCurve,
+    /// The sentence that says so (also among the report's assumptions).
+    pub sentence: String,
+}
+
 /// All metrics for a period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
@@ -63,6 +84,10 @@ pub struct MetricsReport {
     pub scope: String,
     /// Every assumption behind the numbers, as sentences.
     pub assumptions: Vec<String>,
+    /// What pacing compares bookings with; `None` when the period is not under way on the as-of date (or
+    /// the as-of date is its last day), so there is no pacing.
+    #[serde(default)]
+    pub pacing: Option<PacingBasis>,
     #[serde(default)]
     pub process: ProcessReport,
     #[serde(default)]

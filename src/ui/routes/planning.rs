@@ -180,10 +180,9 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
         })
         .collect();
     let pacing_note = report
-        .assumptions
-        .iter()
-        .find(|a| a.starts_with("Pacing"))
-        .cloned()
+        .pacing
+        .as_ref()
+        .map(|b| b.sentence.clone())
         .unwrap_or_default();
     view! {
         <Section title="Attainment so far" testid="attainment" lede=format!("Booked ÷ quota, {} – {}, as of {}. Tick: where the rep would usually be by now (attainment ÷ pacing). {pacing_note}", report.period.start, report.period.end, report.period.as_of)>
