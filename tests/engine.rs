@@ -1013,3 +1013,49 @@ fn the_report_says_what_pacing_compares_with_and_has_none_once_the_period_is_ove
     assert_eq!(report.pacing, None);
     assert!(!report.assumptions.iter().any(|a| a.contains("Pacing")));
 }
+
+/// The trend charts paled a month by comparing its counts with numbers written in the views; each point
+/// says whether it rests on too few deals, by the engine's minimums.
+#[test]
+fn each_trend_point_says_whether_it_rests_on_too_few_deals() {
+    use pipelens::engine::metrics::trend::{
+        MIN_CLOSED_REP_MONTH, MIN_CLOSED_TEAM_MONTH, MIN_WON_MONTH,
+    };
+    let mut session = deals_and_history();
+    let months = session
+        .ask(Trends {
+            settings: Box::new(q1()),
+        })
+        .unwrap()
+        .months;
+    let mut flagged = 0;
+    for m in &months {
+        let t = &m.team;
+        assert_eq!(
+            t.win_rate_too_few,
+            t.win_rate_n < MIN_CLOSED_TEAM_MONTH,
+            "{}",
+            m.start
+        );
+        assert_eq!(t.won_too_few, t.deals_won < MIN_WON_MONTH, "{}", m.start);
+        for r in &m.reps {
+            assert_eq!(
+                r.win_rate_too_few,
+                r.win_rate_n < MIN_CLOSED_REP_MONTH,
+                "{} {}",
+                m.start,
+                r.rep
+            );
+            assert_eq!(
+                r.won_too_few,
+                r.deals_won < MIN_WON_MONTH,
+                "{} {}",
+                m.start,
+                r.rep
+            );
+            flagged += usize::from(r.win_rate_too_few);
+        }
+    }
+    // The fixture's reps close a few deals a month: every rep month is too few to judge.
+    assert!(flagged > 0 && months.iter().all(|m| m.team.win_rate_too_few));
+}

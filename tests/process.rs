@@ -1176,6 +1176,14 @@ fn team_context_ranks_each_rep_compares_periods_and_shrinks_small_samples() {
     assert!(prior.from.contains("no more than chance"), "{}", prior.from);
     let dee = rate.reps.iter().find(|r| r.rep == "Dee Park").unwrap();
     assert_eq!((dee.value, dee.n), (Some(1.0), Some(1)));
+    // One closed deal is too few to judge; a metric with no sample (bookings) never is.
+    assert!(dee.too_few_to_judge);
+    assert!(
+        metric("bookings")
+            .reps
+            .iter()
+            .all(|r| r.n.is_none() && !r.too_few_to_judge)
+    );
     let shrunk = dee.shrunk.as_ref().unwrap();
     // Beta(1 + 20 × 7/13, 0 + 20 × 6/13): mean 153/13 ÷ 273/13 = 153 ÷ 273 ≈ 0.560.
     assert_eq!((shrunk.raw, shrunk.n), (Some(1.0), 1));

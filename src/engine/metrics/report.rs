@@ -120,6 +120,9 @@ pub struct RepStanding {
     pub shrunk: Option<Shrunk>,
     /// The sample behind the value (deals, calls …), when it is a count-based rate.
     pub n: Option<u64>,
+    /// n is under [`crate::engine::metrics::context::MIN_SAMPLE_TO_JUDGE`]: too few to judge the value.
+    #[serde(default)]
+    pub too_few_to_judge: bool,
     /// Who the rep is compared with.
     pub peers: String,
 }

@@ -9,6 +9,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::definitions::{Verdict, definition};
+use crate::engine::metrics::process::MIN_COHORT;
+use crate::engine::metrics::trend::MIN_CLOSED_REP_MONTH;
 use crate::engine::numfmt::{change, days, money, number, percent, times};
 use crate::ui::components::chart::{Bar, Chart, Kind};
 use crate::ui::components::math::Figure;
@@ -326,7 +328,7 @@ fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
                 _ => (0.0, 0.0),
             };
             let shade = shade(&report, &ctx.metric, &rep);
-            let small = standing.n.is_some_and(|n| n < 10);
+            let small = standing.too_few_to_judge;
             let title = standing_text(&report, &ctx.metric, &rep, fmt);
             Some(view! {
                 <div class="bullet-row" data-testid=format!("score-{}", ctx.metric)>
@@ -391,7 +393,7 @@ fn RepFunnel(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
         })
         .collect();
     view! {
-        <Section title="Funnel" testid="rep-funnel" lede="Share of the deals entering each stage in the period that moved on, this rep (bars) against the team (ticks). Pale bars: fewer than 20 deals, too few to judge.">
+        <Section title="Funnel" testid="rep-funnel" lede=format!("Share of the deals entering each stage in the period that moved on, this rep (bars) against the team (ticks). Pale bars: fewer than {MIN_COHORT} deals, too few to judge.")>
             <Chart testid="rep-funnel-chart" title="Stage conversion" unit="share of deals" bars=Signal::derive(move || bars.clone()) marker_label="Team" />
         </Section>
     }
@@ -431,14 +433,14 @@ fn RepTrends(rep: String) -> impl IntoView {
                     value,
                     format!("{} (n = {n})", percent(value)),
                 );
-                bar.muted = n < 5;
+                bar.muted = p.as_ref().is_none_or(|p| p.win_rate_too_few);
                 bar
             })
             .collect(),
         _ => Vec::new(),
     };
     view! {
-        <Section title="Monthly trends" testid="rep-trends" lede="Bookings by month of close against the monthly quota (line); win rate by month (pale: fewer than 5 closed deals, too few to judge). The current month is pale until it ends.">
+        <Section title="Monthly trends" testid="rep-trends" lede=format!("Bookings by month of close against the monthly quota (line); win rate by month (pale: fewer than {MIN_CLOSED_REP_MONTH} closed deals, too few to judge). The current month is pale until it ends.")>
             <div class="chart-pair">
                 <Chart testid="rep-bookings-trend" title="Bookings by month" unit=money_unit() bars=Signal::derive(bars) line_label="Quota" />
                 <Chart testid="rep-winrate-trend" title="Win rate by month" unit="share of closed deals" kind=Kind::Line bars=Signal::derive(wins) />
