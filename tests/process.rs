@@ -543,6 +543,50 @@ fn time_in_stage_and_stalled_deals_come_from_the_stays_that_ended_in_the_period(
 // Pipeline health
 // ---------------------------------------------------------------------------------------------------------
 
+/// The attainment and coverage charts chose their reps in the views; the report names them: the reps with a
+/// quota (and on the plan, for attainment).
+#[test]
+fn the_attainment_and_coverage_charts_show_the_reps_the_report_names() {
+    let report = run(&fixture(), &q1());
+    let all = ["Ann Lee", "Bo Berg", "Cy Diaz", "Dee Park"];
+    assert_eq!(report.attainment_chart, all);
+    assert_eq!(report.pipeline.coverage_chart, all);
+
+    // Without Dee's quota she has neither chart's bar, though she is still on the plan.
+    let dir = support::fixture("metrics2");
+    let file = |name: &str| {
+        (
+            name.to_owned(),
+            std::fs::read(dir.join(name)).unwrap(),
+            ImportOptions::default(),
+        )
+    };
+    let quotas =
+        "Rep,Period,Amount\nAnn Lee,2026-Q1,60000\nBo Berg,2026-Q1,50000\nCy Diaz,2026-Q1,40000\n";
+    let mut session = support::session_with(
+        [
+            file("deals.csv"),
+            file("OpportunityHistory.csv"),
+            file("teams.csv"),
+            (
+                "quotas.csv".to_owned(),
+                quotas.as_bytes().to_vec(),
+                ImportOptions::default(),
+            ),
+        ],
+        Some(&ModelSettings::default()),
+    );
+    let report = session
+        .ask(pipelens::engine::protocol::Metrics {
+            settings: Box::new(q1()),
+        })
+        .unwrap()
+        .report;
+    assert_eq!(report.attainment_chart, &all[..3]);
+    assert_eq!(report.pipeline.coverage_chart, &all[..3]);
+    assert!(report.plan.reps.iter().any(|p| p.rep == "Dee Park"));
+}
+
 #[test]
 fn timeline_state_at_reads_the_last_history_row_on_or_before_a_day() {
     let loaded = fixture();

@@ -14,7 +14,7 @@ use crate::engine::metrics::leaderboard::leaderboard;
 use crate::engine::metrics::money::Unconverted;
 use crate::engine::metrics::period::{DateRange, business_days};
 use crate::engine::metrics::pipeline::pipeline;
-use crate::engine::metrics::plan::plan;
+use crate::engine::metrics::plan::{attainment_chart, plan};
 use crate::engine::metrics::prepared::{metrics_of, quota_for};
 use crate::engine::metrics::process::process;
 use crate::engine::model::{DealStatus, RepIx, SalesModel};
@@ -209,6 +209,7 @@ impl ComputeTask {
                     &report.activity.reps,
                 );
                 report.leaderboard = leaderboard(&report.reps);
+                report.attainment_chart = attainment_chart(&report.reps);
                 return Ok(Some(report));
             }
         }

@@ -238,6 +238,10 @@ pub struct RepPipeline {
 pub struct PipelineReport {
     pub team: RepPipeline,
     pub reps: Vec<RepPipeline>,
+    /// The reps the coverage chart shows, in rep order: those with a quota for the period (coverage is of
+    /// what is left of it).
+    #[serde(default)]
+    pub coverage_chart: Vec<String>,
     /// Slip and push metrics are hidden (with this reason) when no history tells past close dates.
     pub slips_hidden: Option<String>,
     pub slip_reference: NaiveDate,
@@ -555,6 +559,11 @@ pub fn pipeline(p: &Prepared<'_>, metrics: &[RepMetrics], team: &RepMetrics) -> 
     }
     PipelineReport {
         team: team_row,
+        coverage_chart: reps
+            .iter()
+            .filter(|r| r.coverage.quota.is_some())
+            .map(|r| r.rep.clone())
+            .collect(),
         reps,
         slips_hidden,
         slip_reference,

@@ -106,6 +106,10 @@ pub struct MetricsReport {
     /// The reps ranked by bookings, highest first.
     #[serde(default)]
     pub leaderboard: Vec<Ranked>,
+    /// The reps the attainment charts (Performance's and Planning's) show, in rep order: those with a quota
+    /// who are active or booked something ([`crate::engine::metrics::plan::attainment_chart`]).
+    #[serde(default)]
+    pub attainment_chart: Vec<String>,
 }
 
 /// One rep's standing on one metric.

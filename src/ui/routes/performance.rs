@@ -114,9 +114,9 @@ fn PerformanceBody(report: Arc<MetricsReport>) -> impl IntoView {
         )
     };
     let attainment: Vec<Bar> = report
-        .reps
+        .attainment_chart
         .iter()
-        .filter(|m| m.quota.is_some() && (m.active || m.bookings.is_some_and(|b| b > 0.0)))
+        .filter_map(|rep| report.reps.iter().find(|m| &m.rep == rep))
         .map(|m| {
             let mut bar = Bar::new(
                 m.rep.clone(),

@@ -44,9 +44,9 @@ fn PipelineBody(report: Arc<MetricsReport>) -> impl IntoView {
 fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
     let pipe = &report.pipeline;
     let bars: Vec<Bar> = pipe
-        .reps
+        .coverage_chart
         .iter()
-        .filter(|p| p.coverage.quota.is_some())
+        .filter_map(|rep| pipe.reps.iter().find(|p| &p.rep == rep))
         .map(|p| {
             let c = &p.coverage;
             let text = if c.quota_met {

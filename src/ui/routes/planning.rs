@@ -161,16 +161,17 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
         rows
     };
     let bars: Vec<Bar> = report
-        .plan
-        .reps
+        .attainment_chart
         .iter()
-        .filter_map(|plan| {
-            let m = report
+        .filter_map(|rep| {
+            let m = report.reps.iter().find(|m| &m.rep == rep)?;
+            let mut bar = Bar::new(m.rep.clone(), m.attainment, percent(m.attainment));
+            bar.marker = report
+                .plan
                 .reps
                 .iter()
-                .find(|m| m.rep == plan.rep && m.quota.is_some())?;
-            let mut bar = Bar::new(m.rep.clone(), m.attainment, percent(m.attainment));
-            bar.marker = plan.usual_attainment_by_now;
+                .find(|p| &p.rep == rep)
+                .and_then(|p| p.usual_attainment_by_now);
             bar.math = Some(MathAsk {
                 metric: "attainment".to_owned(),
                 rep: Some(m.rep.clone()),
