@@ -8,10 +8,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::engine::metrics::compute::MetricsReport;
-use crate::engine::metrics::definitions::{Verdict, definition};
+use crate::engine::metrics::definitions::{Unit, Verdict, definition};
 use crate::engine::metrics::process::MIN_COHORT;
 use crate::engine::metrics::trend::MIN_CLOSED_REP_MONTH;
-use crate::engine::numfmt::{change, days, money, number, percent, times};
+use crate::engine::numfmt::{change, for_metric, money, number, percent};
 use crate::ui::components::chart::{Bar, Chart, Kind};
 use crate::ui::components::math::Figure;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
@@ -22,17 +22,6 @@ use crate::ui::routes::shared::{
     rep_cell, shade, standing_text,
 };
 use crate::ui::state::{MathAsk, use_app_state};
-
-/// How each scorecard metric is written.
-fn fmt_of(metric: &str) -> fn(Option<f64>) -> String {
-    match metric {
-        "bookings" | "avg_deal_size" => money,
-        "win_rate" | "attainment" | "pacing" | "slip_rate" | "connect_rate" => percent,
-        "sales_cycle_median_days" => days,
-        "coverage" => times,
-        _ => number,
-    }
-}
 
 fn name_of(metric: &str) -> String {
     definition(metric).map_or_else(|| metric.replace('_', " "), |d| d.name.to_owned())
@@ -81,14 +70,14 @@ fn TeamStrip(report: Arc<MetricsReport>) -> impl IntoView {
         .into_iter()
         .filter_map(|metric| {
             let ctx = context(&report, metric)?;
-            let fmt = fmt_of(metric);
-            let share = matches!(metric, "win_rate" | "attainment" | "coverage" | "pacing");
+            let fmt = for_metric(metric);
+            // A share changes by points; any other figure by its own format (money, days, ×), signed.
+            let share = definition(metric).is_some_and(|d| d.unit == Unit::Ratio);
             let delta = ctx.team_previous.as_ref().map(|c| {
                 let arrow = if c.delta > 0.0 { "▲ " } else if c.delta < 0.0 { "▼ " } else { "" };
-                let text = if share && metric != "coverage" {
+                let text = if share {
                     change(c.delta, true)
                 } else {
-                    // The change in the metric's own format (money, days, ×), signed.
                     let sign = if c.delta > 0.0 { "+" } else if c.delta < 0.0 { "−" } else { "±" };
                     format!("{sign}{} vs {}", fmt(Some(c.delta.abs())), fmt(Some(c.previous)))
                 };
@@ -151,22 +140,14 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                     key: name.clone(),
                     cells: vec![
                         Cell::text(label).href(href),
-                        rep_cell(
-                            report,
-                            "attainment",
-                            &name,
-                            m.attainment,
-                            percent,
-                            "Attainment",
-                        ),
-                        rep_cell(report, "bookings", &name, m.bookings, money, "Bookings"),
-                        rep_cell(report, "win_rate", &name, m.win_rate, percent, "Win rate"),
+                        rep_cell(report, "attainment", &name, m.attainment, "Attainment"),
+                        rep_cell(report, "bookings", &name, m.bookings, "Bookings"),
+                        rep_cell(report, "win_rate", &name, m.win_rate, "Win rate"),
                         rep_cell(
                             report,
                             "avg_deal_size",
                             &name,
                             m.avg_deal_size,
-                            money,
                             "Average deal size",
                         ),
                         Cell::number(money(m.median_deal_size), m.median_deal_size),
@@ -175,7 +156,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                             "sales_cycle_median_days",
                             &name,
                             m.sales_cycle_median_days,
-                            days,
                             "Sales cycle",
                         ),
                         rep_cell(
@@ -183,7 +163,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                             "coverage",
                             &name,
                             pipe.and_then(|p| p.coverage.coverage),
-                            times,
                             "Coverage",
                         ),
                         rep_cell(
@@ -191,7 +170,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                             "activities_per_day",
                             &name,
                             act.and_then(|a| a.per_working_day),
-                            number,
                             "Activities per day",
                         ),
                         Cell::number(
@@ -203,7 +181,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                             "opps_created",
                             &name,
                             Some(m.opps_created as f64),
-                            number,
                             "Opportunities created",
                         ),
                     ],
@@ -215,8 +192,8 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
             let team = label == "Team";
             let pipe = team.then_some(&report.pipeline.team);
             let act = team.then_some(&report.activity.team);
-            let cell = |metric: &str, v: Option<f64>, fmt: fn(Option<f64>) -> String| {
-                let c = Cell::number(fmt(v), v);
+            let cell = |metric: &str, v: Option<f64>| {
+                let c = Cell::number(for_metric(metric)(v), v);
                 if team {
                     c.math(metric, None, format!("{} · Team", name_of(metric)))
                 } else {
@@ -227,12 +204,12 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                 key: label.to_owned(),
                 cells: vec![
                     Cell::text(label),
-                    cell("attainment", m.attainment, percent),
-                    cell("bookings", m.bookings, money),
-                    cell("win_rate", m.win_rate, percent),
-                    cell("avg_deal_size", m.avg_deal_size, money),
+                    cell("attainment", m.attainment),
+                    cell("bookings", m.bookings),
+                    cell("win_rate", m.win_rate),
+                    cell("avg_deal_size", m.avg_deal_size),
                     Cell::number(money(m.median_deal_size), m.median_deal_size),
-                    cell("sales_cycle_median_days", m.sales_cycle_median_days, days),
+                    cell("sales_cycle_median_days", m.sales_cycle_median_days),
                     // The median row takes these two from the team context (they are not per-deal metrics).
                     cell(
                         "coverage",
@@ -241,7 +218,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                         } else {
                             context(report, "coverage").and_then(|c| c.spread.median)
                         },
-                        times,
                     ),
                     cell(
                         "activities_per_day",
@@ -250,13 +226,12 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                         } else {
                             context(report, "activities_per_day").and_then(|c| c.spread.median)
                         },
-                        number,
                     ),
                     Cell::number(
                         number(act.map(|a| a.meetings_held as f64)),
                         act.map(|a| a.meetings_held as f64),
                     ),
-                    cell("opps_created", Some(m.opps_created as f64), number),
+                    cell("opps_created", Some(m.opps_created as f64)),
                 ],
                 pinned: true,
             });
@@ -318,7 +293,7 @@ fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
         .iter()
         .filter_map(|ctx| {
             let standing = ctx.reps.iter().find(|r| r.rep == rep)?;
-            let fmt = fmt_of(&ctx.metric);
+            let fmt = for_metric(&ctx.metric);
             let value = standing.value;
             let (median, top) = (ctx.spread.median, ctx.spread.top_quartile);
             let max = [value, median, top].into_iter().flatten().filter(|v| v.is_finite()).fold(0.0f64, f64::max) * 1.15;
@@ -329,7 +304,7 @@ fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
             };
             let shade = shade(&report, &ctx.metric, &rep);
             let small = standing.too_few_to_judge;
-            let title = standing_text(&report, &ctx.metric, &rep, fmt);
+            let title = standing_text(&report, &ctx.metric, &rep);
             Some(view! {
                 <div class="bullet-row" data-testid=format!("score-{}", ctx.metric)>
                     <span class="bullet-label" title=definition(&ctx.metric).map(|d| d.definition).unwrap_or_default()>{name_of(&ctx.metric)}</span>

@@ -193,30 +193,21 @@ fn Leaderboard(report: Arc<MetricsReport>) -> impl IntoView {
                     } else {
                         format!("{name} (left)")
                     }),
-                    rep_cell(&report, "bookings", &name, m.bookings, money, "Bookings"),
-                    rep_cell(
-                        &report,
-                        "attainment",
-                        &name,
-                        m.attainment,
-                        percent,
-                        "Attainment",
-                    ),
+                    rep_cell(&report, "bookings", &name, m.bookings, "Bookings"),
+                    rep_cell(&report, "attainment", &name, m.attainment, "Attainment"),
                     rep_cell(
                         &report,
                         "deals_won",
                         &name,
                         Some(m.deals_won as f64),
-                        |v| v.map_or("—".to_owned(), |v| format!("{v:.0}")),
                         "Deals won",
                     ),
-                    rep_cell(&report, "win_rate", &name, m.win_rate, percent, "Win rate"),
+                    rep_cell(&report, "win_rate", &name, m.win_rate, "Win rate"),
                     rep_cell(
                         &report,
                         "avg_deal_size",
                         &name,
                         m.avg_deal_size,
-                        money,
                         "Average deal size",
                     ),
                     rep_cell(
@@ -224,7 +215,6 @@ fn Leaderboard(report: Arc<MetricsReport>) -> impl IntoView {
                         "sales_cycle_median_days",
                         &name,
                         m.sales_cycle_median_days,
-                        days,
                         "Sales cycle",
                     ),
                 ],

@@ -117,7 +117,7 @@ fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
                         "Coverage · Team".to_owned(),
                     )
                 } else {
-                    rep_cell(report, "coverage", &p.rep, c.coverage, times, "Coverage")
+                    rep_cell(report, "coverage", &p.rep, c.coverage, "Coverage")
                 };
                 Row {
                     key: p.rep.clone(),
