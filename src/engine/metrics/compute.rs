@@ -376,7 +376,7 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
                     "{} {} deals ({:.2} {})",
                     u.deals,
                     u.currency,
-                    u.amount_cents as f64 / 100.0,
+                    u.amount_in_currency(),
                     u.currency
                 )
             })

@@ -26,6 +26,28 @@ const REQUIRED_COVERAGE_PERIODS: i32 = 4;
 /// Deals needed in a stage before its historical win rate is used on its own.
 const MIN_STAGE_SAMPLE: u64 = 20;
 
+/// The buckets of [`RepPipeline::age_buckets`], by days since the deal was created ([`age_bucket`]).
+pub const AGE_BUCKETS: [&str; 6] = [
+    "≤ 30 days",
+    "31–60",
+    "61–90",
+    "91–180",
+    "> 180",
+    "no created date",
+];
+
+/// The index in [`AGE_BUCKETS`] of a deal `age_days` old (`None`: no created date).
+pub fn age_bucket(age_days: Option<i64>) -> usize {
+    match age_days {
+        Some(..=30) => 0,
+        Some(31..=60) => 1,
+        Some(61..=90) => 2,
+        Some(91..=180) => 3,
+        Some(_) => 4,
+        None => 5,
+    }
+}
+
 /// What a deal looked like on one day.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DealState {
@@ -209,7 +231,7 @@ pub struct RepPipeline {
     pub slip_base_deals: u64,
     pub slip_rate: Option<f64>,
     pub age_median_days: Option<f64>,
-    /// Open deals by age: 0–30, 31–60, 61–90, 91–180, over 180 days, unknown.
+    /// Open deals by age: 0–30, 31–60, 61–90, 91–180, over 180 days, unknown ([`AGE_BUCKETS`] names them).
     pub age_buckets: [u64; 6],
     pub stale_deals: u64,
     pub stale_amount: f64,
@@ -718,20 +740,9 @@ fn rep_pipeline(
             row.past_due_amount += units(home);
             row.past_due.push(i as DealIx);
         }
-        let bucket = match d.created_on[i].map(|c| (as_of - c).num_days()) {
-            Some(age) => {
-                ages.push(age as f64);
-                match age {
-                    ..=30 => 0,
-                    31..=60 => 1,
-                    61..=90 => 2,
-                    91..=180 => 3,
-                    _ => 4,
-                }
-            }
-            None => 5,
-        };
-        row.age_buckets[bucket] += 1;
+        let age_days = d.created_on[i].map(|c| (as_of - c).num_days());
+        ages.extend(age_days.map(|a| a as f64));
+        row.age_buckets[age_bucket(age_days)] += 1;
         let touched = [
             d.last_activity_on[i].filter(|t| *t <= as_of),
             ctx.last_touch.get(i).copied().flatten(),
@@ -834,6 +845,25 @@ fn rep_pipeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deal_falls_in_the_age_bucket_its_label_names() {
+        // Table: (age in days, bucket label).
+        let cases = [
+            (Some(0), "≤ 30 days"),
+            (Some(30), "≤ 30 days"),
+            (Some(31), "31–60"),
+            (Some(60), "31–60"),
+            (Some(90), "61–90"),
+            (Some(91), "91–180"),
+            (Some(180), "91–180"),
+            (Some(181), "> 180"),
+            (None, "no created date"),
+        ];
+        for (age, label) in cases {
+            assert_eq!(AGE_BUCKETS[age_bucket(age)], label, "{age:?}");
+        }
+    }
 
     #[test]
     fn commit_and_best_case_in_several_spellings() {

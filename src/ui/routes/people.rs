@@ -14,7 +14,7 @@ use crate::engine::metrics::trend::MIN_CLOSED_REP_MONTH;
 use crate::engine::numfmt::{change, for_metric, money, number, percent};
 use crate::ui::components::chart::{Bar, Chart, Kind};
 use crate::ui::components::math::Figure;
-use crate::ui::components::table::{Cell, Column, DataTable, Row};
+use crate::ui::components::table::{Cell, Column, DataTable, NEUTRAL_SHADE, Row};
 use crate::ui::data::{Loaded, trends, use_data};
 use crate::ui::filters::with_param;
 use crate::ui::routes::shared::{
@@ -310,7 +310,7 @@ fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
                     <span class="bullet-label" title=definition(&ctx.metric).map(|d| d.definition).unwrap_or_default()>{name_of(&ctx.metric)}</span>
                     <span class="bullet" title=title.clone() role="img" aria-label=format!("{}: {}; {}", name_of(&ctx.metric), fmt(value), title)>
                         <span class="bullet-band" style:left=format!("{lo:.1}%") style:width=format!("{:.1}%", hi - lo)></span>
-                        <span class="bullet-bar" class:small=small class:above=shade.is_some_and(|s| s > 0.02) class:below=shade.is_some_and(|s| s < -0.02) style:width=format!("{:.1}%", pos(value).unwrap_or(0.0))></span>
+                        <span class="bullet-bar" class:small=small class:above=shade.is_some_and(|s| s > NEUTRAL_SHADE) class:below=shade.is_some_and(|s| s < -NEUTRAL_SHADE) style:width=format!("{:.1}%", pos(value).unwrap_or(0.0))></span>
                         {pos(median).map(|m| view! { <span class="bullet-median" style:left=format!("{m:.1}%")></span> })}
                     </span>
                     <span class="bullet-value">

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::engine::metrics::compute::MetricsReport;
+use crate::engine::metrics::pipeline::AGE_BUCKETS;
 use crate::engine::metrics::stage_months::StageMonthGrid;
 use crate::engine::numfmt::{money, money_short, percent, times};
 use crate::ui::components::chart::{Bar, Chart};
@@ -100,7 +101,7 @@ fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
     let r = report.clone();
     let rows = move || {
         let report = &r;
-        let mut rows: Vec<Row> = report
+        report
             .pipeline
             .reps
             .iter()
@@ -139,9 +140,7 @@ fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
                     pinned: team,
                 }
             })
-            .collect();
-        rows.retain(|r| !r.cells.is_empty());
-        rows
+            .collect::<Vec<Row>>()
     };
     let lede = format!(
         "Open amount expected to close from {} to {} ÷ what is left of each rep's quota. Tick: the coverage needed at the team's historical in-period win rate for that rep's stage mix. {}",
@@ -224,15 +223,7 @@ fn StageMonthTable(grid: StageMonthGrid) -> impl IntoView {
 #[component]
 fn Aging(report: Arc<MetricsReport>) -> impl IntoView {
     let t = &report.pipeline.team;
-    let labels = [
-        "≤ 30 days",
-        "31–60",
-        "61–90",
-        "91–180",
-        "> 180",
-        "no created date",
-    ];
-    let bars: Vec<Bar> = labels
+    let bars: Vec<Bar> = AGE_BUCKETS
         .iter()
         .zip(t.age_buckets.iter())
         .map(|(l, n)| Bar::new(*l, Some(*n as f64), format!("{n} deals")))

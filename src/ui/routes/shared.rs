@@ -53,7 +53,7 @@ fn money_note(report: &MetricsReport) -> Option<AnyView> {
                 "{} deals in {} ({})",
                 u.deals,
                 u.currency,
-                money(Some(u.amount_cents as f64 / 100.0))
+                money(Some(u.amount_in_currency()))
             )
         })
         .collect();
