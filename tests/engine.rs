@@ -862,3 +862,200 @@ fn a_session_without_files_has_no_model_even_after_forget() {
     session.ask(Forget {}).unwrap();
     assert!(session.model().is_none());
 }
+
+// ---- regressions: answers the views lay out without computing ----
+
+/// Open deals of two HubSpot pipelines that share the stage names Discovery and Proposal.
+fn two_pipelines() -> Session {
+    let deals = "\"Record ID\",\"Deal Name\",\"Deal Stage\",\"Pipeline\",\"Deal owner\",\"Amount\",\"Close Date\",\"Create Date\"\n\
+        \"1\",\"N1\",\"Discovery\",\"New Business\",\"Dana Reyes\",\"10000\",\"2026-03-20 10:00\",\"2026-01-05 10:00\"\n\
+        \"2\",\"N2\",\"Discovery\",\"New Business\",\"Dana Reyes\",\"2000\",\"2026-04-10 10:00\",\"2026-01-06 10:00\"\n\
+        \"3\",\"N3\",\"Proposal\",\"New Business\",\"Dana Reyes\",\"5000\",\"2026-03-28 10:00\",\"2026-01-07 10:00\"\n\
+        \"4\",\"R1\",\"Discovery\",\"Renewals\",\"Dana Reyes\",\"40000\",\"2026-03-25 10:00\",\"2026-01-08 10:00\"\n\
+        \"5\",\"R2\",\"Proposal\",\"Renewals\",\"Dana Reyes\",\"8000\",\"2026-02-27 10:00\",\"2026-01-09 10:00\"\n";
+    let mut session = Session::new();
+    import(
+        &mut session,
+        "hubspot-crm-exports-deals.csv",
+        deals.as_bytes().to_vec(),
+    )
+    .expect("the deals import");
+    session
+}
+
+/// Regression: the Pipeline view's stage × close-month grid was keyed by the stage's name alone, so the
+/// New Business and Renewals "Discovery" rows showed the same cell (one pipeline's amount, the other's lost).
+#[test]
+fn a_stage_name_two_pipelines_share_is_a_row_in_each_pipelines_stage_month_grid() {
+    let mut session = two_pipelines();
+    let report = session
+        .ask(Metrics {
+            settings: Box::new(q1()),
+        })
+        .unwrap()
+        .report;
+    let grids = &report.pipeline.stage_month_grids;
+    assert_eq!(
+        grids
+            .iter()
+            .map(|g| g.pipeline.as_str())
+            .collect::<Vec<_>>(),
+        ["New Business", "Renewals"]
+    );
+    // (stage, [(month, deals, amount)]) per row, empty cells left out.
+    let shape = |g: &pipelens::engine::metrics::stage_months::StageMonthGrid| {
+        g.rows
+            .iter()
+            .map(|r| {
+                let cells: Vec<(String, u64, f64)> = r
+                    .cells
+                    .iter()
+                    .zip(&g.months)
+                    .filter(|(c, _)| c.deals > 0)
+                    .map(|(c, m)| (m.starts_on.to_string(), c.deals, c.amount_home))
+                    .collect();
+                (r.stage.label.clone(), cells)
+            })
+            .collect::<Vec<_>>()
+    };
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        shape(&grids[0]),
+        [
+            (
+                s("Discovery"),
+                vec![
+                    (s("2026-03-01"), 1, 10_000.0),
+                    (s("2026-04-01"), 1, 2_000.0)
+                ]
+            ),
+            (s("Proposal"), vec![(s("2026-03-01"), 1, 5_000.0)]),
+        ]
+    );
+    assert_eq!(
+        shape(&grids[1]),
+        [
+            (s("Discovery"), vec![(s("2026-03-01"), 1, 40_000.0)]),
+            (s("Proposal"), vec![(s("2026-02-01"), 1, 8_000.0)]),
+        ]
+    );
+    // Every row is its own pipeline's stage, and February (before the as-of month) is past only where a
+    // deal of that pipeline is expected in it.
+    for g in grids {
+        assert!(
+            g.rows.iter().all(|r| r.stage.pipeline == g.pipeline),
+            "{g:?}"
+        );
+    }
+    assert_eq!(
+        grids[1]
+            .months
+            .iter()
+            .map(|m| (m.starts_on.to_string(), m.past))
+            .collect::<Vec<_>>(),
+        [(s("2026-02-01"), true), (s("2026-03-01"), false)]
+    );
+    assert_eq!((grids[0].deals, grids[0].amount_home), (3, 17_000.0));
+}
+
+/// Planning found its pacing sentence by looking for an assumption starting with "Pacing"; the report says
+/// what pacing compares with in a typed field instead.
+#[test]
+fn the_report_says_what_pacing_compares_with_and_has_none_once_the_period_is_over() {
+    use pipelens::engine::metrics::compute::PacingCurve;
+    let mut session = deals_and_history();
+    let quotas = std::fs::read(support::fixture("metrics2").join("quotas.csv")).unwrap();
+    import(&mut session, "quotas.csv", quotas).unwrap();
+    let report = session
+        .ask(Metrics {
+            settings: Box::new(q1()),
+        })
+        .unwrap()
+        .report;
+    let basis = report.pacing.as_ref().expect("Q1 is under way on 15 March");
+    // The fixture has no bookings before Q1: straight-line. Business days 1 Jan – 15 Mar: 22 in January,
+    // 20 in February, 10 in March (Sunday the 15th not counted) = 52 of Q1's 22 + 20 + 22 = 64.
+    assert_eq!(basis.curve, PacingCurve::StraightLine);
+    assert_eq!(basis.share_by_now, 52.0 / 64.0);
+    assert!(
+        basis.sentence.contains("straight-line (81%"),
+        "{}",
+        basis.sentence
+    );
+    assert!(report.assumptions.contains(&basis.sentence));
+    // Every rep's pacing is their attainment over that share.
+    let paced: Vec<&str> = report
+        .reps
+        .iter()
+        .filter_map(|m| {
+            let (attainment, pacing) = (m.attainment?, m.pacing?);
+            assert!(
+                (pacing - attainment / basis.share_by_now).abs() < 1e-9,
+                "{}",
+                m.rep
+            );
+            Some(m.rep.as_str())
+        })
+        .collect();
+    assert_eq!(paced, ["Ann Lee", "Bo Berg", "Cy Diaz", "Dee Park"]);
+
+    // On the period's last day there is no pacing, and no sentence about it.
+    let over = MetricSettings {
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 3, 31),
+        ..q1()
+    };
+    let report = session
+        .ask(Metrics {
+            settings: Box::new(over),
+        })
+        .unwrap()
+        .report;
+    assert_eq!(report.pacing, None);
+    assert!(!report.assumptions.iter().any(|a| a.contains("Pacing")));
+}
+
+/// The trend charts paled a month by comparing its counts with numbers written in the views; each point
+/// says whether it rests on too few deals, by the engine's minimums.
+#[test]
+fn each_trend_point_says_whether_it_rests_on_too_few_deals() {
+    use pipelens::engine::metrics::trend::{
+        MIN_CLOSED_REP_MONTH, MIN_CLOSED_TEAM_MONTH, MIN_WON_MONTH,
+    };
+    let mut session = deals_and_history();
+    let months = session
+        .ask(Trends {
+            settings: Box::new(q1()),
+        })
+        .unwrap()
+        .months;
+    let mut flagged = 0;
+    for m in &months {
+        let t = &m.team;
+        assert_eq!(
+            t.win_rate_too_few,
+            t.win_rate_n < MIN_CLOSED_TEAM_MONTH,
+            "{}",
+            m.start
+        );
+        assert_eq!(t.won_too_few, t.deals_won < MIN_WON_MONTH, "{}", m.start);
+        for r in &m.reps {
+            assert_eq!(
+                r.win_rate_too_few,
+                r.win_rate_n < MIN_CLOSED_REP_MONTH,
+                "{} {}",
+                m.start,
+                r.rep
+            );
+            assert_eq!(
+                r.won_too_few,
+                r.deals_won < MIN_WON_MONTH,
+                "{} {}",
+                m.start,
+                r.rep
+            );
+            flagged += usize::from(r.win_rate_too_few);
+        }
+    }
+    // The fixture's reps close a few deals a month: every rep month is too few to judge.
+    assert!(flagged > 0 && months.iter().all(|m| m.team.win_rate_too_few));
+}

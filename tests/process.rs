@@ -543,6 +543,50 @@ fn time_in_stage_and_stalled_deals_come_from_the_stays_that_ended_in_the_period(
 // Pipeline health
 // ---------------------------------------------------------------------------------------------------------
 
+/// The attainment and coverage charts chose their reps in the views; the report names them: the reps with a
+/// quota (and on the plan, for attainment).
+#[test]
+fn the_attainment_and_coverage_charts_show_the_reps_the_report_names() {
+    let report = run(&fixture(), &q1());
+    let all = ["Ann Lee", "Bo Berg", "Cy Diaz", "Dee Park"];
+    assert_eq!(report.attainment_chart, all);
+    assert_eq!(report.pipeline.coverage_chart, all);
+
+    // Without Dee's quota she has neither chart's bar, though she is still on the plan.
+    let dir = support::fixture("metrics2");
+    let file = |name: &str| {
+        (
+            name.to_owned(),
+            std::fs::read(dir.join(name)).unwrap(),
+            ImportOptions::default(),
+        )
+    };
+    let quotas =
+        "Rep,Period,Amount\nAnn Lee,2026-Q1,60000\nBo Berg,2026-Q1,50000\nCy Diaz,2026-Q1,40000\n";
+    let mut session = support::session_with(
+        [
+            file("deals.csv"),
+            file("OpportunityHistory.csv"),
+            file("teams.csv"),
+            (
+                "quotas.csv".to_owned(),
+                quotas.as_bytes().to_vec(),
+                ImportOptions::default(),
+            ),
+        ],
+        Some(&ModelSettings::default()),
+    );
+    let report = session
+        .ask(pipelens::engine::protocol::Metrics {
+            settings: Box::new(q1()),
+        })
+        .unwrap()
+        .report;
+    assert_eq!(report.attainment_chart, &all[..3]);
+    assert_eq!(report.pipeline.coverage_chart, &all[..3]);
+    assert!(report.plan.reps.iter().any(|p| p.rep == "Dee Park"));
+}
+
 #[test]
 fn timeline_state_at_reads_the_last_history_row_on_or_before_a_day() {
     let loaded = fixture();
@@ -1176,6 +1220,14 @@ fn team_context_ranks_each_rep_compares_periods_and_shrinks_small_samples() {
     assert!(prior.from.contains("no more than chance"), "{}", prior.from);
     let dee = rate.reps.iter().find(|r| r.rep == "Dee Park").unwrap();
     assert_eq!((dee.value, dee.n), (Some(1.0), Some(1)));
+    // One closed deal is too few to judge; a metric with no sample (bookings) never is.
+    assert!(dee.too_few_to_judge);
+    assert!(
+        metric("bookings")
+            .reps
+            .iter()
+            .all(|r| r.n.is_none() && !r.too_few_to_judge)
+    );
     let shrunk = dee.shrunk.as_ref().unwrap();
     // Beta(1 + 20 × 7/13, 0 + 20 × 6/13): mean 153/13 ÷ 273/13 = 153 ÷ 273 ≈ 0.560.
     assert_eq!((shrunk.raw, shrunk.n), (Some(1.0), 1));

@@ -1,4 +1,7 @@
-//! Plain number formatting shared by the UI and the CLI, so both print the same figure the same way.
+//! Plain number formatting shared by the UI and the CLI, so both print the same figure the same way — and a
+//! metric's figure in the format of its definition's unit ([`for_unit`], [`for_metric`]).
+
+use crate::engine::metrics::definitions::{Unit, definition};
 
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
@@ -111,6 +114,22 @@ fn thousands_signed(v: i64) -> String {
     format!("{sign}{}", thousands(v.unsigned_abs()))
 }
 
+/// How a figure of `unit` is written.
+pub fn for_unit(unit: Unit) -> fn(Option<f64>) -> String {
+    match unit {
+        Unit::Money => money,
+        Unit::Ratio => percent,
+        Unit::Multiple => times,
+        Unit::Days => days,
+        Unit::Count | Unit::Number => number,
+    }
+}
+
+/// How a figure of `metric` is written: by its definition's unit, as a plain number when it has none.
+pub fn for_metric(metric: &str) -> fn(Option<f64>) -> String {
+    definition(metric).map_or(number, |d| for_unit(d.unit))
+}
+
 /// A change against an earlier value, with its sign: `+12.0%` for shares, `+3` for counts.
 pub fn change(delta: f64, is_share: bool) -> String {
     if !delta.is_finite() {
@@ -166,5 +185,28 @@ mod tests {
         assert_eq!(change(0.05, true), "+5.0 pts");
         assert_eq!(change(-3.0, false), "−3");
         assert_eq!(change(0.0, false), "±0");
+    }
+
+    #[test]
+    fn each_metric_is_written_in_its_definitions_unit() {
+        // Table: (metric, value, text).
+        let cases = [
+            ("bookings", 693_800.4, "693,800"),
+            ("win_rate", 0.48780, "48.8%"),
+            ("attainment", 1.05, "105.0%"),
+            ("sales_cycle_median_days", 56.4, "56 d"),
+            ("deals_won", 1234.0, "1,234"),
+            ("coverage", 2.6149, "2.61×"),
+            ("required_coverage", 3.2, "3.20×"),
+            ("activities_per_day", 12.24, "12.2"),
+            ("meetings_per_opportunity", 3.0, "3"),
+            ("connect_rate", 0.25, "25.0%"),
+            // No definition: a plain number.
+            ("no_such_metric", 0.5, "0.5"),
+        ];
+        for (metric, value, text) in cases {
+            assert_eq!(for_metric(metric)(Some(value)), text, "{metric}");
+        }
+        assert_eq!(for_metric("coverage")(None), "—");
     }
 }

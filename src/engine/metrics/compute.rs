@@ -14,7 +14,7 @@ use crate::engine::metrics::leaderboard::leaderboard;
 use crate::engine::metrics::money::Unconverted;
 use crate::engine::metrics::period::{DateRange, business_days};
 use crate::engine::metrics::pipeline::pipeline;
-use crate::engine::metrics::plan::plan;
+use crate::engine::metrics::plan::{attainment_chart, plan};
 use crate::engine::metrics::prepared::{metrics_of, quota_for};
 use crate::engine::metrics::process::process;
 use crate::engine::model::{DealStatus, RepIx, SalesModel};
@@ -24,15 +24,22 @@ pub use crate::engine::metrics::prepared::{
     Prepared, RepMetrics, Sets, Velocity, latest_date, lower_median, quota_in, sets,
     shared_quota_in,
 };
-pub use crate::engine::metrics::report::{MetricsReport, MoneyInfo, PeriodInfo, Reconciliation};
+pub use crate::engine::metrics::report::{
+    MetricsReport, MoneyInfo, PacingBasis, PacingCurve, PeriodInfo, Reconciliation,
+};
 pub use crate::engine::metrics::settings::{
     DealType, LostCategory, LostReasonRule, MetricSettings, OppsCredit, Scope, lost_category,
 };
 
+/// Past periods looked at for the usual pacing curve…
+const PACING_PERIODS: usize = 8;
+/// …and how many of them must have bookings before their median is used instead of a straight line.
+const MIN_PACING_PERIODS: usize = 4;
+
 /// The share of a period's bookings usually booked by the as-of date's business day: the median over the
-/// previous 4–8 periods of the same length, or straight-line when there are fewer. Returns the share and
-/// how it was found.
-fn pacing_share(p: &Prepared<'_>) -> Option<(f64, String)> {
+/// previous [`MIN_PACING_PERIODS`]–[`PACING_PERIODS`] periods of the same length with bookings, or
+/// straight-line when there are fewer; `None` when the period is not under way on the as-of date.
+fn pacing_basis(p: &Prepared<'_>) -> Option<PacingBasis> {
     if !p.period.contains(p.as_of) || p.as_of == p.period.end {
         return None;
     }
@@ -42,7 +49,7 @@ fn pacing_share(p: &Prepared<'_>) -> Option<(f64, String)> {
     let d = &p.model.deals;
     let mut shares = Vec::new();
     let mut past = p.period;
-    for _ in 0..8 {
+    for _ in 0..PACING_PERIODS {
         past = p.settings.calendar.step(&p.settings.period, past, -1)?;
         // The same business day of the past period.
         let mut cutoff = past.start;
@@ -71,24 +78,28 @@ fn pacing_share(p: &Prepared<'_>) -> Option<(f64, String)> {
             shares.push(by_then as f64 / whole as f64);
         }
     }
-    if shares.len() >= 4 {
+    if shares.len() >= MIN_PACING_PERIODS {
         let n = shares.len();
         let share = lower_median(&mut shares)?;
-        Some((
-            share,
-            format!(
+        Some(PacingBasis {
+            share_by_now: share,
+            curve: PacingCurve::Usual {
+                past_periods: n as u32,
+            },
+            sentence: format!(
                 "Pacing compares bookings with the share of a period usually booked by this business day: {:.0}%, the median of the last {n} periods.",
                 share * 100.0
             ),
-        ))
+        })
     } else {
-        Some((
-            straight,
-            format!(
-                "Pacing is straight-line ({:.0}% of the period's business days have passed): fewer than 4 past periods have bookings to learn the usual curve from.",
+        Some(PacingBasis {
+            share_by_now: straight,
+            curve: PacingCurve::StraightLine,
+            sentence: format!(
+                "Pacing is straight-line ({:.0}% of the period's business days have passed): fewer than {MIN_PACING_PERIODS} past periods have bookings to learn the usual curve from.",
                 straight * 100.0
             ),
-        ))
+        })
     }
 }
 
@@ -198,6 +209,7 @@ impl ComputeTask {
                     &report.activity.reps,
                 );
                 report.leaderboard = leaderboard(&report.reps);
+                report.attainment_chart = attainment_chart(&report.reps);
                 return Ok(Some(report));
             }
         }
@@ -230,7 +242,7 @@ fn compared(
 /// Performance metrics of one period (no process, pipeline or context).
 pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> MetricsReport {
     let (model, settings) = (p.model, p.settings);
-    let pacing = pacing_share(p);
+    let pacing = pacing_basis(p);
     let mut unconverted = BTreeMap::new();
     let mut reps = Vec::new();
     for (rep, rep_sets) in by_rep {
@@ -239,7 +251,7 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
             p,
             rep_sets,
             quota,
-            pacing.as_ref().map(|(s, _)| *s),
+            pacing.as_ref().map(|b| b.share_by_now),
             &mut unconverted,
         );
         m.rep_ix = *rep;
@@ -272,7 +284,7 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
         p,
         &all,
         team_quota,
-        pacing.as_ref().map(|(s, _)| *s),
+        pacing.as_ref().map(|b| b.share_by_now),
         &mut scratch,
     );
     team.rep = "Team".to_owned();
@@ -340,8 +352,8 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
         "Reps who have left count in team totals but not in team medians.".to_owned(),
         format!("Amounts are in {}; deals without a currency are taken to be in it.", settings.money.home_currency),
     ];
-    if let Some((_, sentence)) = &pacing {
-        assumptions.push(sentence.clone());
+    if let Some(basis) = &pacing {
+        assumptions.push(basis.sentence.clone());
     }
     assumptions.extend(quota_note);
     if !settings.ramp.is_empty() {
@@ -364,7 +376,7 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
                     "{} {} deals ({:.2} {})",
                     u.deals,
                     u.currency,
-                    u.amount_cents as f64 / 100.0,
+                    u.amount_in_currency(),
                     u.currency
                 )
             })
@@ -401,6 +413,7 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
         ],
         scope: settings.scope.sentence(),
         assumptions,
+        pacing,
         ..MetricsReport::default()
     }
 }

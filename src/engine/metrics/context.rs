@@ -15,6 +15,14 @@ use crate::engine::model::{RepIx, SalesModel};
 
 /// Peers needed before a role is its own comparison group.
 const MIN_PEERS: usize = 3;
+/// The sample (deals, calls …) a rate needs before a rep's value on it is judged; below it the standing says
+/// [`RepStanding::too_few_to_judge`].
+pub const MIN_SAMPLE_TO_JUDGE: u64 = 10;
+
+/// A rate on `n` trials is too few to judge (a value with no sample, such as an amount, never is).
+pub fn too_few_to_judge(n: Option<u64>) -> bool {
+    n.is_some_and(|n| n < MIN_SAMPLE_TO_JUDGE)
+}
 
 type Value = fn(&MetricsReport, Option<RepIx>) -> Option<f64>;
 type Trials = fn(&MetricsReport, Option<RepIx>) -> Option<(u64, u64)>;
@@ -228,6 +236,7 @@ pub fn context(
                         ),
                         shrunk,
                         n: sample.map(|(_, n)| n),
+                        too_few_to_judge: too_few_to_judge(sample.map(|(_, n)| n)),
                         peers,
                     }
                 })
@@ -267,5 +276,16 @@ mod tests {
         );
         assert_eq!(direction("stale_deals"), Direction::LowerIsBetter);
         assert_eq!(direction("bookings"), Direction::HigherIsBetter);
+    }
+
+    #[test]
+    fn a_rate_on_fewer_than_ten_trials_is_too_few_to_judge() {
+        assert_eq!(MIN_SAMPLE_TO_JUDGE, 10);
+        assert!(too_few_to_judge(Some(0)));
+        assert!(too_few_to_judge(Some(9)));
+        assert!(!too_few_to_judge(Some(10)));
+        assert!(!too_few_to_judge(Some(11)));
+        // No sample (bookings, a count): nothing to be too few.
+        assert!(!too_few_to_judge(None));
     }
 }

@@ -1,6 +1,7 @@
 //! Definitions: every metric's stable id, name, unit, direction (which way is better) and one-line
 //! definition — the text the UI shows on hover and the CLI prints — so a number is never shown without saying
-//! what it counts, and a change is judged better or worse in one place.
+//! what it counts, is written by its unit ([`crate::engine::numfmt::for_metric`]) and a change is judged
+//! better or worse in one place.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,11 @@ pub enum Unit {
     Money,
     /// 0–1, shown as a percentage.
     Ratio,
+    /// A multiple of another amount (coverage: open pipeline ÷ what is left to book), shown as `2.61×`.
+    Multiple,
+    /// So many of one thing per another (activities per working day, meetings per opportunity), shown as a
+    /// plain number.
+    Number,
     Days,
 }
 
@@ -251,7 +257,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "coverage",
         name: "Coverage",
-        unit: Unit::Ratio,
+        unit: Unit::Multiple,
         direction: Direction::HigherIsBetter,
         definition: "Open amount expected to close between the as-of date and the period's end, at or past the stage floor ÷ max(quota − booked, 0); \"quota met\" when nothing is left to book; past-due deals are not counted.",
         variants: &[
@@ -265,7 +271,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "coverage_weighted",
         name: "Weighted coverage",
-        unit: Unit::Ratio,
+        unit: Unit::Multiple,
         direction: Direction::HigherIsBetter,
         definition: "Coverage with each amount multiplied by the deal's probability (its stage's median probability when it has none).",
         variants: &[],
@@ -273,7 +279,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "coverage_commit_best_case",
         name: "Commit + Best Case coverage",
-        unit: Unit::Ratio,
+        unit: Unit::Multiple,
         direction: Direction::HigherIsBetter,
         definition: "Coverage counting only deals in the Commit and Best Case forecast categories.",
         variants: &[],
@@ -281,7 +287,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "coverage_full_quota",
         name: "Coverage of the full quota",
-        unit: Unit::Ratio,
+        unit: Unit::Multiple,
         direction: Direction::HigherIsBetter,
         definition: "Open amount expected to close in the rest of the period ÷ the whole quota.",
         variants: &[],
@@ -289,7 +295,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "required_coverage",
         name: "Required coverage",
-        unit: Unit::Ratio,
+        unit: Unit::Multiple,
         direction: Direction::Neither,
         definition: "1 ÷ the share of pipeline won by a period's end, for this stage mix, from deals open at the same point of the last four periods.",
         variants: &[],
@@ -297,7 +303,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "next_period_coverage",
         name: "Next-period coverage",
-        unit: Unit::Ratio,
+        unit: Unit::Multiple,
         direction: Direction::HigherIsBetter,
         definition: "Open amount expected to close in the next period ÷ its quota, beside the same figure for this period at the same point before it began.",
         variants: &[],
@@ -377,7 +383,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "activities_per_day",
         name: "Activities per working day",
-        unit: Unit::Ratio,
+        unit: Unit::Number,
         direction: Direction::HigherIsBetter,
         definition: "Completed calls, emails, meetings and tasks in the period ÷ the Monday-to-Friday days the rep was employed in it, up to the as-of date.",
         variants: &["calls_per_day", "connect_rate"],
@@ -385,7 +391,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "calls_per_day",
         name: "Calls per working day",
-        unit: Unit::Ratio,
+        unit: Unit::Number,
         direction: Direction::HigherIsBetter,
         definition: "Completed calls ÷ working days employed.",
         variants: &[],
@@ -401,7 +407,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "activities_per_meeting",
         name: "Activities per meeting",
-        unit: Unit::Ratio,
+        unit: Unit::Number,
         direction: Direction::LowerIsBetter,
         definition: "Completed activities ÷ meetings held: the first link of the chain activities → meetings → opportunities → wins.",
         variants: &["meetings_per_opportunity", "opportunities_per_win"],
@@ -409,7 +415,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "meetings_per_opportunity",
         name: "Meetings per opportunity",
-        unit: Unit::Ratio,
+        unit: Unit::Number,
         direction: Direction::LowerIsBetter,
         definition: "Meetings held ÷ opportunities created.",
         variants: &[],
@@ -417,7 +423,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition {
         id: "opportunities_per_win",
         name: "Opportunities per win",
-        unit: Unit::Ratio,
+        unit: Unit::Number,
         direction: Direction::LowerIsBetter,
         definition: "Opportunities created ÷ deals won.",
         variants: &[],

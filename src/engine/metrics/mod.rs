@@ -17,6 +17,7 @@ pub mod prepared;
 pub mod process;
 pub mod report;
 pub mod settings;
+pub mod stage_months;
 pub mod stats;
 pub mod transitions;
 pub mod trend;

@@ -42,6 +42,13 @@ pub struct Unconverted {
     pub amount_cents: i64,
 }
 
+impl Unconverted {
+    /// The amount in whole units of `currency` (with its hundredths as the fraction).
+    pub fn amount_in_currency(&self) -> f64 {
+        self.amount_cents as f64 / 100.0
+    }
+}
+
 impl Money {
     /// The deal's amount in home-currency hundredths, rounded half away from zero; `None` when its currency
     /// has no rate. An empty currency is the home currency (the report says so).

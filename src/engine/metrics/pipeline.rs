@@ -17,6 +17,7 @@ use crate::engine::metrics::period::DateRange;
 use crate::engine::metrics::prepared::{
     Prepared, RepMetrics, lower_median, quota_in, shared_quota_in,
 };
+use crate::engine::metrics::stage_months::{OpenDeal, StageMonthGrid, grids};
 use crate::engine::model::words::{Outcome, fold};
 use crate::engine::model::{DealIx, DealStatus, RepIx, StageIx};
 
@@ -24,6 +25,28 @@ use crate::engine::model::{DealIx, DealStatus, RepIx, StageIx};
 const REQUIRED_COVERAGE_PERIODS: i32 = 4;
 /// Deals needed in a stage before its historical win rate is used on its own.
 const MIN_STAGE_SAMPLE: u64 = 20;
+
+/// The buckets of [`RepPipeline::age_buckets`], by days since the deal was created ([`age_bucket`]).
+pub const AGE_BUCKETS: [&str; 6] = [
+    "≤ 30 days",
+    "31–60",
+    "61–90",
+    "91–180",
+    "> 180",
+    "no created date",
+];
+
+/// The index in [`AGE_BUCKETS`] of a deal `age_days` old (`None`: no created date).
+pub fn age_bucket(age_days: Option<i64>) -> usize {
+    match age_days {
+        Some(..=30) => 0,
+        Some(31..=60) => 1,
+        Some(61..=90) => 2,
+        Some(91..=180) => 3,
+        Some(_) => 4,
+        None => 5,
+    }
+}
 
 /// What a deal looked like on one day.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -208,7 +231,7 @@ pub struct RepPipeline {
     pub slip_base_deals: u64,
     pub slip_rate: Option<f64>,
     pub age_median_days: Option<f64>,
-    /// Open deals by age: 0–30, 31–60, 61–90, 91–180, over 180 days, unknown.
+    /// Open deals by age: 0–30, 31–60, 61–90, 91–180, over 180 days, unknown ([`AGE_BUCKETS`] names them).
     pub age_buckets: [u64; 6],
     pub stale_deals: u64,
     pub stale_amount: f64,
@@ -232,30 +255,23 @@ pub struct RepPipeline {
     pub open: Vec<DealIx>,
 }
 
-/// Open pipeline in one stage expected to close in one month.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StageMonth {
-    pub stage: String,
-    pub order: u32,
-    /// The first day of the month.
-    pub month: NaiveDate,
-    pub deals: u64,
-    pub amount: f64,
-    #[serde(skip)]
-    pub deal_ixs: Vec<DealIx>,
-}
-
 /// Pipeline health of the period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PipelineReport {
     pub team: RepPipeline,
     pub reps: Vec<RepPipeline>,
+    /// The reps the coverage chart shows, in rep order: those with a quota for the period (coverage is of
+    /// what is left of it).
+    #[serde(default)]
+    pub coverage_chart: Vec<String>,
     /// Slip and push metrics are hidden (with this reason) when no history tells past close dates.
     pub slips_hidden: Option<String>,
     pub slip_reference: NaiveDate,
     pub next_period: Option<DateRange>,
-    /// Open deals of the team by stage and month of expected close (past-due months included).
-    pub by_stage_month: Vec<StageMonth>,
+    /// The team's open deals by stage and month of expected close (past-due months included), one grid per
+    /// pipeline.
+    #[serde(default)]
+    pub stage_month_grids: Vec<StageMonthGrid>,
     /// The historical in-period win rate of each open stage: (stage, deals, won, rate).
     pub stage_win_rates: Vec<(String, u64, u64, Option<f64>)>,
     pub required_from: String,
@@ -539,7 +555,7 @@ pub fn pipeline(p: &Prepared<'_>, metrics: &[RepMetrics], team: &RepMetrics) -> 
         slips_hidden.is_none(),
     );
     team_row.rep = "Team".to_owned();
-    let by_stage_month = stage_months(&ctx, &team_row.open);
+    let stage_month_grids = stage_months(&ctx, &team_row.open);
 
     let mut assumptions = vec![
         format!(
@@ -565,50 +581,44 @@ pub fn pipeline(p: &Prepared<'_>, metrics: &[RepMetrics], team: &RepMetrics) -> 
     }
     PipelineReport {
         team: team_row,
+        coverage_chart: reps
+            .iter()
+            .filter(|r| r.coverage.quota.is_some())
+            .map(|r| r.rep.clone())
+            .collect(),
         reps,
         slips_hidden,
         slip_reference,
         next_period,
-        by_stage_month,
+        stage_month_grids,
         stage_win_rates,
         required_from,
         assumptions,
     }
 }
 
-/// Open deals by stage and month of expected close, in stage order then month.
-fn stage_months(ctx: &Ctx<'_, '_>, open: &[DealIx]) -> Vec<StageMonth> {
+/// The open deals by stage and month of expected close, one grid per pipeline.
+fn stage_months(ctx: &Ctx<'_, '_>, open: &[DealIx]) -> Vec<StageMonthGrid> {
     let p = ctx.p;
-    let mut cells: BTreeMap<(u32, String, NaiveDate), StageMonth> = BTreeMap::new();
-    for &ix in open {
-        let i = ix as usize;
-        let Some(state) = ctx.timeline.state_at(p, i, p.as_of) else {
-            continue;
-        };
-        let Some(close) = state.expected_close_on else {
-            continue;
-        };
-        let Some(month) = close.with_day(1) else {
-            continue;
-        };
-        let entry = p.model.stages.get(state.stage);
-        let (order, name) = entry.map_or((u32::MAX, String::new()), |e| (e.order, e.raw.clone()));
-        let cell = cells
-            .entry((order, name.clone(), month))
-            .or_insert_with(|| StageMonth {
-                stage: name,
-                order,
-                month,
-                ..StageMonth::default()
-            });
-        cell.deals += 1;
-        cell.amount += state
-            .amount_cents
-            .and_then(|a| ctx.home(i, a, p.as_of))
-            .map_or(0.0, |c| units(c.max(0)));
-        cell.deal_ixs.push(ix);
-    }
-    cells.into_values().collect()
+    let d = &p.model.deals;
+    let deals: Vec<OpenDeal> = open
+        .iter()
+        .filter_map(|&ix| {
+            let i = ix as usize;
+            let state = ctx.timeline.state_at(p, i, p.as_of)?;
+            Some(OpenDeal {
+                deal: ix,
+                pipeline: p.model.text(d.pipeline[i]).to_owned(),
+                stage: state.stage,
+                expected_close_on: state.expected_close_on?,
+                amount_home: state
+                    .amount_cents
+                    .and_then(|a| ctx.home(i, a, p.as_of))
+                    .map_or(0.0, |c| units(c.max(0))),
+            })
+        })
+        .collect();
+    grids(&deals, &p.model.stages, p.as_of)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -730,20 +740,9 @@ fn rep_pipeline(
             row.past_due_amount += units(home);
             row.past_due.push(i as DealIx);
         }
-        let bucket = match d.created_on[i].map(|c| (as_of - c).num_days()) {
-            Some(age) => {
-                ages.push(age as f64);
-                match age {
-                    ..=30 => 0,
-                    31..=60 => 1,
-                    61..=90 => 2,
-                    91..=180 => 3,
-                    _ => 4,
-                }
-            }
-            None => 5,
-        };
-        row.age_buckets[bucket] += 1;
+        let age_days = d.created_on[i].map(|c| (as_of - c).num_days());
+        ages.extend(age_days.map(|a| a as f64));
+        row.age_buckets[age_bucket(age_days)] += 1;
         let touched = [
             d.last_activity_on[i].filter(|t| *t <= as_of),
             ctx.last_touch.get(i).copied().flatten(),
@@ -846,6 +845,25 @@ fn rep_pipeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deal_falls_in_the_age_bucket_its_label_names() {
+        // Table: (age in days, bucket label).
+        let cases = [
+            (Some(0), "≤ 30 days"),
+            (Some(30), "≤ 30 days"),
+            (Some(31), "31–60"),
+            (Some(60), "31–60"),
+            (Some(90), "61–90"),
+            (Some(91), "91–180"),
+            (Some(180), "91–180"),
+            (Some(181), "> 180"),
+            (None, "no created date"),
+        ];
+        for (age, label) in cases {
+            assert_eq!(AGE_BUCKETS[age_bucket(age)], label, "{age:?}");
+        }
+    }
 
     #[test]
     fn commit_and_best_case_in_several_spellings() {

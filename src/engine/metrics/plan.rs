@@ -1,7 +1,8 @@
 //! Planning: what each rep still needs to reach quota — the reverse funnel from the gap to deals won,
 //! opportunities and activities, at the rep's own rates in the period, and per business day left.
 //! Nothing here is a forecast: it is arithmetic on the rep's numbers, with its formula stated. [`plan`] fills
-//! the report's plan from the performance, pipeline and activity parts, so a view only lays the rows out.
+//! the report's plan from the performance, pipeline and activity parts, and [`attainment_chart`] picks the reps
+//! the attainment charts show, so a view only lays the rows and bars out.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -60,8 +61,22 @@ pub struct RepPlan {
 pub struct PlanReport {
     /// Mon–Fri days after the as-of date up to the period end.
     pub business_days_left: i64,
-    /// The reps who are active or booked something in the period, in the report's rep order.
+    /// The reps who are active or booked something in the period ([`on_plan`]), in the report's rep order.
     pub reps: Vec<RepPlan>,
+}
+
+/// A rep is on the plan (and the attainment charts) when active or when they booked something in the period:
+/// a rep who left without booking has nothing to plan or show.
+pub fn on_plan(m: &RepMetrics) -> bool {
+    m.active || m.bookings.is_some_and(|b| b > 0.0)
+}
+
+/// The reps the attainment charts show, in the report's rep order: those [`on_plan`] with a quota.
+pub fn attainment_chart(reps: &[RepMetrics]) -> Vec<String> {
+    reps.iter()
+        .filter(|m| on_plan(m) && m.quota.is_some())
+        .map(|m| m.rep.clone())
+        .collect()
 }
 
 /// The plan for `reps` over the days from `as_of` to `period_end`, each rep's gap taken from its pipeline
@@ -76,7 +91,7 @@ pub fn plan(
     let business_days_left = business_days_after(as_of, period_end);
     let reps = reps
         .iter()
-        .filter(|m| m.active || m.bookings.is_some_and(|b| b > 0.0))
+        .filter(|m| on_plan(m))
         .map(|m| {
             let gap = pipeline
                 .iter()
@@ -248,6 +263,28 @@ mod tests {
         );
         assert_eq!(activities_per_opportunity(0, 4), None);
         assert_eq!(activities_per_opportunity(3, 0), None);
+    }
+
+    #[test]
+    fn the_attainment_chart_shows_the_reps_on_the_plan_who_have_a_quota() {
+        let rep =
+            |name: &str, active: bool, bookings: Option<f64>, quota: Option<f64>| RepMetrics {
+                rep: name.to_owned(),
+                active,
+                bookings,
+                quota,
+                ..RepMetrics::default()
+            };
+        let reps = [
+            rep("Ann", true, None, Some(100.0)),
+            rep("Bo", false, Some(0.0), Some(100.0)),
+            rep("Cy", false, Some(10.0), Some(100.0)),
+            rep("Di", true, Some(50.0), None),
+            rep("Ed", true, Some(5.0), Some(100.0)),
+        ];
+        // Bo left without booking; Di has no quota.
+        assert_eq!(attainment_chart(&reps), ["Ann", "Cy", "Ed"]);
+        assert!(attainment_chart(&[]).is_empty());
     }
 
     #[test]

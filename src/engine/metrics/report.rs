@@ -48,6 +48,27 @@ pub struct MoneyInfo {
     pub incomplete: bool,
 }
 
+/// How pacing's share of the period usually booked by now was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum PacingCurve {
+    /// The median share booked by the same business day of the last `past_periods` periods.
+    Usual { past_periods: u32 },
+    /// The share of the period's business days that have passed: too few past periods have bookings to
+    /// learn the usual curve from.
+    StraightLine,
+}
+
+/// What pacing compares bookings with: the share of a period's bookings usually booked by the as-of date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PacingBasis {
+    /// 0–1.
+    pub share_by_now: f64,
+    pub curve: PacingCurve,
+    /// The sentence that says so (also among the report's assumptions).
+    pub sentence: String,
+}
+
 /// All metrics for a period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
@@ -63,6 +84,10 @@ pub struct MetricsReport {
     pub scope: String,
     /// Every assumption behind the numbers, as sentences.
     pub assumptions: Vec<String>,
+    /// What pacing compares bookings with; `None` when the period is not under way on the as-of date (or
+    /// the as-of date is its last day), so there is no pacing.
+    #[serde(default)]
+    pub pacing: Option<PacingBasis>,
     #[serde(default)]
     pub process: ProcessReport,
     #[serde(default)]
@@ -81,6 +106,10 @@ pub struct MetricsReport {
     /// The reps ranked by bookings, highest first.
     #[serde(default)]
     pub leaderboard: Vec<Ranked>,
+    /// The reps the attainment charts (Performance's and Planning's) show, in rep order: those with a quota
+    /// who are active or booked something ([`crate::engine::metrics::plan::attainment_chart`]).
+    #[serde(default)]
+    pub attainment_chart: Vec<String>,
 }
 
 /// One rep's standing on one metric.
@@ -95,6 +124,9 @@ pub struct RepStanding {
     pub shrunk: Option<Shrunk>,
     /// The sample behind the value (deals, calls …), when it is a count-based rate.
     pub n: Option<u64>,
+    /// n is under [`crate::engine::metrics::context::MIN_SAMPLE_TO_JUDGE`]: too few to judge the value.
+    #[serde(default)]
+    pub too_few_to_judge: bool,
     /// Who the rep is compared with.
     pub peers: String,
 }

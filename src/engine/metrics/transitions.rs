@@ -2,7 +2,9 @@
 //! name such as "Discovery" is a different stage in "New Business" and in "Renewals"), stages in that
 //! pipeline's order, each row with its total and each cell with its share of the row, its shade against the
 //! largest cell and whether it goes backwards. [`crate::engine::metrics::process`] counts the moves from
-//! stage history; this module only arranges them, so the view computes nothing.
+//! stage history; this module only arranges them, so the view computes nothing. How a stage is named and
+//! ordered within a pipeline ([`MatrixStage::of`], [`in_stage_order`]) is shared with the stage × close-month
+//! grids of [`crate::engine::metrics::stage_months`].
 //!
 //! A move goes backwards when it lands in an open stage that comes earlier in the pipeline's order than the
 //! stage it left (a revisit, or a closed deal reopened); a move into a closed stage never does.
@@ -91,43 +93,10 @@ fn matrix(
     cells: &BTreeMap<(StageIx, StageIx), u64>,
     stages: &StageTable,
 ) -> TransitionMatrix {
-    let entry = |s: StageIx| stages.get(s);
-    let order = |s: StageIx| entry(s).map_or(u32::MAX, |e| e.order);
-    // Stage order: the pipeline's own stages by their order, a stage of another pipeline after one of the
-    // same position, then by name (and index, so the order is total).
-    let sort_key = |s: &StageIx| {
-        let e = entry(*s);
-        (
-            order(*s),
-            e.is_none_or(|e| e.pipeline != pipeline),
-            e.map(|e| e.raw.clone()).unwrap_or_default(),
-            *s,
-        )
-    };
-    let sorted = |set: BTreeSet<StageIx>| {
-        let mut v: Vec<StageIx> = set.into_iter().collect();
-        v.sort_by_key(sort_key);
-        v
-    };
-    let from_stages = sorted(cells.keys().map(|(f, _)| *f).collect());
-    let to_stages = sorted(cells.keys().map(|(_, t)| *t).collect());
+    let from_stages = in_stage_order(cells.keys().map(|(f, _)| *f).collect(), pipeline, stages);
+    let to_stages = in_stage_order(cells.keys().map(|(_, t)| *t).collect(), pipeline, stages);
     let largest = cells.values().copied().max().unwrap_or(0);
-    let describe = |s: StageIx| {
-        let (stage_pipeline, raw) = entry(s).map_or((String::new(), String::new()), |e| {
-            (e.pipeline.clone(), e.raw.clone())
-        });
-        let label = if stage_pipeline == pipeline || stage_pipeline.is_empty() {
-            raw.clone()
-        } else {
-            format!("{raw} ({stage_pipeline})")
-        };
-        MatrixStage {
-            pipeline: stage_pipeline,
-            stage: raw,
-            order: order(s),
-            label,
-        }
-    };
+    let describe = |s: StageIx| MatrixStage::of(s, pipeline, stages);
     let columns: Vec<MatrixStage> = to_stages.iter().map(|s| describe(*s)).collect();
     let rows: Vec<TransitionRow> = from_stages
         .iter()
@@ -163,6 +132,44 @@ fn matrix(
         to_stages: columns,
         rows,
     }
+}
+
+impl MatrixStage {
+    /// `stage` as a row or column of `pipeline`'s matrix (or grid), named and ordered by `stages`.
+    pub fn of(stage: StageIx, pipeline: &str, stages: &StageTable) -> MatrixStage {
+        let (stage_pipeline, raw, order) = stages
+            .get(stage)
+            .map_or((String::new(), String::new(), u32::MAX), |e| {
+                (e.pipeline.clone(), e.raw.clone(), e.order)
+            });
+        let label = if stage_pipeline == pipeline || stage_pipeline.is_empty() {
+            raw.clone()
+        } else {
+            format!("{raw} ({stage_pipeline})")
+        };
+        MatrixStage {
+            pipeline: stage_pipeline,
+            stage: raw,
+            order,
+            label,
+        }
+    }
+}
+
+/// `set` in `pipeline`'s stage order: the pipeline's own stages by their order, a stage of another pipeline
+/// after one of the same position, then by name (and index, so the order is total).
+pub fn in_stage_order(set: BTreeSet<StageIx>, pipeline: &str, stages: &StageTable) -> Vec<StageIx> {
+    let mut v: Vec<StageIx> = set.into_iter().collect();
+    v.sort_by_key(|s| {
+        let e = stages.get(*s);
+        (
+            e.map_or(u32::MAX, |e| e.order),
+            e.is_none_or(|e| e.pipeline != pipeline),
+            e.map(|e| e.raw.clone()).unwrap_or_default(),
+            *s,
+        )
+    });
+    v
 }
 
 /// `part ÷ whole`, 0 when the whole is 0.

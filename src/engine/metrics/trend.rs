@@ -13,6 +13,12 @@ use crate::engine::model::SalesModel;
 
 /// Months a trend covers.
 pub const MONTHS: usize = 12;
+/// Closed deals (won + lost) the team's month needs before its win rate is judged…
+pub const MIN_CLOSED_TEAM_MONTH: u64 = 10;
+/// …and a rep's month (lower than the team's: each rep closes a fraction of the team's deals).
+pub const MIN_CLOSED_REP_MONTH: u64 = 5;
+/// Won deals a month needs before its average deal size and sales cycle are judged (team and rep).
+pub const MIN_WON_MONTH: u64 = 5;
 
 /// One rep's (or the team's) numbers in one month.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -23,8 +29,15 @@ pub struct Point {
     pub deals_won: u64,
     pub win_rate: Option<f64>,
     pub win_rate_n: u64,
+    /// `win_rate_n` is under [`MIN_CLOSED_TEAM_MONTH`] (the team) or [`MIN_CLOSED_REP_MONTH`] (a rep): too few
+    /// closed deals to judge the month's win rate.
+    #[serde(default)]
+    pub win_rate_too_few: bool,
     pub avg_deal_size: Option<f64>,
     pub cycle_days: Option<f64>,
+    /// `deals_won` is under [`MIN_WON_MONTH`]: too few won deals to judge the average deal size and cycle.
+    #[serde(default)]
+    pub won_too_few: bool,
     pub quota: Option<f64>,
     pub opps_created: u64,
     pub activities: u64,
@@ -41,7 +54,8 @@ pub struct Month {
     pub reps: Vec<Point>,
 }
 
-fn point(m: &RepMetrics, activities: u64) -> Point {
+/// `m`'s month as a point; its win rate is judged from `min_closed` closed deals.
+fn point(m: &RepMetrics, activities: u64, min_closed: u64) -> Point {
     Point {
         rep: m.rep.clone(),
         rep_id: m.rep_id.clone(),
@@ -49,8 +63,10 @@ fn point(m: &RepMetrics, activities: u64) -> Point {
         deals_won: m.deals_won,
         win_rate: m.win_rate,
         win_rate_n: m.win_rate_n,
+        win_rate_too_few: m.win_rate_n < min_closed,
         avg_deal_size: m.avg_deal_size,
         cycle_days: m.sales_cycle_median_days,
+        won_too_few: m.deals_won < MIN_WON_MONTH,
         quota: m.quota,
         opps_created: m.opps_created,
         activities,
@@ -127,12 +143,12 @@ impl TrendsTask {
                 start,
                 end: full_end,
                 partial: full_end > p.as_of,
-                team: point(&report.team, acts.team.total),
+                team: point(&report.team, acts.team.total, MIN_CLOSED_TEAM_MONTH),
                 reps: report
                     .reps
                     .iter()
                     .filter(|r| r.rep_ix.is_some())
-                    .map(|r| point(r, count(r.rep_ix)))
+                    .map(|r| point(r, count(r.rep_ix), MIN_CLOSED_REP_MONTH))
                     .collect(),
             });
             if let Some(previous) = start.pred_opt()
@@ -145,5 +161,37 @@ impl TrendsTask {
         let mut months = std::mem::take(&mut self.months);
         months.reverse();
         Ok(Some(months))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(closed: u64, won: u64) -> RepMetrics {
+        RepMetrics {
+            deals_won: won,
+            win_rate_n: closed,
+            ..RepMetrics::default()
+        }
+    }
+
+    #[test]
+    fn a_month_is_too_few_to_judge_under_its_minimum_of_closed_and_won_deals() {
+        // The team's win rate: 9 closed deals are too few, 10 are enough.
+        assert!(point(&month(9, 9), 0, MIN_CLOSED_TEAM_MONTH).win_rate_too_few);
+        assert!(!point(&month(10, 9), 0, MIN_CLOSED_TEAM_MONTH).win_rate_too_few);
+        // A rep's: 4 are too few, 5 enough.
+        assert!(point(&month(4, 0), 0, MIN_CLOSED_REP_MONTH).win_rate_too_few);
+        assert!(!point(&month(5, 0), 0, MIN_CLOSED_REP_MONTH).win_rate_too_few);
+        // Deal size and cycle: 4 won deals are too few, 5 enough, for the team and a rep alike.
+        for min_closed in [MIN_CLOSED_TEAM_MONTH, MIN_CLOSED_REP_MONTH] {
+            assert!(point(&month(20, 4), 0, min_closed).won_too_few);
+            assert!(!point(&month(20, 5), 0, min_closed).won_too_few);
+        }
+        assert_eq!(
+            (MIN_CLOSED_TEAM_MONTH, MIN_CLOSED_REP_MONTH, MIN_WON_MONTH),
+            (10, 5, 5)
+        );
     }
 }

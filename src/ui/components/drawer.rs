@@ -12,9 +12,8 @@ use wasm_bindgen::JsCast;
 
 use crate::engine::export::csv;
 use crate::engine::metrics::MetricSettings;
-use crate::engine::metrics::definitions::Unit;
 use crate::engine::metrics::explain::{Explanation, Record, RecordColumn, RecordSort};
-use crate::engine::numfmt::{money, number, percent};
+use crate::engine::numfmt::{for_unit, money};
 use crate::engine::protocol::Explain;
 use crate::ui::components::download::download_text;
 use crate::ui::data::use_data;
@@ -40,16 +39,7 @@ fn cells(r: &Record) -> [String; 9] {
 }
 
 fn value_text(e: &Explanation) -> String {
-    match e.unit {
-        Unit::Money => money(e.value),
-        Unit::Ratio if e.metric.starts_with("coverage") => {
-            e.value.map_or("—".to_owned(), |v| format!("{v:.2}×"))
-        }
-        Unit::Ratio if e.metric.contains("per_") || e.metric.ends_with("_day") => number(e.value),
-        Unit::Ratio => percent(e.value),
-        Unit::Days => e.value.map_or("—".to_owned(), |v| format!("{v:.0} days")),
-        Unit::Count => number(e.value),
-    }
+    for_unit(e.unit)(e.value)
 }
 
 /// What the drawer's records answer: the figure, the filters and the order.

@@ -100,10 +100,13 @@ pub struct Row {
     pub pinned: bool,
 }
 
+/// Shades this close to 0 (a rep at the peers' median) are drawn as neither above nor below.
+pub const NEUTRAL_SHADE: f64 = 0.02;
+
 /// The background of a shaded cell (a CSS value, set through the CSSOM so a strict CSP allows it).
 pub fn shade_style(shade: Option<f64>) -> String {
     match shade {
-        Some(s) if s.is_finite() && s.abs() > 0.02 => {
+        Some(s) if s.is_finite() && s.abs() > NEUTRAL_SHADE => {
             let colour = if s > 0.0 {
                 "var(--above)"
             } else {

@@ -8,11 +8,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::engine::metrics::compute::MetricsReport;
-use crate::engine::metrics::definitions::{Verdict, definition};
-use crate::engine::numfmt::{change, days, money, number, percent, times};
+use crate::engine::metrics::definitions::{Unit, Verdict, definition};
+use crate::engine::metrics::process::MIN_COHORT;
+use crate::engine::metrics::trend::MIN_CLOSED_REP_MONTH;
+use crate::engine::numfmt::{change, for_metric, money, number, percent};
 use crate::ui::components::chart::{Bar, Chart, Kind};
 use crate::ui::components::math::Figure;
-use crate::ui::components::table::{Cell, Column, DataTable, Row};
+use crate::ui::components::table::{Cell, Column, DataTable, NEUTRAL_SHADE, Row};
 use crate::ui::data::{Loaded, trends, use_data};
 use crate::ui::filters::with_param;
 use crate::ui::routes::shared::{
@@ -20,17 +22,6 @@ use crate::ui::routes::shared::{
     rep_cell, shade, standing_text,
 };
 use crate::ui::state::{MathAsk, use_app_state};
-
-/// How each scorecard metric is written.
-fn fmt_of(metric: &str) -> fn(Option<f64>) -> String {
-    match metric {
-        "bookings" | "avg_deal_size" => money,
-        "win_rate" | "attainment" | "pacing" | "slip_rate" | "connect_rate" => percent,
-        "sales_cycle_median_days" => days,
-        "coverage" => times,
-        _ => number,
-    }
-}
 
 fn name_of(metric: &str) -> String {
     definition(metric).map_or_else(|| metric.replace('_', " "), |d| d.name.to_owned())
@@ -79,14 +70,14 @@ fn TeamStrip(report: Arc<MetricsReport>) -> impl IntoView {
         .into_iter()
         .filter_map(|metric| {
             let ctx = context(&report, metric)?;
-            let fmt = fmt_of(metric);
-            let share = matches!(metric, "win_rate" | "attainment" | "coverage" | "pacing");
+            let fmt = for_metric(metric);
+            // A share changes by points; any other figure by its own format (money, days, ×), signed.
+            let share = definition(metric).is_some_and(|d| d.unit == Unit::Ratio);
             let delta = ctx.team_previous.as_ref().map(|c| {
                 let arrow = if c.delta > 0.0 { "▲ " } else if c.delta < 0.0 { "▼ " } else { "" };
-                let text = if share && metric != "coverage" {
+                let text = if share {
                     change(c.delta, true)
                 } else {
-                    // The change in the metric's own format (money, days, ×), signed.
                     let sign = if c.delta > 0.0 { "+" } else if c.delta < 0.0 { "−" } else { "±" };
                     format!("{sign}{} vs {}", fmt(Some(c.delta.abs())), fmt(Some(c.previous)))
                 };
@@ -149,22 +140,14 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                     key: name.clone(),
                     cells: vec![
                         Cell::text(label).href(href),
-                        rep_cell(
-                            report,
-                            "attainment",
-                            &name,
-                            m.attainment,
-                            percent,
-                            "Attainment",
-                        ),
-                        rep_cell(report, "bookings", &name, m.bookings, money, "Bookings"),
-                        rep_cell(report, "win_rate", &name, m.win_rate, percent, "Win rate"),
+                        rep_cell(report, "attainment", &name, m.attainment, "Attainment"),
+                        rep_cell(report, "bookings", &name, m.bookings, "Bookings"),
+                        rep_cell(report, "win_rate", &name, m.win_rate, "Win rate"),
                         rep_cell(
                             report,
                             "avg_deal_size",
                             &name,
                             m.avg_deal_size,
-                            money,
                             "Average deal size",
                         ),
                         Cell::number(money(m.median_deal_size), m.median_deal_size),
@@ -173,7 +156,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                             "sales_cycle_median_days",
                             &name,
                             m.sales_cycle_median_days,
-                            days,
                             "Sales cycle",
                         ),
                         rep_cell(
@@ -181,7 +163,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                             "coverage",
                             &name,
                             pipe.and_then(|p| p.coverage.coverage),
-                            times,
                             "Coverage",
                         ),
                         rep_cell(
@@ -189,7 +170,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                             "activities_per_day",
                             &name,
                             act.and_then(|a| a.per_working_day),
-                            number,
                             "Activities per day",
                         ),
                         Cell::number(
@@ -201,7 +181,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                             "opps_created",
                             &name,
                             Some(m.opps_created as f64),
-                            number,
                             "Opportunities created",
                         ),
                     ],
@@ -213,8 +192,8 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
             let team = label == "Team";
             let pipe = team.then_some(&report.pipeline.team);
             let act = team.then_some(&report.activity.team);
-            let cell = |metric: &str, v: Option<f64>, fmt: fn(Option<f64>) -> String| {
-                let c = Cell::number(fmt(v), v);
+            let cell = |metric: &str, v: Option<f64>| {
+                let c = Cell::number(for_metric(metric)(v), v);
                 if team {
                     c.math(metric, None, format!("{} · Team", name_of(metric)))
                 } else {
@@ -225,12 +204,12 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                 key: label.to_owned(),
                 cells: vec![
                     Cell::text(label),
-                    cell("attainment", m.attainment, percent),
-                    cell("bookings", m.bookings, money),
-                    cell("win_rate", m.win_rate, percent),
-                    cell("avg_deal_size", m.avg_deal_size, money),
+                    cell("attainment", m.attainment),
+                    cell("bookings", m.bookings),
+                    cell("win_rate", m.win_rate),
+                    cell("avg_deal_size", m.avg_deal_size),
                     Cell::number(money(m.median_deal_size), m.median_deal_size),
-                    cell("sales_cycle_median_days", m.sales_cycle_median_days, days),
+                    cell("sales_cycle_median_days", m.sales_cycle_median_days),
                     // The median row takes these two from the team context (they are not per-deal metrics).
                     cell(
                         "coverage",
@@ -239,7 +218,6 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                         } else {
                             context(report, "coverage").and_then(|c| c.spread.median)
                         },
-                        times,
                     ),
                     cell(
                         "activities_per_day",
@@ -248,13 +226,12 @@ fn TeamTable(report: Arc<MetricsReport>) -> impl IntoView {
                         } else {
                             context(report, "activities_per_day").and_then(|c| c.spread.median)
                         },
-                        number,
                     ),
                     Cell::number(
                         number(act.map(|a| a.meetings_held as f64)),
                         act.map(|a| a.meetings_held as f64),
                     ),
-                    cell("opps_created", Some(m.opps_created as f64), number),
+                    cell("opps_created", Some(m.opps_created as f64)),
                 ],
                 pinned: true,
             });
@@ -316,7 +293,7 @@ fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
         .iter()
         .filter_map(|ctx| {
             let standing = ctx.reps.iter().find(|r| r.rep == rep)?;
-            let fmt = fmt_of(&ctx.metric);
+            let fmt = for_metric(&ctx.metric);
             let value = standing.value;
             let (median, top) = (ctx.spread.median, ctx.spread.top_quartile);
             let max = [value, median, top].into_iter().flatten().filter(|v| v.is_finite()).fold(0.0f64, f64::max) * 1.15;
@@ -326,14 +303,14 @@ fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
                 _ => (0.0, 0.0),
             };
             let shade = shade(&report, &ctx.metric, &rep);
-            let small = standing.n.is_some_and(|n| n < 10);
-            let title = standing_text(&report, &ctx.metric, &rep, fmt);
+            let small = standing.too_few_to_judge;
+            let title = standing_text(&report, &ctx.metric, &rep);
             Some(view! {
                 <div class="bullet-row" data-testid=format!("score-{}", ctx.metric)>
                     <span class="bullet-label" title=definition(&ctx.metric).map(|d| d.definition).unwrap_or_default()>{name_of(&ctx.metric)}</span>
                     <span class="bullet" title=title.clone() role="img" aria-label=format!("{}: {}; {}", name_of(&ctx.metric), fmt(value), title)>
                         <span class="bullet-band" style:left=format!("{lo:.1}%") style:width=format!("{:.1}%", hi - lo)></span>
-                        <span class="bullet-bar" class:small=small class:above=shade.is_some_and(|s| s > 0.02) class:below=shade.is_some_and(|s| s < -0.02) style:width=format!("{:.1}%", pos(value).unwrap_or(0.0))></span>
+                        <span class="bullet-bar" class:small=small class:above=shade.is_some_and(|s| s > NEUTRAL_SHADE) class:below=shade.is_some_and(|s| s < -NEUTRAL_SHADE) style:width=format!("{:.1}%", pos(value).unwrap_or(0.0))></span>
                         {pos(median).map(|m| view! { <span class="bullet-median" style:left=format!("{m:.1}%")></span> })}
                     </span>
                     <span class="bullet-value">
@@ -391,7 +368,7 @@ fn RepFunnel(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
         })
         .collect();
     view! {
-        <Section title="Funnel" testid="rep-funnel" lede="Share of the deals entering each stage in the period that moved on, this rep (bars) against the team (ticks). Pale bars: fewer than 20 deals, too few to judge.">
+        <Section title="Funnel" testid="rep-funnel" lede=format!("Share of the deals entering each stage in the period that moved on, this rep (bars) against the team (ticks). Pale bars: fewer than {MIN_COHORT} deals, too few to judge.")>
             <Chart testid="rep-funnel-chart" title="Stage conversion" unit="share of deals" bars=Signal::derive(move || bars.clone()) marker_label="Team" />
         </Section>
     }
@@ -431,14 +408,14 @@ fn RepTrends(rep: String) -> impl IntoView {
                     value,
                     format!("{} (n = {n})", percent(value)),
                 );
-                bar.muted = n < 5;
+                bar.muted = p.as_ref().is_none_or(|p| p.win_rate_too_few);
                 bar
             })
             .collect(),
         _ => Vec::new(),
     };
     view! {
-        <Section title="Monthly trends" testid="rep-trends" lede="Bookings by month of close against the monthly quota (line); win rate by month (pale: fewer than 5 closed deals, too few to judge). The current month is pale until it ends.">
+        <Section title="Monthly trends" testid="rep-trends" lede=format!("Bookings by month of close against the monthly quota (line); win rate by month (pale: fewer than {MIN_CLOSED_REP_MONTH} closed deals, too few to judge). The current month is pale until it ends.")>
             <div class="chart-pair">
                 <Chart testid="rep-bookings-trend" title="Bookings by month" unit=money_unit() bars=Signal::derive(bars) line_label="Quota" />
                 <Chart testid="rep-winrate-trend" title="Win rate by month" unit="share of closed deals" kind=Kind::Line bars=Signal::derive(wins) />

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::engine::metrics::compute::MetricsReport;
-use crate::engine::metrics::trend::Month;
+use crate::engine::metrics::trend::{MIN_CLOSED_TEAM_MONTH, MIN_WON_MONTH, Month};
 use crate::engine::numfmt::{days, money, percent};
 use crate::ui::components::chart::{Bar, Chart, Kind};
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
@@ -81,7 +81,7 @@ fn PerformanceBody(report: Arc<MetricsReport>) -> impl IntoView {
                 (
                     m.team.win_rate,
                     format!("{} (n = {})", percent(m.team.win_rate), m.team.win_rate_n),
-                    m.team.win_rate_n < 10,
+                    m.team.win_rate_too_few,
                 )
             },
             "win_rate",
@@ -94,7 +94,7 @@ fn PerformanceBody(report: Arc<MetricsReport>) -> impl IntoView {
                 (
                     m.team.avg_deal_size,
                     format!("{} ({} won)", money(m.team.avg_deal_size), m.team.deals_won),
-                    m.team.deals_won < 5,
+                    m.team.won_too_few,
                 )
             },
             "avg_deal_size",
@@ -107,16 +107,16 @@ fn PerformanceBody(report: Arc<MetricsReport>) -> impl IntoView {
                 (
                     m.team.cycle_days,
                     format!("{} ({} won)", days(m.team.cycle_days), m.team.deals_won),
-                    m.team.deals_won < 5,
+                    m.team.won_too_few,
                 )
             },
             "sales_cycle_median_days",
         )
     };
     let attainment: Vec<Bar> = report
-        .reps
+        .attainment_chart
         .iter()
-        .filter(|m| m.quota.is_some() && (m.active || m.bookings.is_some_and(|b| b > 0.0)))
+        .filter_map(|rep| report.reps.iter().find(|m| &m.rep == rep))
         .map(|m| {
             let mut bar = Bar::new(
                 m.rep.clone(),
@@ -146,7 +146,7 @@ fn PerformanceBody(report: Arc<MetricsReport>) -> impl IntoView {
             <Chart testid="bookings-chart" title="Bookings by month" unit="home currency" bars=Signal::derive(bookings) line_label="Quota" />
         </Section>
         <Section title="Attainment per rep" testid="attainment-per-rep">{attainment_view}</Section>
-        <Section title="Trends" testid="trends" lede="By month of close. Pale points rest on too few deals to judge (win rate: fewer than 10 closed; size and cycle: fewer than 5 won).">
+        <Section title="Trends" testid="trends" lede=format!("By month of close. Pale points rest on too few deals to judge (win rate: fewer than {MIN_CLOSED_TEAM_MONTH} closed; size and cycle: fewer than {MIN_WON_MONTH} won).")>
             <div class="chart-trio">
                 <Chart testid="winrate-trend" title="Win rate" unit="share of closed deals" kind=Kind::Line bars=Signal::derive(win) />
                 <Chart testid="dealsize-trend" title="Average deal size" unit="home currency" kind=Kind::Line bars=Signal::derive(size) />
@@ -193,30 +193,21 @@ fn Leaderboard(report: Arc<MetricsReport>) -> impl IntoView {
                     } else {
                         format!("{name} (left)")
                     }),
-                    rep_cell(&report, "bookings", &name, m.bookings, money, "Bookings"),
-                    rep_cell(
-                        &report,
-                        "attainment",
-                        &name,
-                        m.attainment,
-                        percent,
-                        "Attainment",
-                    ),
+                    rep_cell(&report, "bookings", &name, m.bookings, "Bookings"),
+                    rep_cell(&report, "attainment", &name, m.attainment, "Attainment"),
                     rep_cell(
                         &report,
                         "deals_won",
                         &name,
                         Some(m.deals_won as f64),
-                        |v| v.map_or("—".to_owned(), |v| format!("{v:.0}")),
                         "Deals won",
                     ),
-                    rep_cell(&report, "win_rate", &name, m.win_rate, percent, "Win rate"),
+                    rep_cell(&report, "win_rate", &name, m.win_rate, "Win rate"),
                     rep_cell(
                         &report,
                         "avg_deal_size",
                         &name,
                         m.avg_deal_size,
-                        money,
                         "Average deal size",
                     ),
                     rep_cell(
@@ -224,7 +215,6 @@ fn Leaderboard(report: Arc<MetricsReport>) -> impl IntoView {
                         "sales_cycle_median_days",
                         &name,
                         m.sales_cycle_median_days,
-                        days,
                         "Sales cycle",
                     ),
                 ],

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::engine::metrics::compute::MetricsReport;
+use crate::engine::metrics::pipeline::AGE_BUCKETS;
+use crate::engine::metrics::stage_months::StageMonthGrid;
 use crate::engine::numfmt::{money, money_short, percent, times};
 use crate::ui::components::chart::{Bar, Chart};
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
@@ -43,9 +45,9 @@ fn PipelineBody(report: Arc<MetricsReport>) -> impl IntoView {
 fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
     let pipe = &report.pipeline;
     let bars: Vec<Bar> = pipe
-        .reps
+        .coverage_chart
         .iter()
-        .filter(|p| p.coverage.quota.is_some())
+        .filter_map(|rep| pipe.reps.iter().find(|p| &p.rep == rep))
         .map(|p| {
             let c = &p.coverage;
             let text = if c.quota_met {
@@ -99,7 +101,7 @@ fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
     let r = report.clone();
     let rows = move || {
         let report = &r;
-        let mut rows: Vec<Row> = report
+        report
             .pipeline
             .reps
             .iter()
@@ -116,7 +118,7 @@ fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
                         "Coverage · Team".to_owned(),
                     )
                 } else {
-                    rep_cell(report, "coverage", &p.rep, c.coverage, times, "Coverage")
+                    rep_cell(report, "coverage", &p.rep, c.coverage, "Coverage")
                 };
                 Row {
                     key: p.rep.clone(),
@@ -138,9 +140,7 @@ fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
                     pinned: team,
                 }
             })
-            .collect();
-        rows.retain(|r| !r.cells.is_empty());
-        rows
+            .collect::<Vec<Row>>()
     };
     let lede = format!(
         "Open amount expected to close from {} to {} ÷ what is left of each rep's quota. Tick: the coverage needed at the team's historical in-period win rate for that rep's stage mix. {}",
@@ -156,48 +156,59 @@ fn Coverage(report: Arc<MetricsReport>) -> impl IntoView {
 
 #[component]
 fn StageMonths(report: Arc<MetricsReport>) -> impl IntoView {
-    let cells = &report.pipeline.by_stage_month;
-    if cells.is_empty() {
+    let grids = &report.pipeline.stage_month_grids;
+    if grids.is_empty() {
         return view! { <Section title="By stage and close month" testid="stage-months"><Missing text="No open deals." /></Section> }.into_any();
     }
-    let mut months: Vec<chrono::NaiveDate> = cells.iter().map(|c| c.month).collect();
-    months.sort();
-    months.dedup();
-    let mut stages: Vec<(u32, String)> = cells.iter().map(|c| (c.order, c.stage.clone())).collect();
-    stages.sort();
-    stages.dedup();
-    let max = cells
+    grids
         .iter()
-        .map(|c| c.amount)
-        .fold(0.0f64, f64::max)
-        .max(1.0);
-    let head = months
+        .map(|g| view! { <StageMonthTable grid=g.clone() /> })
+        .collect_view()
+        .into_any()
+}
+
+/// One pipeline's open deals by stage and close month as a heat table, laid out as the engine arranged it.
+#[component]
+fn StageMonthTable(grid: StageMonthGrid) -> impl IntoView {
+    let title = if grid.pipeline.is_empty() {
+        "By stage and close month".to_owned()
+    } else {
+        format!("By stage and close month · {}", grid.pipeline)
+    };
+    let head = grid
+        .months
         .iter()
-        .map(|m| view! { <th scope="col">{m.format("%b %Y").to_string()}</th> })
+        .map(|m| view! { <th scope="col">{m.starts_on.format("%b %Y").to_string()}</th> })
         .collect_view();
-    let as_of = report.period.as_of;
-    let body = stages
+    let body = grid
+        .rows
         .iter()
-        .map(|(_, stage)| {
-            let row = months
+        .map(|row| {
+            let stage = row.stage.label.clone();
+            let cells = row
+                .cells
                 .iter()
-                .map(|m| {
-                    let c = cells.iter().find(|c| &c.stage == stage && c.month == *m);
-                    let amount = c.map_or(0.0, |c| c.amount);
-                    let n = c.map_or(0, |c| c.deals);
-                    let past = *m < as_of.with_day(1).unwrap_or(as_of);
+                .zip(&grid.months)
+                .map(|(c, m)| {
+                    let title = format!(
+                        "{stage}, closing {}: {} deals, {}{}",
+                        m.starts_on.format("%B %Y"),
+                        c.deals,
+                        money(Some(c.amount_home)),
+                        if m.past { " — past due" } else { "" }
+                    );
                     view! {
-                        <td class="heat num" class:past=past style:background=heat(amount / max) title=format!("{stage}, closing {}: {n} deals, {}{}", m.format("%B %Y"), money(Some(amount)), if past { " — past due" } else { "" })>
-                            {(n > 0).then(|| money_short(Some(amount)))}
+                        <td class="heat num" class:past=m.past style:background=heat(c.share_of_largest) title=title>
+                            {(c.deals > 0).then(|| money_short(Some(c.amount_home)))}
                         </td>
                     }
                 })
                 .collect_view();
-            view! { <tr><th scope="row">{stage.clone()}</th>{row}</tr> }
+            view! { <tr><th scope="row">{stage.clone()}</th>{cells}</tr> }
         })
         .collect_view();
     view! {
-        <Section title="By stage and close month" testid="stage-months" lede="Open pipeline by stage (rows, in stage order) and month of expected close. Outlined: months already past — close dates to fix.">
+        <Section title=title testid="stage-months" lede="Open pipeline by stage (rows, in stage order) and month of expected close. Outlined: months already past — close dates to fix.">
             <div class="table-scroll" tabindex="0">
                 <table class="data heat-table" data-testid="stage-month-table">
                     <caption>"Open amount by stage and expected close month"</caption>
@@ -207,23 +218,12 @@ fn StageMonths(report: Arc<MetricsReport>) -> impl IntoView {
             </div>
         </Section>
     }
-    .into_any()
 }
-
-use chrono::Datelike;
 
 #[component]
 fn Aging(report: Arc<MetricsReport>) -> impl IntoView {
     let t = &report.pipeline.team;
-    let labels = [
-        "≤ 30 days",
-        "31–60",
-        "61–90",
-        "91–180",
-        "> 180",
-        "no created date",
-    ];
-    let bars: Vec<Bar> = labels
+    let bars: Vec<Bar> = AGE_BUCKETS
         .iter()
         .zip(t.age_buckets.iter())
         .map(|(l, n)| Bar::new(*l, Some(*n as f64), format!("{n} deals")))

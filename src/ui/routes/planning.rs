@@ -87,15 +87,8 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
                             Some(name.clone()),
                             format!("Bookings · {name}"),
                         ),
-                        rep_cell(
-                            report,
-                            "attainment",
-                            &name,
-                            m.attainment,
-                            percent,
-                            "Attainment",
-                        ),
-                        rep_cell(report, "pacing", &name, m.pacing, percent, "Pacing"),
+                        rep_cell(report, "attainment", &name, m.attainment, "Attainment"),
+                        rep_cell(report, "pacing", &name, m.pacing, "Pacing"),
                         Cell::number(money(gap), gap),
                         Cell::number(
                             money(pipe.map(|p| p.coverage.open_amount)),
@@ -111,7 +104,6 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
                             "coverage",
                             &name,
                             pipe.and_then(|p| p.coverage.coverage),
-                            times,
                             "Coverage",
                         ),
                         Cell::number(one(need.deals), need.deals).title(title.clone()),
@@ -161,16 +153,17 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
         rows
     };
     let bars: Vec<Bar> = report
-        .plan
-        .reps
+        .attainment_chart
         .iter()
-        .filter_map(|plan| {
-            let m = report
+        .filter_map(|rep| {
+            let m = report.reps.iter().find(|m| &m.rep == rep)?;
+            let mut bar = Bar::new(m.rep.clone(), m.attainment, percent(m.attainment));
+            bar.marker = report
+                .plan
                 .reps
                 .iter()
-                .find(|m| m.rep == plan.rep && m.quota.is_some())?;
-            let mut bar = Bar::new(m.rep.clone(), m.attainment, percent(m.attainment));
-            bar.marker = plan.usual_attainment_by_now;
+                .find(|p| &p.rep == rep)
+                .and_then(|p| p.usual_attainment_by_now);
             bar.math = Some(MathAsk {
                 metric: "attainment".to_owned(),
                 rep: Some(m.rep.clone()),
@@ -180,10 +173,9 @@ fn Plan(report: Arc<MetricsReport>) -> impl IntoView {
         })
         .collect();
     let pacing_note = report
-        .assumptions
-        .iter()
-        .find(|a| a.starts_with("Pacing"))
-        .cloned()
+        .pacing
+        .as_ref()
+        .map(|b| b.sentence.clone())
         .unwrap_or_default();
     view! {
         <Section title="Attainment so far" testid="attainment" lede=format!("Booked ÷ quota, {} – {}, as of {}. Tick: where the rep would usually be by now (attainment ÷ pacing). {pacing_note}", report.period.start, report.period.end, report.period.as_of)>

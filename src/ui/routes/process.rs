@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::engine::metrics::compute::MetricsReport;
-use crate::engine::metrics::process::Funnel;
+use crate::engine::metrics::process::{Funnel, LEAK_MIN_DEALS, MIN_COHORT, MIN_RESOLVED};
 use crate::engine::metrics::transitions::TransitionMatrix;
 use crate::engine::numfmt::{days, percent};
 use crate::ui::components::chart::{Bar, Chart};
@@ -80,6 +80,10 @@ fn TeamFunnel(funnel: Funnel) -> impl IntoView {
             bar
         })
         .collect();
+    let conversion_help = format!(
+        "Moved on ÷ entered; hidden when n < {MIN_COHORT} or fewer than {:.0}% of the cohort have closed or moved on.",
+        MIN_RESOLVED * 100.0
+    );
     let columns = vec![
         Column::text("Stage"),
         Column::number(
@@ -94,12 +98,7 @@ fn TeamFunnel(funnel: Funnel) -> impl IntoView {
             Some("Lost deals are charged to their last open stage."),
         ),
         Column::number("Still open", None),
-        Column::number(
-            "Conversion",
-            Some(
-                "Moved on ÷ entered; hidden when n < 20 or fewer than 80% of the cohort have closed or moved on.",
-            ),
-        ),
+        Column::number("Conversion", Some(conversion_help.as_str())),
         Column::number("To won", Some("Won ÷ entered.")),
     ];
     let rows: Vec<Row> = funnel
@@ -295,7 +294,7 @@ fn SmallMultiples(report: Arc<MetricsReport>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <Section title="Each rep against the team" testid="small-multiples" lede="Share of each stage's deals that moved on, per rep (bar) against the team (tick). The leak is the stage furthest below the team with at least 5 of the rep's deals. Pale: fewer than 20 deals.">
+        <Section title="Each rep against the team" testid="small-multiples" lede=format!("Share of each stage's deals that moved on, per rep (bar) against the team (tick). The leak is the stage furthest below the team with at least {LEAK_MIN_DEALS} of the rep's deals. Pale: fewer than {MIN_COHORT} deals.")>
             <div class="minis">{cards}</div>
         </Section>
     }

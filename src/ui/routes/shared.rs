@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::explain::Explanation;
 use crate::engine::metrics::report::MetricContext;
-use crate::engine::numfmt::{money, number};
+use crate::engine::numfmt::{for_metric, money, number};
 use crate::engine::protocol::Explain;
 use crate::ui::components::empty::NeedsData;
 use crate::ui::components::table::{Cell, Column, Row};
@@ -53,7 +53,7 @@ fn money_note(report: &MetricsReport) -> Option<AnyView> {
                 "{} deals in {} ({})",
                 u.deals,
                 u.currency,
-                money(Some(u.amount_cents as f64 / 100.0))
+                money(Some(u.amount_in_currency()))
             )
         })
         .collect();
@@ -97,15 +97,11 @@ pub fn shade(report: &MetricsReport, metric: &str, rep: &str) -> Option<f64> {
 }
 
 /// Hover text for a rep's figure: rank, team median, n and the shrunk rate when the sample is small.
-pub fn standing_text(
-    report: &MetricsReport,
-    metric: &str,
-    rep: &str,
-    fmt: fn(Option<f64>) -> String,
-) -> String {
+pub fn standing_text(report: &MetricsReport, metric: &str, rep: &str) -> String {
     let Some(ctx) = context(report, metric) else {
         return String::new();
     };
+    let fmt = for_metric(metric);
     let mut parts = vec![format!("Team median {}", fmt(ctx.spread.median))];
     if let Some(r) = ctx.reps.iter().find(|r| r.rep == rep) {
         if let Some(s) = &r.standing {
@@ -127,18 +123,18 @@ pub fn standing_text(
     parts.join(" · ")
 }
 
-/// A rep's figure as a table cell: formatted, shaded against peers, with its standing on hover and its math.
+/// A rep's figure as a table cell: written in its metric's unit, shaded against peers, with its standing on
+/// hover and its math.
 pub fn rep_cell(
     report: &MetricsReport,
     metric: &str,
     rep: &str,
     value: Option<f64>,
-    fmt: fn(Option<f64>) -> String,
     label: &str,
 ) -> Cell {
-    Cell::number(fmt(value), value)
+    Cell::number(for_metric(metric)(value), value)
         .shade(shade(report, metric, rep))
-        .title(standing_text(report, metric, rep, fmt))
+        .title(standing_text(report, metric, rep))
         .math(metric, Some(rep.to_owned()), format!("{label} · {rep}"))
 }
 
