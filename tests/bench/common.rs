@@ -731,3 +731,79 @@ pub fn process_table(best_s: &[f64; 8]) -> String {
     ));
     out
 }
+
+/// A forecast origin of `deals` open deals over 20 reps with seeded chances and amounts, and a new-deal
+/// term, for timing the Monte Carlo alone.
+pub fn forecast_origin(deals: usize, seed: u64) -> pipelens::engine::forecast::origin::Origin {
+    use pipelens::engine::forecast::asof::Category;
+    use pipelens::engine::forecast::baselines::Baselines;
+    use pipelens::engine::forecast::fresh::{Fresh, RepFresh};
+    use pipelens::engine::forecast::origin::{OpenDeal, Origin, RepOrigin};
+    use pipelens::engine::forecast::rates::{CloseBucket, Window};
+    use pipelens::engine::metrics::period::DateRange;
+    let mut rng = Rng::new(seed);
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 3, 10).unwrap_or_default();
+    let mut reps = std::collections::BTreeMap::new();
+    let mut fresh = Fresh::default();
+    for r in 0..20u32 {
+        reps.insert(Some(r), RepOrigin::default());
+        fresh.reps.insert(
+            Some(r),
+            RepFresh {
+                rate: 2.0,
+                amounts: (0..10).map(|k| 1_000.0 + 500.0 * f64::from(k)).collect(),
+            },
+        );
+    }
+    let open = (0..deals)
+        .map(|i| OpenDeal {
+            deal: i as u32,
+            rep: Some((i % 20) as u32),
+            amount: 500.0 + rng.below(50_000) as f64,
+            has_amount: true,
+            p_model: rng.below(1_000) as f64 / 1_000.0,
+            p_crm: None,
+            p_stage: None,
+            close_on: None,
+            close: CloseBucket::InWindow,
+            category: Category::None,
+            pushes: 0,
+            stage: None,
+            created_on: day,
+            in_period: true,
+        })
+        .collect();
+    Origin {
+        day,
+        period: DateRange::new(day, day),
+        window: Window { from: 0, to: 21 },
+        week: 2,
+        deals: open,
+        rep_order: reps.keys().copied().collect(),
+        reps,
+        fresh,
+        closed: 0.0,
+        mean_rest: 0.0,
+        var_rest: 0.0,
+        baselines: Baselines::default(),
+        actual: None,
+        limited_history: false,
+        closed_before: 1_000,
+        leak: None,
+        deals_without_amount: 0,
+    }
+}
+
+/// The baseline the Monte Carlo is timed against: one pass over the same deals per draw that sums
+/// p × amount (the work of the draws without the random numbers).
+pub fn expected_sums(origin: &pipelens::engine::forecast::origin::Origin, draws: u32) -> f64 {
+    let mut total = 0.0;
+    for k in 0..draws {
+        let mut s = f64::from(k) * 1e-9;
+        for d in &origin.deals {
+            s += d.p_model * d.amount;
+        }
+        total += black_box(s);
+    }
+    total
+}
