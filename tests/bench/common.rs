@@ -592,12 +592,21 @@ pub fn process_session(
     };
     let total_ms = (now() - t) * 1000.0;
     let longest_ms = slices_ms.iter().copied().fold(0.0, f64::max);
+    // The five longest slices by their place in the build, so a long one can be found.
+    let mut by_length: Vec<(usize, f64)> = slices_ms.iter().copied().enumerate().collect();
+    by_length.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let five: Vec<String> = by_length
+        .iter()
+        .take(5)
+        .map(|(i, ms)| format!("#{i} {ms:.1}"))
+        .collect();
     slices_ms.sort_by(f64::total_cmp);
     lines.push_str(&format!(
-        "  build the model from every file {total_ms:>36.1} ms{}\n    in {} slices: median {:.2} ms, longest {longest_ms:.1} ms\n",
+        "  build the model from every file {total_ms:>36.1} ms{}\n    in {} slices: median {:.2} ms, longest {longest_ms:.1} ms (the five longest, by slice: {} ms)\n",
         if failed { "  FAILED" } else { "" },
         slices_ms.len(),
         slices_ms[slices_ms.len() / 2],
+        five.join(", "),
     ));
     (session, lines)
 }
