@@ -10,6 +10,7 @@ use pipelens::engine::metrics::compute::{ComputeTask, MetricSettings, compute};
 use pipelens::engine::metrics::explain::{RecordColumn, RecordSort};
 use pipelens::engine::metrics::period::PeriodSpec;
 use pipelens::engine::metrics::trend::{TrendsTask, monthly};
+use pipelens::engine::model::build::{DECIDE_VALUES_PER_STEP, FINISH_STEPS, ROWS_PER_STEP};
 use pipelens::engine::protocol::{
     Answer, Cancel, CancelNoted, CheckFile, Computed, Envelope, Explain, Explained, FileOk, Forget,
     Forgotten, ImportFile, Imported, Metrics, Overview, PROTOCOL_VERSION, Page, Progress,
@@ -480,9 +481,33 @@ fn run_with_progress(
     (answer, seen)
 }
 
+/// The columns of a file the build decides before reading its rows (its dates, amount and probability).
+fn decided_columns(file: &FileReport) -> u64 {
+    const DECIDED: [&str; 14] = [
+        "created",
+        "expected_close",
+        "closed",
+        "won_time",
+        "lost_time",
+        "last_activity",
+        "at",
+        "due",
+        "started",
+        "ended",
+        "period_start",
+        "period_end",
+        "amount",
+        "probability",
+    ];
+    file.mapping
+        .iter()
+        .filter(|e| DECIDED.contains(&e.field.as_str()))
+        .count() as u64
+}
+
 #[test]
 fn a_big_file_is_built_in_row_slices_and_a_cancel_stops_the_build_between_them() {
-    let rows = pipelens::engine::model::build::ROWS_PER_STEP * 3 + 10;
+    let rows = ROWS_PER_STEP * 3 + 10;
     let mut csv = String::from(
         "Opportunity ID,Opportunity Name,Opportunity Owner,Stage,Amount,Created Date,Close Date\n",
     );
@@ -526,7 +551,7 @@ fn a_big_file_is_built_in_row_slices_and_a_cancel_stops_the_build_between_them()
 
     // Built to the end: the bar moves through the rows, more than once per file.
     let (answer, progress) = run_with_progress(&mut session, 5, Summary {});
-    let Answer::Overview(Overview { model, .. }) = answer.unwrap() else {
+    let Answer::Overview(Overview { files, model }) = answer.unwrap() else {
         panic!("Summary answers Overview")
     };
     assert_eq!(model.deals.total as usize, rows, "every row is a deal");
@@ -538,6 +563,83 @@ fn a_big_file_is_built_in_row_slices_and_a_cancel_stops_the_build_between_them()
     assert!(
         building.len() >= 6,
         "a start, four slices of rows, the end of the file and the finish: {building:?}"
+    );
+
+    // The columns are decided in slices too: Amount, Created Date and Close Date, every value of each,
+    // at most DECIDE_VALUES_PER_STEP per step, before the file's start and its four slices of rows; then
+    // the finish, in its steps.
+    assert_eq!(decided_columns(&files[0]), 3, "{:?}", files[0].mapping);
+    let values = 3 * rows;
+    let deciding = values.div_ceil(DECIDE_VALUES_PER_STEP);
+    let reading = rows.div_ceil(ROWS_PER_STEP);
+    assert_eq!(
+        building.len(),
+        deciding + 1 + reading + FINISH_STEPS,
+        "{deciding} steps deciding, a start, {reading} slices of rows and {FINISH_STEPS} to finish: {building:?}"
+    );
+    let total = progress[0].total;
+    assert_eq!(total as usize, values + 1 + rows + FINISH_STEPS);
+    let mut last = 0;
+    for p in &progress {
+        assert_eq!(p.total, total, "the total stays: {progress:?}");
+        assert!(
+            p.done > last && p.done - last <= DECIDE_VALUES_PER_STEP.max(ROWS_PER_STEP) as u64,
+            "every step moves the bar on, by no more than one step's work: {progress:?}"
+        );
+        last = p.done;
+    }
+    assert_eq!(last, total);
+}
+
+#[test]
+fn the_steps_that_decide_a_file_s_columns_grow_with_the_file() {
+    // The same columns, a file and one four times longer: the steps before the first row is read grow with
+    // it (a one-shot decision would be one step however long the file is).
+    let mut before_rows = Vec::new();
+    for rows in [4 * ROWS_PER_STEP, 16 * ROWS_PER_STEP] {
+        let mut csv = String::from(
+            "Activity Type,Subject,Date,Due Date,Created Date,Assigned To,Opportunity ID\n",
+        );
+        for i in 0..rows {
+            csv.push_str(&format!(
+                "Call,Call {i},{:02}/{:02}/2024,2024-02-03,2024-01-0{},Rep {},D{}\n",
+                1 + i % 12,
+                1 + i % 28,
+                1 + i % 9,
+                i % 5,
+                i % 50
+            ));
+        }
+        let mut session = Session::new();
+        let (answer, _) = run_with_progress(
+            &mut session,
+            1,
+            import_file("activities.csv", csv.into_bytes()),
+        );
+        assert!(answer.is_ok(), "{answer:?}");
+        let (answer, progress) = run_with_progress(&mut session, 2, Summary {});
+        let Answer::Overview(Overview { files, .. }) = answer.unwrap() else {
+            panic!("Summary answers Overview")
+        };
+        assert_eq!(files[0].kind, "activities", "{:?}", files[0].mapping);
+        let values = decided_columns(&files[0]) as usize * rows;
+        assert_eq!(values, 3 * rows, "{:?}", files[0].mapping);
+        // Steps until the bar passes the values decided and the file's start.
+        let steps = progress
+            .iter()
+            .take_while(|p| (p.done as usize) <= values)
+            .count();
+        assert_eq!(
+            steps,
+            values.div_ceil(DECIDE_VALUES_PER_STEP),
+            "{rows} rows: {progress:?}"
+        );
+        before_rows.push(steps);
+    }
+    assert_eq!(
+        before_rows[1],
+        4 * before_rows[0],
+        "four times the rows, four times the steps: {before_rows:?}"
     );
 }
 
@@ -571,13 +673,16 @@ fn imports_leave_the_model_to_the_next_request_which_builds_it_once_with_progres
         progress.iter().all(|p| p.stage == Stage::Building),
         "{progress:?}"
     );
-    // Progress counts rows: each file's rows and a step to start it, and the finish.
-    let rows: u64 = files.iter().map(|f| f.rows_read).sum();
+    // Progress counts units of work: each value of a decided column, each row, a step to start each file,
+    // and the finish's steps.
+    let units: u64 = files
+        .iter()
+        .map(|f| f.rows_read * (1 + decided_columns(f)) + 1)
+        .sum::<u64>()
+        + FINISH_STEPS as u64;
     assert!(
-        progress
-            .iter()
-            .all(|p| p.total == rows + files.len() as u64 + 1),
-        "rows, a start per file and the finish: {progress:?}"
+        progress.iter().all(|p| p.total == units),
+        "values decided, rows, a start per file and the finish's steps: {units} units, {progress:?}"
     );
     let done: Vec<u64> = progress.iter().map(|p| p.done).collect();
     assert!(

@@ -3,8 +3,8 @@
 //! done a step at a time, so the caller (the Web Worker's message loop, the CLI, a test) can deliver
 //! progress and cancellations between steps.
 //!
-//! Every long computation is sliced: an import a few megabytes of text per step, the model build a file
-//! per step, metrics a part per step (performance, process, pipeline, activity, the two comparisons,
+//! Every long computation is sliced: an import a few megabytes of text per step, the model build a slice
+//! of a file's values or rows per step (then its finish, a part per step), metrics a part per step (performance, process, pipeline, activity, the two comparisons,
 //! context), trends a month per step. Importing marks the model stale; the next request that needs the
 //! model rebuilds it first, so several files dropped together are built once, and every file's report
 //! always reflects the others (history joined to deals, owners resolved through users).
