@@ -740,3 +740,43 @@ pub fn process_table(best_s: &[f64; 8]) -> String {
     ));
     out
 }
+
+/// An explanation through the session as the drawer asks it: every record of the team's opportunities created
+/// in all time (about one per deal), the first page (which finds and orders the records; the report is
+/// computed before), then the next page and a page far on (slices of the list the session keeps).
+pub fn explain_pages(
+    session: &mut pipelens::engine::session::Session,
+    now: impl Fn() -> f64,
+) -> String {
+    use pipelens::engine::metrics::compute::MetricSettings;
+    use pipelens::engine::protocol::{Explain, Metrics};
+    let settings = MetricSettings::default();
+    if session
+        .ask(Metrics {
+            settings: Box::new(settings.clone()),
+        })
+        .is_err()
+    {
+        return "  explain: the metrics did not compute\n".to_owned();
+    }
+    let mut lines = String::new();
+    let mut total = 0;
+    for (label, page) in [("first page", 0), ("next page", 1), ("page 1000", 1000)] {
+        let t = now();
+        let answer = session.ask(Explain {
+            settings: Box::new(settings.clone()),
+            metric: "opps_created".to_owned(),
+            rep: None,
+            page,
+            page_size: Some(50),
+            sort: None,
+        });
+        let ms = (now() - t) * 1000.0;
+        total = answer.map_or(0, |a| a.explanation.total_records);
+        lines.push_str(&format!(
+            "  explain opps_created, team, {label:<10} {ms:>21.2} ms\n"
+        ));
+    }
+    lines.push_str(&format!("  ({total} records)\n"));
+    lines
+}
