@@ -11,6 +11,8 @@ use pipelens::engine::metrics::explain::{RecordColumn, RecordSort};
 use pipelens::engine::metrics::period::PeriodSpec;
 use pipelens::engine::metrics::trend::{TrendsTask, monthly};
 use pipelens::engine::model::build::{DECIDE_VALUES_PER_STEP, FINISH_STEPS, ROWS_PER_STEP};
+use pipelens::engine::model::stages::StageChoice;
+use pipelens::engine::model::{ModelSettings, Outcome};
 use pipelens::engine::protocol::{
     Answer, Cancel, CancelNoted, CheckFile, Computed, Envelope, Explain, Explained, FileOk, Forget,
     Forgotten, ImportFile, Imported, Metrics, Overview, PROTOCOL_VERSION, Page, Progress,
@@ -385,7 +387,7 @@ fn remove_file_drops_one_file_and_rebuilds_without_it() {
 /// import of the same file).
 #[test]
 fn forget_drops_the_choices_made_about_the_files_too() {
-    use pipelens::engine::model::{AssumptionChoice, ModelSettings};
+    use pipelens::engine::model::AssumptionChoice;
     let mut session = Session::new();
     let settings = ModelSettings {
         assumptions: vec![AssumptionChoice {
@@ -966,4 +968,123 @@ fn a_session_without_files_has_no_model_even_after_forget() {
     assert!(session.model().is_some_and(|m| m.deals.len() == 3));
     session.ask(Forget {}).unwrap();
     assert!(session.model().is_none());
+}
+
+#[test]
+fn an_explanation_pages_through_one_list_and_is_found_afresh_when_the_model_or_a_setting_changes() {
+    let explain =
+        |settings: MetricSettings, sort: Option<RecordSort>, page: u32, page_size: u32| Explain {
+            settings: Box::new(settings),
+            metric: "deals_won".into(),
+            rep: None,
+            page,
+            page_size: Some(page_size),
+            sort,
+        };
+    let every_page = |session: &mut Session, settings: &MetricSettings, sort| {
+        let mut pages = Vec::new();
+        for page in 0.. {
+            let Explained { explanation } = session
+                .ask(explain(settings.clone(), sort, page, 3))
+                .unwrap();
+            let last = explanation.records.len() < 3;
+            pages.push(*explanation);
+            if last {
+                break;
+            }
+        }
+        pages
+    };
+    // The truth for a model and settings: one page holding every record, from a session that never
+    // explained anything before.
+    let fresh = |model: &ModelSettings, settings: &MetricSettings, sort| {
+        let mut session = deals_and_history();
+        session
+            .ask(SetSettings {
+                settings: Box::new(model.clone()),
+            })
+            .unwrap();
+        let Explained { explanation } = session
+            .ask(explain(settings.clone(), sort, 0, 1_000))
+            .unwrap();
+        *explanation
+    };
+    let check = |session: &mut Session, model: &ModelSettings, settings: &MetricSettings, sort| {
+        let truth = fresh(model, settings, sort);
+        let pages = every_page(session, settings, sort);
+        let records: Vec<_> = pages.iter().flat_map(|p| p.records.clone()).collect();
+        assert_eq!(
+            records, truth.records,
+            "the pages, end to end, are the list"
+        );
+        for (n, page) in pages.iter().enumerate() {
+            assert_eq!(page.page, n as u32);
+            assert_eq!(page.page_size, 3);
+            assert_eq!(
+                (
+                    page.total_records,
+                    page.amount_sum,
+                    page.value,
+                    &page.formula
+                ),
+                (
+                    truth.total_records,
+                    truth.amount_sum,
+                    truth.value,
+                    &truth.formula
+                ),
+                "page {n}"
+            );
+        }
+        truth
+    };
+
+    let mut session = deals_and_history();
+    let by_amount = Some(RecordSort {
+        column: RecordColumn::Amount,
+        descending: true,
+    });
+    let model = ModelSettings::default();
+    let q1_won = check(&mut session, &model, &q1(), None);
+    assert!(q1_won.total_records >= 4, "{:?}", q1_won.records);
+    // Another order, then back: each its own list.
+    let sorted = check(&mut session, &model, &q1(), by_amount);
+    assert_ne!(sorted.records, q1_won.records);
+    check(&mut session, &model, &q1(), None);
+
+    // Another period: another list.
+    let q4 = MetricSettings {
+        period: PeriodSpec::Quarter {
+            year: 2025,
+            quarter: 4,
+        },
+        ..q1()
+    };
+    let q4_won = check(&mut session, &model, &q4, None);
+    assert_ne!(q4_won.records, q1_won.records);
+    check(&mut session, &model, &q1(), None);
+
+    // The model changes (lost deals read as won): the request just answered is found afresh.
+    let lost_is_won = ModelSettings {
+        stages: vec![StageChoice {
+            pipeline: None,
+            raw: "Closed Lost".into(),
+            standard: None,
+            order: None,
+            outcome: Some(Outcome::Won),
+        }],
+        ..ModelSettings::default()
+    };
+    session
+        .ask(SetSettings {
+            settings: Box::new(lost_is_won.clone()),
+        })
+        .unwrap();
+    let more_won = check(&mut session, &lost_is_won, &q1(), None);
+    assert!(
+        more_won.total_records > q1_won.total_records,
+        "{} won deals, then {}",
+        q1_won.total_records,
+        more_won.total_records
+    );
 }
