@@ -10,6 +10,9 @@ use pipelens::engine::metrics::compute::{ComputeTask, MetricSettings, compute};
 use pipelens::engine::metrics::explain::{RecordColumn, RecordSort};
 use pipelens::engine::metrics::period::PeriodSpec;
 use pipelens::engine::metrics::trend::{TrendsTask, monthly};
+use pipelens::engine::model::build::{DECIDE_VALUES_PER_STEP, FINISH_STEPS, ROWS_PER_STEP};
+use pipelens::engine::model::stages::StageChoice;
+use pipelens::engine::model::{ModelSettings, Outcome};
 use pipelens::engine::protocol::{
     Answer, Cancel, CancelNoted, CheckFile, Computed, Envelope, Explain, Explained, FileOk, Forget,
     Forgotten, ImportFile, Imported, Metrics, Overview, PROTOCOL_VERSION, Page, Progress,
@@ -384,7 +387,7 @@ fn remove_file_drops_one_file_and_rebuilds_without_it() {
 /// import of the same file).
 #[test]
 fn forget_drops_the_choices_made_about_the_files_too() {
-    use pipelens::engine::model::{AssumptionChoice, ModelSettings};
+    use pipelens::engine::model::AssumptionChoice;
     let mut session = Session::new();
     let settings = ModelSettings {
         assumptions: vec![AssumptionChoice {
@@ -480,9 +483,33 @@ fn run_with_progress(
     (answer, seen)
 }
 
+/// The columns of a file the build decides before reading its rows (its dates, amount and probability).
+fn decided_columns(file: &FileReport) -> u64 {
+    const DECIDED: [&str; 14] = [
+        "created",
+        "expected_close",
+        "closed",
+        "won_time",
+        "lost_time",
+        "last_activity",
+        "at",
+        "due",
+        "started",
+        "ended",
+        "period_start",
+        "period_end",
+        "amount",
+        "probability",
+    ];
+    file.mapping
+        .iter()
+        .filter(|e| DECIDED.contains(&e.field.as_str()))
+        .count() as u64
+}
+
 #[test]
 fn a_big_file_is_built_in_row_slices_and_a_cancel_stops_the_build_between_them() {
-    let rows = pipelens::engine::model::build::ROWS_PER_STEP * 3 + 10;
+    let rows = ROWS_PER_STEP * 3 + 10;
     let mut csv = String::from(
         "Opportunity ID,Opportunity Name,Opportunity Owner,Stage,Amount,Created Date,Close Date\n",
     );
@@ -526,7 +553,7 @@ fn a_big_file_is_built_in_row_slices_and_a_cancel_stops_the_build_between_them()
 
     // Built to the end: the bar moves through the rows, more than once per file.
     let (answer, progress) = run_with_progress(&mut session, 5, Summary {});
-    let Answer::Overview(Overview { model, .. }) = answer.unwrap() else {
+    let Answer::Overview(Overview { files, model }) = answer.unwrap() else {
         panic!("Summary answers Overview")
     };
     assert_eq!(model.deals.total as usize, rows, "every row is a deal");
@@ -538,6 +565,83 @@ fn a_big_file_is_built_in_row_slices_and_a_cancel_stops_the_build_between_them()
     assert!(
         building.len() >= 6,
         "a start, four slices of rows, the end of the file and the finish: {building:?}"
+    );
+
+    // The columns are decided in slices too: Amount, Created Date and Close Date, every value of each,
+    // at most DECIDE_VALUES_PER_STEP per step, before the file's start and its four slices of rows; then
+    // the finish, in its steps.
+    assert_eq!(decided_columns(&files[0]), 3, "{:?}", files[0].mapping);
+    let values = 3 * rows;
+    let deciding = values.div_ceil(DECIDE_VALUES_PER_STEP);
+    let reading = rows.div_ceil(ROWS_PER_STEP);
+    assert_eq!(
+        building.len(),
+        deciding + 1 + reading + FINISH_STEPS,
+        "{deciding} steps deciding, a start, {reading} slices of rows and {FINISH_STEPS} to finish: {building:?}"
+    );
+    let total = progress[0].total;
+    assert_eq!(total as usize, values + 1 + rows + FINISH_STEPS);
+    let mut last = 0;
+    for p in &progress {
+        assert_eq!(p.total, total, "the total stays: {progress:?}");
+        assert!(
+            p.done > last && p.done - last <= DECIDE_VALUES_PER_STEP.max(ROWS_PER_STEP) as u64,
+            "every step moves the bar on, by no more than one step's work: {progress:?}"
+        );
+        last = p.done;
+    }
+    assert_eq!(last, total);
+}
+
+#[test]
+fn the_steps_that_decide_a_file_s_columns_grow_with_the_file() {
+    // The same columns, a file and one four times longer: the steps before the first row is read grow with
+    // it (a one-shot decision would be one step however long the file is).
+    let mut before_rows = Vec::new();
+    for rows in [4 * ROWS_PER_STEP, 16 * ROWS_PER_STEP] {
+        let mut csv = String::from(
+            "Activity Type,Subject,Date,Due Date,Created Date,Assigned To,Opportunity ID\n",
+        );
+        for i in 0..rows {
+            csv.push_str(&format!(
+                "Call,Call {i},{:02}/{:02}/2024,2024-02-03,2024-01-0{},Rep {},D{}\n",
+                1 + i % 12,
+                1 + i % 28,
+                1 + i % 9,
+                i % 5,
+                i % 50
+            ));
+        }
+        let mut session = Session::new();
+        let (answer, _) = run_with_progress(
+            &mut session,
+            1,
+            import_file("activities.csv", csv.into_bytes()),
+        );
+        assert!(answer.is_ok(), "{answer:?}");
+        let (answer, progress) = run_with_progress(&mut session, 2, Summary {});
+        let Answer::Overview(Overview { files, .. }) = answer.unwrap() else {
+            panic!("Summary answers Overview")
+        };
+        assert_eq!(files[0].kind, "activities", "{:?}", files[0].mapping);
+        let values = decided_columns(&files[0]) as usize * rows;
+        assert_eq!(values, 3 * rows, "{:?}", files[0].mapping);
+        // Steps until the bar passes the values decided and the file's start.
+        let steps = progress
+            .iter()
+            .take_while(|p| (p.done as usize) <= values)
+            .count();
+        assert_eq!(
+            steps,
+            values.div_ceil(DECIDE_VALUES_PER_STEP),
+            "{rows} rows: {progress:?}"
+        );
+        before_rows.push(steps);
+    }
+    assert_eq!(
+        before_rows[1],
+        4 * before_rows[0],
+        "four times the rows, four times the steps: {before_rows:?}"
     );
 }
 
@@ -571,13 +675,16 @@ fn imports_leave_the_model_to_the_next_request_which_builds_it_once_with_progres
         progress.iter().all(|p| p.stage == Stage::Building),
         "{progress:?}"
     );
-    // Progress counts rows: each file's rows and a step to start it, and the finish.
-    let rows: u64 = files.iter().map(|f| f.rows_read).sum();
+    // Progress counts units of work: each value of a decided column, each row, a step to start each file,
+    // and the finish's steps.
+    let units: u64 = files
+        .iter()
+        .map(|f| f.rows_read * (1 + decided_columns(f)) + 1)
+        .sum::<u64>()
+        + FINISH_STEPS as u64;
     assert!(
-        progress
-            .iter()
-            .all(|p| p.total == rows + files.len() as u64 + 1),
-        "rows, a start per file and the finish: {progress:?}"
+        progress.iter().all(|p| p.total == units),
+        "values decided, rows, a start per file and the finish's steps: {units} units, {progress:?}"
     );
     let done: Vec<u64> = progress.iter().map(|p| p.done).collect();
     assert!(
@@ -1058,4 +1165,123 @@ fn each_trend_point_says_whether_it_rests_on_too_few_deals() {
     }
     // The fixture's reps close a few deals a month: every rep month is too few to judge.
     assert!(flagged > 0 && months.iter().all(|m| m.team.win_rate_too_few));
+}
+
+#[test]
+fn an_explanation_pages_through_one_list_and_is_found_afresh_when_the_model_or_a_setting_changes() {
+    let explain =
+        |settings: MetricSettings, sort: Option<RecordSort>, page: u32, page_size: u32| Explain {
+            settings: Box::new(settings),
+            metric: "deals_won".into(),
+            rep: None,
+            page,
+            page_size: Some(page_size),
+            sort,
+        };
+    let every_page = |session: &mut Session, settings: &MetricSettings, sort| {
+        let mut pages = Vec::new();
+        for page in 0.. {
+            let Explained { explanation } = session
+                .ask(explain(settings.clone(), sort, page, 3))
+                .unwrap();
+            let last = explanation.records.len() < 3;
+            pages.push(*explanation);
+            if last {
+                break;
+            }
+        }
+        pages
+    };
+    // The truth for a model and settings: one page holding every record, from a session that never
+    // explained anything before.
+    let fresh = |model: &ModelSettings, settings: &MetricSettings, sort| {
+        let mut session = deals_and_history();
+        session
+            .ask(SetSettings {
+                settings: Box::new(model.clone()),
+            })
+            .unwrap();
+        let Explained { explanation } = session
+            .ask(explain(settings.clone(), sort, 0, 1_000))
+            .unwrap();
+        *explanation
+    };
+    let check = |session: &mut Session, model: &ModelSettings, settings: &MetricSettings, sort| {
+        let truth = fresh(model, settings, sort);
+        let pages = every_page(session, settings, sort);
+        let records: Vec<_> = pages.iter().flat_map(|p| p.records.clone()).collect();
+        assert_eq!(
+            records, truth.records,
+            "the pages, end to end, are the list"
+        );
+        for (n, page) in pages.iter().enumerate() {
+            assert_eq!(page.page, n as u32);
+            assert_eq!(page.page_size, 3);
+            assert_eq!(
+                (
+                    page.total_records,
+                    page.amount_sum,
+                    page.value,
+                    &page.formula
+                ),
+                (
+                    truth.total_records,
+                    truth.amount_sum,
+                    truth.value,
+                    &truth.formula
+                ),
+                "page {n}"
+            );
+        }
+        truth
+    };
+
+    let mut session = deals_and_history();
+    let by_amount = Some(RecordSort {
+        column: RecordColumn::Amount,
+        descending: true,
+    });
+    let model = ModelSettings::default();
+    let q1_won = check(&mut session, &model, &q1(), None);
+    assert!(q1_won.total_records >= 4, "{:?}", q1_won.records);
+    // Another order, then back: each its own list.
+    let sorted = check(&mut session, &model, &q1(), by_amount);
+    assert_ne!(sorted.records, q1_won.records);
+    check(&mut session, &model, &q1(), None);
+
+    // Another period: another list.
+    let q4 = MetricSettings {
+        period: PeriodSpec::Quarter {
+            year: 2025,
+            quarter: 4,
+        },
+        ..q1()
+    };
+    let q4_won = check(&mut session, &model, &q4, None);
+    assert_ne!(q4_won.records, q1_won.records);
+    check(&mut session, &model, &q1(), None);
+
+    // The model changes (lost deals read as won): the request just answered is found afresh.
+    let lost_is_won = ModelSettings {
+        stages: vec![StageChoice {
+            pipeline: None,
+            raw: "Closed Lost".into(),
+            standard: None,
+            order: None,
+            outcome: Some(Outcome::Won),
+        }],
+        ..ModelSettings::default()
+    };
+    session
+        .ask(SetSettings {
+            settings: Box::new(lost_is_won.clone()),
+        })
+        .unwrap();
+    let more_won = check(&mut session, &lost_is_won, &q1(), None);
+    assert!(
+        more_won.total_records > q1_won.total_records,
+        "{} won deals, then {}",
+        q1_won.total_records,
+        more_won.total_records
+    );
 }

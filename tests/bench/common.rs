@@ -592,12 +592,21 @@ pub fn process_session(
     };
     let total_ms = (now() - t) * 1000.0;
     let longest_ms = slices_ms.iter().copied().fold(0.0, f64::max);
+    // The five longest slices by their place in the build, so a long one can be found.
+    let mut by_length: Vec<(usize, f64)> = slices_ms.iter().copied().enumerate().collect();
+    by_length.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let five: Vec<String> = by_length
+        .iter()
+        .take(5)
+        .map(|(i, ms)| format!("#{i} {ms:.1}"))
+        .collect();
     slices_ms.sort_by(f64::total_cmp);
     lines.push_str(&format!(
-        "  build the model from every file {total_ms:>36.1} ms{}\n    in {} slices: median {:.2} ms, longest {longest_ms:.1} ms\n",
+        "  build the model from every file {total_ms:>36.1} ms{}\n    in {} slices: median {:.2} ms, longest {longest_ms:.1} ms (the five longest, by slice: {} ms)\n",
         if failed { "  FAILED" } else { "" },
         slices_ms.len(),
         slices_ms[slices_ms.len() / 2],
+        five.join(", "),
     ));
     (session, lines)
 }
@@ -806,4 +815,44 @@ pub fn expected_sums(origin: &pipelens::engine::forecast::origin::Origin, draws:
         total += black_box(s);
     }
     total
+}
+
+/// An explanation through the session as the drawer asks it: every record of the team's opportunities created
+/// in all time (about one per deal), the first page (which finds and orders the records; the report is
+/// computed before), then the next page and a page far on (slices of the list the session keeps).
+pub fn explain_pages(
+    session: &mut pipelens::engine::session::Session,
+    now: impl Fn() -> f64,
+) -> String {
+    use pipelens::engine::metrics::compute::MetricSettings;
+    use pipelens::engine::protocol::{Explain, Metrics};
+    let settings = MetricSettings::default();
+    if session
+        .ask(Metrics {
+            settings: Box::new(settings.clone()),
+        })
+        .is_err()
+    {
+        return "  explain: the metrics did not compute\n".to_owned();
+    }
+    let mut lines = String::new();
+    let mut total = 0;
+    for (label, page) in [("first page", 0), ("next page", 1), ("page 1000", 1000)] {
+        let t = now();
+        let answer = session.ask(Explain {
+            settings: Box::new(settings.clone()),
+            metric: "opps_created".to_owned(),
+            rep: None,
+            page,
+            page_size: Some(50),
+            sort: None,
+        });
+        let ms = (now() - t) * 1000.0;
+        total = answer.map_or(0, |a| a.explanation.total_records);
+        lines.push_str(&format!(
+            "  explain opps_created, team, {label:<10} {ms:>21.2} ms\n"
+        ));
+    }
+    lines.push_str(&format!("  ({total} records)\n"));
+    lines
 }

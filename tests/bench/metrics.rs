@@ -2,7 +2,7 @@
 //! `cargo bench --no-default-features --bench metrics` or `./dev.sh bench`.
 //!
 //! 1. Performance metrics: all metrics for all reps over 100k deals, and again after a filter change (one
-//!    rep, one quarter).
+//!    rep, one quarter); an explanation's first page, next page and a page far on.
 //! 2. Process and activity: 100k deals with their stage history (~300k rows) and 1M activities; each part
 //!    of `compute()` (`Prepared::new`, `sets`, `process`, `pipeline`, `activity`) on its own, then the whole.
 //!    `PIPELENS_BENCH_DEALS` and `PIPELENS_BENCH_ACTIVITIES` set the sizes.
@@ -36,6 +36,7 @@ fn main() {
             common::ROUNDS
         );
         print!("{}", common::metrics_table(model.deals.len(), &best));
+        print!("{}", common::explain_pages(&mut session, now));
     }
 
     println!(

@@ -1,6 +1,7 @@
 //! Show the math: for any metric of a rep (or the team) in a period, the formula with its inputs ("win rate =
 //! 41 ÷ (41 + 27) = 60.3%") and the records behind it, paged — so every number drills down to its deals or
-//! activities, and the CLI's `pipelens explain` prints the same.
+//! activities, and the CLI's `pipelens explain` prints the same. [`explain_every_record`] finds and orders
+//! every record once ([`EveryRecord`]); a page is a slice of it, so the session keeps it for the next page.
 
 use crate::engine::EngineError;
 use chrono::NaiveDate;
@@ -300,7 +301,59 @@ pub fn explain_in(
     rep: Option<&str>,
     ask: &RecordPage,
 ) -> Result<Explanation, EngineError> {
-    let (page, page_size) = (ask.page, ask.page_size);
+    let every = explain_every_record(model, settings, report, metric, rep, ask.sort)?;
+    Ok(every.page(ask.page, ask.page_size))
+}
+
+/// An explanation with every one of its records, in the order asked: each page is cut from it
+/// ([`EveryRecord::page`]), so a caller that keeps it pages without finding and sorting the records again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EveryRecord {
+    /// The explanation without its records (page 0, a page size of 0).
+    head: Explanation,
+    records: Vec<Record>,
+}
+
+impl EveryRecord {
+    /// Records in all.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Page `page` (0-based) of `page_size` records (at least 1).
+    pub fn page(&self, page: u32, page_size: u32) -> Explanation {
+        let size = page_size.max(1);
+        let from = (page as usize).saturating_mul(size as usize);
+        let records = self
+            .records
+            .iter()
+            .skip(from)
+            .take(size as usize)
+            .cloned()
+            .collect();
+        Explanation {
+            records,
+            page,
+            page_size: size,
+            ..self.head.clone()
+        }
+    }
+}
+
+/// One metric of one rep (or the team) explained, with every record behind it in `sort` order (default:
+/// by date, then id).
+pub fn explain_every_record(
+    model: &SalesModel,
+    settings: &MetricSettings,
+    report: &MetricsReport,
+    metric: &str,
+    rep: Option<&str>,
+    sort: Option<RecordSort>,
+) -> Result<EveryRecord, EngineError> {
     let p = Prepared::new(model, settings)?;
     let rep_ix = find_rep(model, report, rep)?;
     let team = rep_ix.is_none();
@@ -745,7 +798,7 @@ pub fn explain_in(
         }))
         .collect();
     records.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    if let Some(sort) = ask.sort {
+    if let Some(sort) = sort {
         // Stable: ties keep the date-then-id order.
         records.sort_by(|a, b| {
             let ord = sort.column.compare(&a.2, &b.2);
@@ -760,14 +813,8 @@ pub fn explain_in(
             .filter_map(|r| r.2.amount)
             .sum()
     });
-    let size = page_size.max(1);
-    let records = records
-        .into_iter()
-        .skip(page as usize * size as usize)
-        .take(size as usize)
-        .map(|(_, _, r)| r)
-        .collect();
-    Ok(Explanation {
+    let records = records.into_iter().map(|(_, _, r)| r).collect();
+    let head = Explanation {
         metric: metric.to_owned(),
         name: def.map_or(base, |d| d.name).to_owned(),
         rep: if team {
@@ -783,10 +830,11 @@ pub fn explain_in(
         definition: def.map_or("", |d| d.definition).to_owned(),
         formula,
         notes,
-        records,
+        records: Vec::new(),
         total_records: total,
         amount_sum,
-        page,
-        page_size: size,
-    })
+        page: 0,
+        page_size: 0,
+    };
+    Ok(EveryRecord { head, records })
 }

@@ -40,8 +40,10 @@ pub struct ReviewItem {
     pub excluded: bool,
 }
 
-/// Finds the review list and marks flagged and excluded deals in the model.
-pub fn review_list(model: &mut SalesModel, settings: &ModelSettings) -> Vec<ReviewItem> {
+/// The review list is found in three parts, in this order (the model build does each in a step of its
+/// own): deals that look entered twice (the later copies; the first is kept either way), then
+/// [`test_records`], then [`people_and_marks`], which also marks flagged and excluded deals in the model.
+pub fn possible_duplicates(model: &SalesModel) -> Vec<ReviewItem> {
     let mut items = Vec::new();
     let d = &model.deals;
     let text = |sym| model.strings.get(sym).trim().to_lowercase();
@@ -100,7 +102,13 @@ pub fn review_list(model: &mut SalesModel, settings: &ModelSettings) -> Vec<Revi
         });
     }
 
-    // Test records.
+    items
+}
+
+/// Deals whose name or account looks like a test record.
+pub fn test_records(model: &SalesModel) -> Vec<ReviewItem> {
+    let mut items = Vec::new();
+    let d = &model.deals;
     for ix in 0..d.len() {
         let (name, account) = (
             model.strings.get(d.name[ix]),
@@ -119,7 +127,16 @@ pub fn review_list(model: &mut SalesModel, settings: &ModelSettings) -> Vec<Revi
         }
     }
 
-    // People who may not be reps.
+    items
+}
+
+/// Adds the people who may not be reps to `items`, marks each item's deals flagged (and excluded when the
+/// user excluded the item), and takes the reps the user excluded off their deals and activities.
+pub fn people_and_marks(
+    model: &mut SalesModel,
+    settings: &ModelSettings,
+    items: &mut Vec<ReviewItem>,
+) {
     for rep in &model.reps {
         if let Some(reason) = &rep.review {
             items.push(ReviewItem {
@@ -136,7 +153,7 @@ pub fn review_list(model: &mut SalesModel, settings: &ModelSettings) -> Vec<Revi
     let index: HashMap<String, usize> = (0..model.deals.len())
         .map(|ix| (model.strings.get(model.deals.id[ix]).to_owned(), ix))
         .collect();
-    for item in &mut items {
+    for item in items.iter_mut() {
         item.excluded = settings.excluded.contains(&item.key);
         for id in &item.deal_ids {
             if let Some(&ix) = index.get(id) {
@@ -170,7 +187,6 @@ pub fn review_list(model: &mut SalesModel, settings: &ModelSettings) -> Vec<Revi
         model.activities.rep.iter_mut().for_each(unassign);
         model.quotas.iter_mut().for_each(|q| unassign(&mut q.rep));
     }
-    items
 }
 
 /// What a file covers, as sentences later metrics can check.

@@ -81,6 +81,8 @@ struct Evidence {
 #[derive(Default)]
 pub struct StageCollector {
     index: HashMap<(String, String), StageIx>,
+    /// Raw stage name (trimmed) → the first stage seen with it, in any pipeline (the lowest index).
+    first_by_name: HashMap<String, StageIx>,
     evidence: Vec<Evidence>,
     /// Each deal's stages in the order it first entered them.
     sequences: Vec<Vec<StageIx>>,
@@ -99,11 +101,14 @@ impl StageCollector {
             raw: key.1.clone(),
             ..Evidence::default()
         });
+        self.first_by_name.entry(key.1.clone()).or_insert(ix);
         self.index.insert(key, ix);
         ix
     }
 
-    /// A stage seen in history: the same pipeline's stage of that name if one exists, else a new row.
+    /// A stage seen in history: the same pipeline's stage of that name if one exists, else the first stage
+    /// seen with that name in any pipeline (history files rarely name the pipeline), else a new row. The
+    /// same files always give the same stage.
     pub fn see_in_history(&mut self, pipeline: &str, raw: &str) -> StageIx {
         let raw_trim = raw.trim();
         if let Some(ix) = self
@@ -112,8 +117,7 @@ impl StageCollector {
         {
             return *ix;
         }
-        // History files rarely name the pipeline: match the stage name in any pipeline.
-        if let Some((_, ix)) = self.index.iter().find(|((_, r), _)| r == raw_trim) {
+        if let Some(ix) = self.first_by_name.get(raw_trim) {
             return *ix;
         }
         self.see(pipeline, raw)
@@ -404,6 +408,31 @@ fn order_pipeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a history stage missing from its deal's pipeline matched a stage of that name in any
+    /// pipeline in HashMap order, so the stage chosen changed from run to run. It is the first seen.
+    #[test]
+    fn a_history_stage_missing_from_its_pipeline_is_the_first_seen_of_that_name() {
+        // Fresh collectors (each with its own hash order), many pipelines sharing the name.
+        for _ in 0..20 {
+            let mut c = StageCollector::default();
+            c.see("Renewals", "Prospecting");
+            let first = c.see("Pipeline 0", "Negotiation");
+            let mut others = Vec::new();
+            for p in 1..40 {
+                c.see(&format!("Pipeline {p}"), "Qualified");
+                others.push(c.see(&format!("Pipeline {p}"), " Negotiation "));
+            }
+            assert!(others.iter().all(|ix| *ix > first), "{first} {others:?}");
+            assert_eq!(c.see_in_history("", "Negotiation"), first);
+            assert_eq!(c.see_in_history("Renewals", " Negotiation"), first);
+            // The deal's own pipeline still comes first.
+            assert_eq!(c.see_in_history("Pipeline 7", "Negotiation"), others[6]);
+            // A name no pipeline has is a new row, found again as itself.
+            let new = c.see_in_history("Renewals", "Old stage");
+            assert_eq!(c.see_in_history("Pipeline 3", "Old stage"), new);
+        }
+    }
 
     #[test]
     fn sort_order_and_flags_decide_the_latam_pipeline() {

@@ -1,13 +1,16 @@
 //! The session: the engine end of the message door. It holds what has been imported, the model built
-//! from it, the user's model settings and the last metrics report, and answers [`Request`]s as [`Job`]s
-//! done a step at a time, so the caller (the Web Worker's message loop, the CLI, a test) can deliver
-//! progress and cancellations between steps.
+//! from it, the user's model settings, the last metrics report and the last explanation's records (so a
+//! next page is a slice of them), and answers [`Request`]s as [`Job`]s done a step at a time, so the
+//! caller (the Web Worker's message loop, the CLI, a test) can deliver progress and cancellations between
+//! steps.
 //!
-//! Every long computation is sliced: an import a few megabytes of text per step, the model build a file
-//! per step, metrics a part per step (performance, process, pipeline, activity, the two comparisons,
-//! context), trends a month per step. Importing marks the model stale; the next request that needs the
-//! model rebuilds it first, so several files dropped together are built once, and every file's report
-//! always reflects the others (history joined to deals, owners resolved through users).
+//! Every long computation is sliced: an import a few megabytes of text per step, the model build a slice
+//! of a file's values or rows per step (then its finish, a part per step), metrics a part per step
+//! (performance, process, pipeline, activity, the two comparisons, context), trends a month per step. An
+//! explanation is one step (its records found and ordered), and a page of one already found is a slice.
+//! Importing marks the model stale; the next request that needs the model rebuilds it first, so several
+//! files dropped together are built once, and every file's report always reflects the others (history
+//! joined to deals, owners resolved through users).
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -20,7 +23,7 @@ use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportJob, ImportOptions, ImportedFile, Slice};
 use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::{ComputeTask, MetricsReport};
-use crate::engine::metrics::explain::{PAGE_SIZE, RecordPage, explain_in};
+use crate::engine::metrics::explain::{EveryRecord, PAGE_SIZE, RecordSort, explain_every_record};
 use crate::engine::metrics::trend::TrendsTask;
 use crate::engine::model::build::{BuildTask, Built, FileInput};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
@@ -53,8 +56,32 @@ pub struct Session {
     /// The last metrics report and the settings it answers (dropped whenever the model is rebuilt), so
     /// the drawer's pages and sorts do not compute it again.
     last_report: Option<(MetricSettings, Rc<MetricsReport>)>,
+    /// The last explanation's every record and what it answers (dropped with the report), so the drawer's
+    /// next page is a slice of it.
+    last_explained: Option<(ExplainKey, Rc<EveryRecord>)>,
     /// Ids for [`Session::ask`].
     next_local_id: RequestId,
+}
+
+/// What decides an explanation's records and their order (all of an [`Explain`] but its page).
+#[derive(Debug, Clone, PartialEq)]
+struct ExplainKey {
+    /// With the model's calendar, as the report was computed.
+    settings: MetricSettings,
+    metric: String,
+    rep: Option<String>,
+    sort: Option<RecordSort>,
+}
+
+impl ExplainKey {
+    fn of(settings: &MetricSettings, ask: &Explain) -> Self {
+        ExplainKey {
+            settings: settings.clone(),
+            metric: ask.metric.clone(),
+            rep: ask.rep.clone(),
+            sort: ask.sort,
+        }
+    }
 }
 
 /// What one slice of a file's import came to.
@@ -201,6 +228,7 @@ impl Session {
         self.built = Some(built);
         self.stale = false;
         self.last_report = None;
+        self.last_explained = None;
     }
 
     fn overview(&self) -> Answer {
@@ -292,6 +320,7 @@ impl Session {
                 self.bytes_held = 0;
                 self.stale = true;
                 self.last_report = None;
+                self.last_explained = None;
                 done(Ok(Answer::Forgotten(Forgotten {})))
             }
         };
@@ -386,9 +415,13 @@ impl Session {
             },
             Then::Explain(ask) => match self.metric_settings(&ask.settings) {
                 Err(error) => done(Err(error)),
-                Ok(settings) => match self.cached(&settings) {
-                    Some(report) => done(self.explained(&settings, &report, &ask)),
-                    None => Work::Compute(
+                Ok(settings) => match (
+                    self.cached_explained(&settings, &ask),
+                    self.cached(&settings),
+                ) {
+                    (Some(every), _) => done(Ok(page_of(&every, &ask))),
+                    (None, Some(report)) => done(self.explained(&settings, &report, &ask)),
+                    (None, None) => Work::Compute(
                         Box::new(ComputeTask::new(settings.clone())),
                         Box::new(settings),
                         Box::new(AfterCompute::Explain(ask)),
@@ -396,6 +429,19 @@ impl Session {
                 },
             },
         }
+    }
+
+    /// The last explanation's records, if they answer this request (any page of it).
+    fn cached_explained(
+        &self,
+        settings: &MetricSettings,
+        ask: &Explain,
+    ) -> Option<Rc<EveryRecord>> {
+        let key = ExplainKey::of(settings, ask);
+        self.last_explained
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, every)| Rc::clone(every))
     }
 
     fn cached(&self, settings: &MetricSettings) -> Option<Rc<MetricsReport>> {
@@ -634,8 +680,10 @@ impl Session {
         Ok(settings.with_model_calendar(model))
     }
 
+    /// Finds and orders every record of the explanation asked for, keeps them for the next page, and
+    /// answers the page asked.
     fn explained(
-        &self,
+        &mut self,
         settings: &MetricSettings,
         report: &MetricsReport,
         ask: &Explain,
@@ -645,24 +693,17 @@ impl Session {
             .as_ref()
             .map(|b| &b.model)
             .ok_or(EngineError::NoDeals)?;
-        let page = RecordPage {
-            page: ask.page,
-            page_size: ask.page_size.unwrap_or(PAGE_SIZE),
-            sort: ask.sort,
-        };
-        explain_in(
+        let every = Rc::new(explain_every_record(
             model,
             settings,
             report,
             &ask.metric,
             ask.rep.as_deref(),
-            &page,
-        )
-        .map(|explanation| {
-            Answer::Explained(Explained {
-                explanation: Box::new(explanation),
-            })
-        })
+            ask.sort,
+        )?);
+        let answer = page_of(&every, ask);
+        self.last_explained = Some((ExplainKey::of(settings, ask), every));
+        Ok(answer)
     }
 
     /// Gives back the bytes a cancelled import had reserved.
@@ -703,5 +744,81 @@ impl Session {
                 items,
             },
         }))
+    }
+}
+
+/// The page an explain request asks for, cut from its every record.
+fn page_of(every: &EveryRecord, ask: &Explain) -> Answer {
+    Answer::Explained(Explained {
+        explanation: Box::new(every.page(ask.page, ask.page_size.unwrap_or(PAGE_SIZE))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::protocol::{ImportFile, SetSettings};
+
+    /// The next page of an explanation is cut from the records the first page found (the same list, not
+    /// found again); a rebuilt model drops them.
+    #[test]
+    fn the_next_page_of_an_explanation_is_a_slice_of_the_list_the_first_page_found() {
+        let mut session = Session::new();
+        let mut csv = String::from("Opportunity ID,Opportunity Owner,Stage,Amount,Created Date\n");
+        for i in 0..30 {
+            csv.push_str(&format!(
+                "D{i:02},Rep {},Prospecting,{},2024-01-{:02}\n",
+                i % 3,
+                100 + i,
+                1 + i % 28
+            ));
+        }
+        session
+            .ask(ImportFile {
+                name: "deals.csv".to_owned(),
+                bytes: csv.into_bytes(),
+                options: ImportOptions::default(),
+            })
+            .unwrap();
+        let ask = |page| Explain {
+            settings: Box::default(),
+            metric: "open_deals".to_owned(),
+            rep: None,
+            page,
+            page_size: Some(7),
+            sort: None,
+        };
+        let first = session.ask(ask(0)).unwrap().explanation;
+        let kept = session
+            .last_explained
+            .as_ref()
+            .map(|(_, every)| Rc::clone(every));
+        let second = session.ask(ask(1)).unwrap().explanation;
+        let still = session
+            .last_explained
+            .as_ref()
+            .map(|(_, every)| Rc::clone(every));
+        assert!(
+            kept.zip(still).is_some_and(|(a, b)| Rc::ptr_eq(&a, &b)),
+            "page 1 is cut from the list page 0 found"
+        );
+        assert_eq!(
+            (
+                first.total_records,
+                first.records.len(),
+                second.records.len()
+            ),
+            (30, 7, 7)
+        );
+        assert_ne!(first.records, second.records);
+        session
+            .ask(SetSettings {
+                settings: Box::default(),
+            })
+            .unwrap();
+        assert!(
+            session.last_explained.is_none(),
+            "a rebuilt model drops the list"
+        );
     }
 }

@@ -9,6 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 
 use crate::engine::ingest::report::{NoteKind, RowNote};
 use crate::engine::ingest::{FileId, Table};
+use crate::engine::model::build::decided::Decided;
 use crate::engine::model::build::types::{FileInput, FileModel};
 use crate::engine::model::people::Roster;
 use crate::engine::model::recognize::recognize;
@@ -63,6 +64,11 @@ pub(super) struct Context {
     pub(super) deals_taken: Vec<(FileId, Option<NaiveDate>)>,
     /// Deals with a row from an older export, and the day their current values were taken (if said).
     pub(super) snapshot_deals: HashMap<DealIx, Option<NaiveDate>>,
+    /// The column decisions of the file being started, made in the steps before (see `decide`).
+    pub(super) decided: Decided,
+    /// Columns a reader's start decided in one go because the steps before did not plan them: a long step
+    /// on a big file, never a different decision (a test keeps it at 0 for every fixture).
+    pub(super) decided_in_one_go: std::cell::Cell<usize>,
 }
 
 /// The column a field is mapped to in this file, by position.
@@ -137,6 +143,8 @@ impl Context {
             deal_flags: Vec::new(),
             deals_taken: Vec::new(),
             snapshot_deals: HashMap::new(),
+            decided: Decided::default(),
+            decided_in_one_go: std::cell::Cell::new(0),
         }
     }
 

@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use crate::engine::ingest::report::Assumption;
 use crate::engine::model::Field;
 use crate::engine::model::build::context::{Context, cell, column_of};
-use crate::engine::model::build::decide::DateCol;
+use crate::engine::model::build::decide::{DateCol, hubspot_family_columns};
 use crate::engine::model::build::rows::RowReader;
 use crate::engine::model::build::types::{FileInput, FileModel};
-use crate::engine::model::sources::{Source, normalize};
+use crate::engine::model::sources::Source;
 use crate::engine::model::values::money::MoneyColumn;
 use crate::engine::model::values::scalars::ProbabilityColumn;
 
@@ -103,17 +103,19 @@ impl DealsReader {
         let won = ctx.date_col(input, file, dates[3]);
         // HubSpot gives one `Date entered "Closed Won (…)"` column per pipeline: the mapped one and its
         // siblings are read in turn, the first with a date wins.
-        let hubspot = file.mapping.source == Source::Hubspot;
-        let won_more = if hubspot {
-            siblings(ctx, input, file, dates[3], "date entered closed won")
+        let [won_family, lost_family] = if file.mapping.source == Source::Hubspot {
+            hubspot_family_columns(input, file)
         } else {
-            Vec::new()
+            Default::default()
         };
-        let lost_more = if hubspot {
-            siblings(ctx, input, file, dates[4], "date entered closed lost")
-        } else {
-            Vec::new()
-        };
+        let won_more = won_family
+            .into_iter()
+            .map(|i| ctx.date_col(input, file, Some(i)))
+            .collect();
+        let lost_more = lost_family
+            .into_iter()
+            .map(|i| ctx.date_col(input, file, Some(i)))
+            .collect();
         let lost = ctx.date_col(input, file, dates[4]);
         let last_activity = ctx.date_col(input, file, dates[5]);
         let money = c.amount.map(|a| ctx.money_column(input, file, a));
@@ -170,28 +172,6 @@ impl DealsReader {
             excel_ids: 0,
         }
     }
-}
-
-/// The other columns of a HubSpot date family (one per pipeline) beside the mapped one, decided each.
-fn siblings(
-    ctx: &Context,
-    input: &FileInput<'_>,
-    file: &mut FileModel,
-    mapped: Option<usize>,
-    prefix: &str,
-) -> Vec<DateCol> {
-    let others: Vec<usize> = input
-        .report
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(i, col)| Some(*i) != mapped && normalize(&col.name).starts_with(prefix))
-        .map(|(i, _)| i)
-        .collect();
-    others
-        .into_iter()
-        .map(|i| ctx.date_col(input, file, Some(i)))
-        .collect()
 }
 
 /// An older export of deals already read (most ids known) is read as their state on the day it was taken:

@@ -1,8 +1,10 @@
-//! After every file is read: the stage table is decided (history sequences order stages that carry no
-//! other evidence), history rows are laid down in order with stage changes marked, and each deal gets its
-//! status (disqualified told apart from lost), its close date (from history, the won/lost time, the actual
-//! close column, or the expected close, and each file says how many came from where), and the rep it is
-//! credited to (the owner at close, where owner history covers it).
+//! After every file is read, in a few steps ([`Finish`], a part per step): the stage table is decided
+//! (history sequences order stages that carry no other evidence); history rows are laid down in order with
+//! stage changes marked; each deal gets its status (disqualified told apart from lost) and its close date
+//! (from history, the won/lost time, the actual close column, or the expected close, and each file says how
+//! many came from where); each closed deal the rep it is credited to (the owner at close, where owner
+//! history covers it); then the roster is matched across files, what to review is listed, and each file
+//! says what it covers.
 
 use std::collections::HashMap;
 
@@ -11,12 +13,102 @@ use chrono::NaiveDate;
 use crate::engine::ingest::FileId;
 use crate::engine::model::build::context::{Context, OwnerChange};
 use crate::engine::model::build::types::FileModel;
+use crate::engine::model::people::Roster;
+use crate::engine::model::review::{
+    ReviewItem, file_scope, people_and_marks, possible_duplicates, test_records,
+};
 use crate::engine::model::words::{Outcome, fold};
-use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, Kind, StageIx};
+use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, Kind, Merge, StageIx};
+
+/// The parts of the finish, in order.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    #[default]
+    StageTable,
+    History,
+    Outcomes,
+    Credit,
+    Roster,
+    Duplicates,
+    TestRecords,
+    Review,
+    Scope,
+    Done,
+}
+
+/// The finish in progress: the next part, what the parts done leave for the next, and what they give.
+#[derive(Default)]
+pub(super) struct Finish {
+    next: Part,
+    /// When each deal last entered a closed stage, from history (the history part's, for the outcomes).
+    closed_at: HashMap<DealIx, NaiveDate>,
+    /// Closed deals by file and by where their close date came from (the outcomes part's, for the notes).
+    from_counts: HashMap<(FileId, ClosedOnFrom), u64>,
+    /// The user's roster choices that could not apply.
+    pub(super) warnings: Vec<String>,
+    /// Cross-file rep matches, each undoable.
+    pub(super) merges: Vec<Merge>,
+    pub(super) review: Vec<ReviewItem>,
+}
+
+impl Finish {
+    /// Parts in all: a step each.
+    pub(super) const PARTS: usize = 9;
+
+    /// Every part is done.
+    pub(super) fn is_done(&self) -> bool {
+        self.next == Part::Done
+    }
+
+    /// Does the next part (nothing once every part is done).
+    pub(super) fn step(&mut self, ctx: &mut Context, files: &mut [FileModel]) {
+        self.next = match self.next {
+            Part::StageTable => {
+                ctx.decide_stages();
+                Part::History
+            }
+            Part::History => {
+                self.closed_at = ctx.lay_history();
+                Part::Outcomes
+            }
+            Part::Outcomes => {
+                self.from_counts = ctx.deal_outcomes(&self.closed_at);
+                Part::Credit
+            }
+            Part::Credit => {
+                ctx.credit(files, &self.from_counts);
+                Part::Roster
+            }
+            Part::Roster => {
+                (self.warnings, self.merges) = ctx.match_roster();
+                Part::Duplicates
+            }
+            Part::Duplicates => {
+                self.review = possible_duplicates(&ctx.model);
+                Part::TestRecords
+            }
+            Part::TestRecords => {
+                self.review.extend(test_records(&ctx.model));
+                Part::Review
+            }
+            Part::Review => {
+                people_and_marks(&mut ctx.model, &ctx.settings, &mut self.review);
+                Part::Scope
+            }
+            Part::Scope => {
+                for file in files.iter_mut() {
+                    file.scope = file_scope(&ctx.model, file.file_id, file.mapping.kind);
+                }
+                Part::Done
+            }
+            Part::Done => Part::Done,
+        };
+    }
+}
 
 impl Context {
-    /// After every file: the stage table, each deal's status, close date and credited rep, and the history.
-    pub(super) fn finish_deals(&mut self, files: &mut [FileModel]) {
+    /// The stage table: an older export's rows become history, history sequences order the stages.
+    fn decide_stages(&mut self) {
         // A deal seen in an older export: its current values are a history row on the day they were taken.
         for (&deal, taken) in &self.snapshot_deals {
             if let Some(day) = taken {
@@ -51,9 +143,11 @@ impl Context {
         }
         let collector = std::mem::take(&mut self.stages);
         self.model.stages = collector.finish(&self.settings.stages);
-        let stages = &self.model.stages;
+    }
 
-        // History rows, in order, with stage changes marked.
+    /// History rows, in order, with stage changes marked; gives when each deal last entered a closed stage.
+    fn lay_history(&mut self) -> HashMap<DealIx, NaiveDate> {
+        let stages = &self.model.stages;
         let h = &mut self.model.history;
         let mut previous: Option<(DealIx, Option<StageIx>)> = None;
         for (deal, at, stage, amount, close, probability, category) in &self.pending_history {
@@ -97,7 +191,15 @@ impl Context {
                 closed_at.insert(deal, at.date());
             }
         }
+        closed_at
+    }
 
+    /// Each deal's status and close date; gives the closed deals by file and by where the date came from.
+    fn deal_outcomes(
+        &mut self,
+        closed_at: &HashMap<DealIx, NaiveDate>,
+    ) -> HashMap<(FileId, ClosedOnFrom), u64> {
+        let stages = &self.model.stages;
         let mut from_counts: HashMap<(FileId, ClosedOnFrom), u64> = HashMap::new();
         let d = &mut self.model.deals;
         for ix in 0..d.len() {
@@ -149,8 +251,17 @@ impl Context {
             d.closed_on_from[ix] = from;
             *from_counts.entry((d.file[ix], from)).or_insert(0) += 1;
         }
+        from_counts
+    }
 
-        // Credit: the owner at close, where owner history covers it.
+    /// Credit: each closed deal to its owner at close, where owner history covers it; each deals file's
+    /// notes on its close dates and credit.
+    fn credit(
+        &mut self,
+        files: &mut [FileModel],
+        from_counts: &HashMap<(FileId, ClosedOnFrom), u64>,
+    ) {
+        let d = &mut self.model.deals;
         self.owner_changes.sort_by_key(|c| (c.0, c.1));
         let mut changes: HashMap<DealIx, Vec<OwnerChange>> = HashMap::new();
         for (deal, at, old, new) in &self.owner_changes {
@@ -209,5 +320,21 @@ impl Context {
                 format!("Credit: {credited_by_history} closed deals to their owner at close (owner history); the rest to their current owner.")
             });
         }
+    }
+
+    /// The roster: the user's choices applied (gives those that could not be), reps matched across files
+    /// (gives the matches) and kept in the model.
+    fn match_roster(&mut self) -> (Vec<String>, Vec<Merge>) {
+        let mut deals_owned = vec![0u32; self.roster_len()];
+        for owner in self.model.deals.owner.iter().flatten() {
+            if let Some(n) = deals_owned.get_mut(*owner as usize) {
+                *n += 1;
+            }
+        }
+        let mut roster = std::mem::replace(&mut self.roster, Roster::new(&[]));
+        let warnings = roster.set_by_hand(&self.settings.roster);
+        let (reps, merges) = roster.finish(&deals_owned);
+        self.model.reps = reps;
+        (warnings, merges)
     }
 }

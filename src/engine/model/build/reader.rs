@@ -1,5 +1,6 @@
 //! Which reader a file needs: [`start`] checks that the file's kind has its required columns (else every
-//! row is skipped with the reason) and starts the reader of that kind, which decides the file's columns.
+//! row is skipped with the reason, `FileModel::unused_reason`) and starts the reader of that kind, which states the
+//! file's column decisions.
 
 use crate::engine::ingest::report::NoteKind;
 use crate::engine::model::Kind;
@@ -14,35 +15,15 @@ use crate::engine::model::build::rows::RowReader;
 use crate::engine::model::build::types::{FileInput, FileModel};
 use crate::engine::model::build::users::{TeamsReader, UsersReader};
 
-/// Decides a file's columns and gives the reader of its rows.
+/// Gives the reader of a file's rows, which takes the file's column decisions (made by the steps before,
+/// see `decide`).
 pub(super) fn start(
     ctx: &mut Context,
     input: &FileInput<'_>,
     file: &mut FileModel,
 ) -> Box<dyn RowReader> {
     let kind = file.mapping.kind;
-    let mut missing: Vec<String> = kind
-        .required()
-        .iter()
-        .filter(|f| file.mapping.column(**f).is_none())
-        .map(|f| f.id())
-        .collect();
-    let any = kind.required_any();
-    if !any.is_empty() && any.iter().all(|f| file.mapping.column(*f).is_none()) {
-        let names: Vec<String> = any.iter().map(|f| f.id()).collect();
-        missing.push(format!("one of {}", names.join(", ")));
-    }
-    if kind == Kind::NotUsed || !missing.is_empty() {
-        let reason = if kind == Kind::NotUsed {
-            "This file holds nothing pipelens uses; choose a kind for it if it should be read."
-                .to_owned()
-        } else {
-            format!(
-                "Not used: a {} file needs a column mapped to {}.",
-                kind.label().to_lowercase(),
-                missing.join(" and ")
-            )
-        };
+    if let Some(reason) = file.unused_reason() {
         if kind != Kind::NotUsed {
             file.notes.push(reason.clone());
         }

@@ -1,21 +1,27 @@
 //! The model build a step at a time, so the worker can yield and see a Cancel between steps: files are
 //! read in dependency order (who people are, then leads, then deals newest export first, then what refers
-//! to deals), each file in steps — one to decide its columns, then [`ROWS_PER_STEP`] rows per step, then
-//! its closing notes — and a last step decides the stages, credits deals, matches the roster and lists
-//! what to review. Progress is counted in rows, so a bar over a million-row file moves.
+//! to deals), each file in steps — its column decisions fed [`DECIDE_VALUES_PER_STEP`](super::DECIDE_VALUES_PER_STEP) values per step,
+//! then one to start its reader, then [`ROWS_PER_STEP`] rows per step, the last with its closing notes —
+//! and the finish in [`Finish::PARTS`] steps (the stage table, the history, the deals' outcomes, credit,
+//! the roster, the review list, each file's scope) and a last one that gives the model. Progress is counted in units of work
+//! fixed when the task is made (a value decided, a row read, a file started, a part of the finish), so a
+//! bar over a million-row file moves and never goes back.
 
 use chrono::NaiveDate;
 
 use crate::engine::model::build::context::{Context, business_tz};
+use crate::engine::model::build::decide::ColumnDeciders;
+use crate::engine::model::build::finish::Finish;
 use crate::engine::model::build::reader;
 use crate::engine::model::build::rows::RowReader;
 use crate::engine::model::build::types::{Built, FileInput, FileModel};
-use crate::engine::model::people::Roster;
-use crate::engine::model::review::{file_scope, review_list};
 use crate::engine::model::{Kind, ModelSettings};
 
 /// Rows read in one step: a few milliseconds of work in a browser, so Cancel waits for no more than that.
 pub const ROWS_PER_STEP: usize = 4_096;
+
+/// Steps after the last file: each part of the finish, then the last one that gives the model.
+pub const FINISH_STEPS: usize = Finish::PARTS + 1;
 
 /// Deals exports are read newest first: an older export of the same deals is their earlier state.
 const READ_ORDER: [Kind; 10] = [
@@ -31,17 +37,30 @@ const READ_ORDER: [Kind; 10] = [
     Kind::NotUsed,
 ];
 
+/// Where the file being read is.
+enum Reading {
+    /// Its columns being decided, a slice of values per step.
+    Deciding(ColumnDeciders),
+    /// Its rows being read: its reader and the next row to read.
+    Rows(Box<dyn RowReader>, usize),
+}
+
 /// A build in progress. Every step is given the same `inputs` the task was made with.
 pub struct BuildTask {
     ctx: Context,
     files: Vec<FileModel>,
     /// Indexes into the inputs, in the order they are read.
     order: Vec<usize>,
+    /// Each input's column decisions, planned when the task is made (taken when its file starts).
+    deciders: Vec<Option<ColumnDeciders>>,
     /// Position in `order` of the file being read (or to read next).
     next: usize,
-    /// The file being read: its reader and the next row to read.
-    reading: Option<(Box<dyn RowReader>, usize)>,
-    /// Units of work in all (each file's rows and one to start it, one to finish) and done so far.
+    /// The file being read (`None` before its first step).
+    reading: Option<Reading>,
+    /// The finish, once every file is read.
+    finish: Finish,
+    /// Units of work in all (each file's values to decide, one to start it and its rows; each part of the
+    /// finish and the last step) and done so far.
     units_total: usize,
     units_done: usize,
     warnings: Vec<String>,
@@ -74,24 +93,39 @@ impl BuildTask {
             }
             order.extend(of_kind);
         }
+        let deciders: Vec<Option<ColumnDeciders>> = inputs
+            .iter()
+            .zip(&files)
+            .map(|(input, file)| Some(ColumnDeciders::plan(input, file)))
+            .collect();
         let units_total = order
             .iter()
-            .map(|&i| inputs.get(i).map_or(0, |input| input.table.row_count()) + 1)
+            .map(|&i| {
+                let values = deciders
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .zip(inputs.get(i))
+                    .map_or(0, |(d, input)| d.values(input.table));
+                values + inputs.get(i).map_or(0, |input| input.table.row_count()) + 1
+            })
             .sum::<usize>()
-            + 1;
+            + FINISH_STEPS;
         BuildTask {
             ctx,
             files,
             order,
+            deciders,
             next: 0,
             reading: None,
+            finish: Finish::default(),
             units_total,
             units_done: 0,
             warnings,
         }
     }
 
-    /// Units of work in all: every row of every file, one per file to start it, and the finish.
+    /// Units of work in all: every value decided and row read of every file, one per file to start its
+    /// reader, and the [`FINISH_STEPS`].
     pub fn steps(&self) -> usize {
         self.units_total
     }
@@ -110,25 +144,46 @@ impl BuildTask {
     /// Does the next step; the last one gives the model.
     pub fn step(&mut self, inputs: &[FileInput<'_>]) -> Option<Built> {
         let Some(&i) = self.order.get(self.next) else {
-            return Some(self.finish(inputs));
+            if self.finish.is_done() {
+                return Some(self.conclude());
+            }
+            self.finish.step(&mut self.ctx, &mut self.files);
+            self.units_done += 1;
+            return None;
         };
         let (Some(input), Some(file)) = (inputs.get(i), self.files.get_mut(i)) else {
             self.next += 1;
             return None;
         };
-        match self.reading.take() {
-            None => {
-                self.reading = Some((reader::start(&mut self.ctx, input, file), 0));
+        let reading = match self.reading.take() {
+            Some(reading) => reading,
+            None => Reading::Deciding(
+                self.deciders
+                    .get_mut(i)
+                    .and_then(Option::take)
+                    .unwrap_or_else(|| ColumnDeciders::plan(input, file)),
+            ),
+        };
+        match reading {
+            Reading::Deciding(deciders) if deciders.is_done() => {
+                self.ctx.decided = deciders.conclude(file);
+                let rows = reader::start(&mut self.ctx, input, file);
+                self.ctx.decided = Default::default();
+                self.reading = Some(Reading::Rows(rows, 0));
                 self.units_done += 1;
             }
-            Some((mut rows, from)) => {
+            Reading::Deciding(mut deciders) => {
+                self.units_done += deciders.feed(input.table);
+                self.reading = Some(Reading::Deciding(deciders));
+            }
+            Reading::Rows(mut rows, from) => {
                 let to = (from + ROWS_PER_STEP).min(input.table.row_count());
                 for row in from..to {
                     rows.row(&mut self.ctx, input, file, row);
                 }
                 self.units_done += to - from;
                 if to < input.table.row_count() {
-                    self.reading = Some((rows, to));
+                    self.reading = Some(Reading::Rows(rows, to));
                 } else {
                     rows.end(&mut self.ctx, input, file);
                     self.next += 1;
@@ -138,37 +193,89 @@ impl BuildTask {
         None
     }
 
-    fn finish(&mut self, inputs: &[FileInput<'_>]) -> Built {
-        let mut files = std::mem::take(&mut self.files);
-        let ctx = &mut self.ctx;
-        ctx.finish_deals(&mut files);
-        let deals_owned = {
-            let mut owned = vec![0u32; ctx.roster_len()];
-            for owner in ctx.model.deals.owner.iter().flatten() {
-                if let Some(n) = owned.get_mut(*owner as usize) {
-                    *n += 1;
-                }
-            }
-            owned
-        };
-        let settings = &ctx.settings;
-        let mut model = std::mem::take(&mut ctx.model);
-        let mut roster = std::mem::replace(&mut ctx.roster, Roster::new(&[]));
+    /// The last step, after the finish: the model and what was made of each file.
+    fn conclude(&mut self) -> Built {
         let mut warnings = std::mem::take(&mut self.warnings);
-        warnings.extend(roster.set_by_hand(&settings.roster));
-        let (reps, merges) = roster.finish(&deals_owned);
-        model.reps = reps;
-        let review = review_list(&mut model, settings);
-        for (input, file) in inputs.iter().zip(files.iter_mut()) {
-            file.scope = file_scope(&model, input.file_id, file.mapping.kind);
-        }
+        warnings.append(&mut self.finish.warnings);
         self.units_done = self.units_total;
         Built {
-            model,
-            files,
-            review,
-            merges,
+            model: std::mem::take(&mut self.ctx.model),
+            files: std::mem::take(&mut self.files),
+            review: std::mem::take(&mut self.finish.review),
+            merges: std::mem::take(&mut self.finish.merges),
             warnings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ingest::limits::Limits;
+    use crate::engine::ingest::{ImportJob, ImportOptions, ImportedFile, Slice};
+
+    /// Every file of a fixture folder, imported.
+    fn imported(dir: &std::path::Path) -> Vec<ImportedFile> {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "csv" || e == "xlsx"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .enumerate()
+            .map(|(i, path)| {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                let bytes = std::fs::read(path).unwrap();
+                let mut job = ImportJob::new(
+                    i as u32,
+                    name,
+                    bytes,
+                    ImportOptions::default(),
+                    Limits::default(),
+                );
+                loop {
+                    if let Slice::Done(file) = job.step() {
+                        break *file.unwrap();
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// The steps that decide a file's columns plan every column its reader asks about: no fixture's reader
+    /// decides a column in one go at its start.
+    #[test]
+    fn every_column_a_reader_decides_was_decided_in_the_steps_before() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut folders: Vec<_> = ["model", "metrics"]
+            .iter()
+            .flat_map(|group| std::fs::read_dir(root.join(group)).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .chain([root.join("metrics2")])
+            .collect();
+        folders.sort();
+        assert!(folders.len() >= 9, "{folders:?}");
+        for folder in folders {
+            let files = imported(&folder);
+            let inputs: Vec<FileInput<'_>> = files
+                .iter()
+                .map(|f| FileInput {
+                    file_id: f.file_id,
+                    report: &f.report,
+                    table: &f.table,
+                })
+                .collect();
+            let mut task = BuildTask::new(&inputs, &ModelSettings::default());
+            let mut steps = 0;
+            while task.step(&inputs).is_none() {
+                steps += 1;
+                assert!(task.done() <= task.steps(), "{folder:?}");
+            }
+            assert!(steps > inputs.len(), "{folder:?}");
+            assert_eq!(task.ctx.decided_in_one_go.get(), 0, "{folder:?}");
         }
     }
 }

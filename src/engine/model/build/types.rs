@@ -7,7 +7,7 @@ use crate::engine::ingest::report::{Assumption, FileReport, RowNote};
 use crate::engine::ingest::{FileId, Table};
 use crate::engine::model::recognize::Mapping;
 use crate::engine::model::review::ReviewItem;
-use crate::engine::model::{Merge, SalesModel};
+use crate::engine::model::{Kind, Merge, SalesModel};
 
 /// One imported file, as the model reads it.
 pub struct FileInput<'a> {
@@ -35,6 +35,37 @@ pub struct FileModel {
 }
 
 impl FileModel {
+    /// Why the file cannot be read (its kind holds nothing pipelens uses, or a column its kind needs is not
+    /// mapped), or `None` when it can.
+    pub(super) fn unused_reason(&self) -> Option<String> {
+        let kind = self.mapping.kind;
+        let mut missing: Vec<String> = kind
+            .required()
+            .iter()
+            .filter(|f| self.mapping.column(**f).is_none())
+            .map(|f| f.id())
+            .collect();
+        let any = kind.required_any();
+        if !any.is_empty() && any.iter().all(|f| self.mapping.column(*f).is_none()) {
+            let names: Vec<String> = any.iter().map(|f| f.id()).collect();
+            missing.push(format!("one of {}", names.join(", ")));
+        }
+        if kind == Kind::NotUsed {
+            Some(
+                "This file holds nothing pipelens uses; choose a kind for it if it should be read."
+                    .to_owned(),
+            )
+        } else if !missing.is_empty() {
+            Some(format!(
+                "Not used: a {} file needs a column mapped to {}.",
+                kind.label().to_lowercase(),
+                missing.join(" and ")
+            ))
+        } else {
+            None
+        }
+    }
+
     /// States an assumption once (the first statement of an id stands).
     pub(super) fn assume(&mut self, assumption: Assumption) {
         if !self.assumptions.iter().any(|a| a.id == assumption.id) {

@@ -81,63 +81,98 @@ impl ParsedDate {
 /// Bare numbers in this range count towards deciding a column holds Excel serial dates.
 const SERIAL_DECIDING: std::ops::RangeInclusive<f64> = 10_000.0..=80_000.0;
 
-impl DateColumn {
-    /// Decides from every value of a column; `convention` is the order used when no value decides it (and
-    /// on a tie between day-first and month-first proofs). The order more values prove wins; the values
-    /// proving the other order then read as errors that name the deciding row. Evidence row indices are
-    /// 0-based positions in `values`: see [`DateColumn::with_row_numbers`].
-    pub fn decide<'a>(
-        values: impl IntoIterator<Item = &'a str>,
-        convention: DateOrder,
-    ) -> DateColumn {
-        let (mut day_first, mut month_first) = (Tally::default(), Tally::default());
-        let (mut ambiguous, mut two_digit_years) = (false, false);
-        let (mut non_blank, mut serials) = (0usize, 0usize);
-        for (row_index, value) in values.into_iter().enumerate() {
+/// A date column's decision in the making: its values are fed a slice at a time ([`DateDecider::feed`], in
+/// column order) and [`DateDecider::conclude`] gives the same [`DateColumn`] as [`DateColumn::decide`] over
+/// all of them, so a million-row column is decided in many small steps.
+#[derive(Debug, Clone, Default)]
+pub struct DateDecider {
+    day_first: Tally,
+    month_first: Tally,
+    /// A value whose day and month could be swapped and that proves neither order.
+    ambiguous: bool,
+    two_digit_years: bool,
+    non_blank: usize,
+    /// Bare numbers in [`SERIAL_DECIDING`].
+    serials: usize,
+    /// Values fed so far: the next value's 0-based row index.
+    fed: usize,
+}
+
+impl DateDecider {
+    /// Values fed so far.
+    pub fn fed(&self) -> usize {
+        self.fed
+    }
+
+    /// Takes the column's next values into account.
+    pub fn feed<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) {
+        for value in values {
+            let row_index = self.fed;
+            self.fed += 1;
             let text = value.trim();
             if is_blank(text) {
                 continue;
             }
-            non_blank += 1;
-            match shape(&text.to_lowercase()) {
+            self.non_blank += 1;
+            with_lowercase(text, |lower| match shape(lower) {
                 Some(Shape::Number(serial)) => {
-                    serials += usize::from(SERIAL_DECIDING.contains(&serial))
+                    self.serials += usize::from(SERIAL_DECIDING.contains(&serial))
                 }
-                Some(Shape::Known { two_digit_year, .. }) => two_digit_years |= two_digit_year,
+                Some(Shape::Known { two_digit_year, .. }) => self.two_digit_years |= two_digit_year,
                 Some(Shape::DayMonth {
                     first,
                     second,
                     two_digit_year,
                     ..
                 }) => {
-                    two_digit_years |= two_digit_year;
+                    self.two_digit_years |= two_digit_year;
                     if proves_day_first(first, second) {
-                        day_first.add(row_index, text);
+                        self.day_first.add(row_index, text);
                     } else if proves_day_first(second, first) {
-                        month_first.add(row_index, text);
+                        self.month_first.add(row_index, text);
                     } else if first != second && first <= 12 && second <= 12 {
-                        ambiguous = true;
+                        self.ambiguous = true;
                     }
                 }
                 None => {}
-            }
+            });
         }
+    }
+
+    /// The decision from every value fed; `convention` as for [`DateColumn::decide`].
+    pub fn conclude(&self, convention: DateOrder) -> DateColumn {
         let (order, order_decided_by) = choose(
             [
-                (DateOrder::DayFirst, &day_first),
-                (DateOrder::MonthFirst, &month_first),
+                (DateOrder::DayFirst, &self.day_first),
+                (DateOrder::MonthFirst, &self.month_first),
             ],
             convention,
-            ambiguous,
+            self.ambiguous,
         );
         DateColumn {
             order,
             order_decided_by,
-            day_first_values: day_first.count,
-            month_first_values: month_first.count,
-            excel_serials: serials * 2 > non_blank,
-            two_digit_years,
+            day_first_values: self.day_first.count,
+            month_first_values: self.month_first.count,
+            excel_serials: self.serials * 2 > self.non_blank,
+            two_digit_years: self.two_digit_years,
         }
+    }
+}
+
+impl DateColumn {
+    /// Decides from every value of a column; `convention` is the order used when no value decides it (and
+    /// on a tie between day-first and month-first proofs). The order more values prove wins; the values
+    /// proving the other order then read as errors that name the deciding row. Evidence row indices are
+    /// 0-based positions in `values`: see [`DateColumn::with_row_numbers`]. The same as feeding every
+    /// value to one [`DateDecider`].
+    pub fn decide<'a>(
+        values: impl IntoIterator<Item = &'a str>,
+        convention: DateOrder,
+    ) -> DateColumn {
+        let mut decider = DateDecider::default();
+        decider.feed(values);
+        decider.conclude(convention)
     }
 
     /// The same column with the order chosen by the user.
@@ -226,8 +261,12 @@ impl DateColumn {
         if is_blank(text) {
             return Ok(None);
         }
-        let lower = text.to_lowercase();
-        let (date, time) = match shape(&lower) {
+        with_lowercase(text, |lower| self.parse_lowercase(text, lower))
+    }
+
+    /// Reads one trimmed, non-blank cell, given its lowercase form.
+    fn parse_lowercase(&self, text: &str, lower: &str) -> Result<Option<ParsedDate>, ValueError> {
+        let (date, time) = match shape(lower) {
             None => return Err(unreadable(text)),
             Some(Shape::Number(serial)) if self.excel_serials => {
                 return from_serial(serial, text).map(Some);
@@ -296,6 +335,25 @@ enum Shape<'a> {
         two_digit_year: bool,
         time: &'a str,
     },
+}
+
+/// Longest text lowercased on the stack: longer dates (rare) are lowercased into a new string.
+const MAX_STACK_LOWERCASE_BYTES: usize = 64;
+
+/// Calls `f` with `text` lowercased: ASCII text up to [`MAX_STACK_LOWERCASE_BYTES`] (nearly every date) is
+/// lowercased in a buffer on the stack, anything else by [`str::to_lowercase`]; the same text either way.
+fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; MAX_STACK_LOWERCASE_BYTES];
+    if text.is_ascii()
+        && let Some(bytes) = buffer.get_mut(..text.len())
+    {
+        bytes.copy_from_slice(text.as_bytes());
+        bytes.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(bytes) {
+            return f(lower);
+        }
+    }
+    f(&text.to_lowercase())
 }
 
 /// Reads the shape of lowercased, trimmed text; `None` when it looks like no date.
@@ -728,6 +786,10 @@ mod tests {
             ("31 mars 2026", Ok(Some(date(2026, 3, 31)))),
             ("15 août 2026", Ok(Some(date(2026, 8, 15)))),
             ("31. März 2026", Ok(Some(date(2026, 3, 31)))),
+            ("31. MÄRZ 2026", Ok(Some(date(2026, 3, 31)))),
+            // Longer than the stack buffer for lowercasing: read the same.
+            ("2026-03-31T14:05:09.12345678901234567890123456789012345678901234567890Z", Ok(Some(zoned(at(2026, 3, 31, 14, 5, 9, 123_456_789), 0)))),
+            ("TUESDAY,   MARCH 31ST,      2026       2:05:09.123456789123456789 PM", Ok(Some(ParsedDate::DateTime(at(2026, 3, 31, 14, 5, 9, 123_456_789))))),
             ("3. Okt. 2026", Ok(Some(date(2026, 10, 3)))),
             ("1 Dez 2026", Ok(Some(date(2026, 12, 1)))),
             ("", Ok(None)),

@@ -4,7 +4,10 @@
 //! Every column kind that needs a decision works the same way:
 //!
 //! 1. `decide(values, …)` looks at *all* of a column's values and returns the decision ([`DateColumn`],
-//!    [`MoneyColumn`], [`ProbabilityColumn`]) with the [`Evidence`] that made it.
+//!    [`MoneyColumn`], [`ProbabilityColumn`]) with the [`Evidence`] that made it. It is a thin wrapper over
+//!    the kind's decider ([`DateDecider`], [`MoneyDecider`], [`ProbabilityDecider`]): the counts and flags
+//!    of a decision in the making, fed the values a slice at a time and concluded after the last, so the
+//!    model build can decide a million-row column in small steps and reach the same decision.
 //! 2. `sentence(column)` states the decision for the import report as one plain sentence.
 //! 3. `with_…(choice)` replaces it with the user's choice (the evidence becomes [`Evidence::User`]); the
 //!    value counts kept in the decision still say how many values contradict the new choice.
@@ -23,11 +26,11 @@ pub mod dates;
 pub mod money;
 pub mod scalars;
 
-pub use dates::{DateColumn, DateOrder, ParsedDate};
-pub use money::{DecimalMark, Money, MoneyColumn, Scale};
+pub use dates::{DateColumn, DateDecider, DateOrder, ParsedDate};
+pub use money::{DecimalMark, Money, MoneyColumn, MoneyDecider, Scale};
 pub use scalars::{
-    IdCheck, ProbabilityColumn, ProbabilityScale, check_id, parse_bool, parse_duration_seconds,
-    parse_number,
+    IdCheck, ProbabilityColumn, ProbabilityDecider, ProbabilityScale, check_id, parse_bool,
+    parse_duration_seconds, parse_number,
 };
 
 use serde::{Deserialize, Serialize};
@@ -115,7 +118,7 @@ impl Evidence {
 }
 
 /// Counts the values that prove one choice and keeps the first of them.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Tally {
     count: usize,
     first: Option<(usize, String)>,
@@ -302,6 +305,61 @@ mod tests {
         }
         for column in &dates {
             let _ = column.sentence("c");
+        }
+    }
+
+    /// Fed in slices of any length, each decider concludes exactly what the one-shot decision does, with
+    /// the evidence's row index counted across slices.
+    #[test]
+    fn a_decision_fed_in_slices_is_the_decision_over_all_values() {
+        let mut values: Vec<String> = Vec::new();
+        for i in 0..3000usize {
+            values.push(match i % 11 {
+                0 => format!("{:02}/{:02}/2024", 1 + i % 12, 1 + i % 9),
+                1 => String::new(),
+                2 => format!("{}.{:03}", 1 + i % 900, i % 1000),
+                3 => format!("0.{}", 1 + i % 9),
+                4 => format!("{}%", i % 100),
+                5 => format!("{}", 40_000 + i),
+                6 => "N/A".to_owned(),
+                7 => format!("{}/{:02}/24 2:05 PM", 1 + i % 12, 1 + i % 12),
+                _ => format!("2024-{:02}-{:02}T10:00:00Z", 1 + i % 12, 1 + i % 28),
+            });
+        }
+        // Proofs that arrive late, and each way, so a slice boundary falls between them.
+        values[2500] = "25/01/2024".to_owned();
+        values[2600] = "1.234,56 €".to_owned();
+        values[2700] = "01/25/2024".to_owned();
+        values[2800] = "MÄRZ 3 2026".to_owned();
+        for prefix in [0, 1, 2499, 2501, 3000] {
+            let column = &values[..prefix];
+            let texts = || column.iter().map(String::as_str);
+            for slice in [1, 7, 4096] {
+                let (mut dates, mut money, mut probabilities) = (
+                    DateDecider::default(),
+                    MoneyDecider::default(),
+                    ProbabilityDecider::default(),
+                );
+                for chunk in column.chunks(slice) {
+                    let chunk = || chunk.iter().map(String::as_str);
+                    dates.feed(chunk());
+                    money.feed(chunk());
+                    probabilities.feed(chunk());
+                }
+                assert_eq!(dates.fed(), prefix);
+                for convention in [DateOrder::DayFirst, DateOrder::MonthFirst] {
+                    assert_eq!(
+                        dates.conclude(convention),
+                        DateColumn::decide(texts(), convention),
+                        "{prefix} values in slices of {slice}"
+                    );
+                }
+                assert_eq!(
+                    money.conclude(DecimalMark::Comma),
+                    MoneyColumn::decide(texts(), DecimalMark::Comma)
+                );
+                assert_eq!(probabilities.conclude(), ProbabilityColumn::decide(texts()));
+            }
         }
     }
 

@@ -83,41 +83,75 @@ pub struct Money {
     pub rounded: bool,
 }
 
-impl MoneyColumn {
-    /// Decides from every value of a column; `convention` is the decimal mark used when no value decides it
-    /// (and on a tie). The mark more values prove wins; values proving the other mark then read as errors
-    /// that name the deciding row. Evidence row indices are 0-based positions in `values`: see
-    /// [`MoneyColumn::with_row_numbers`].
-    pub fn decide<'a>(
-        values: impl IntoIterator<Item = &'a str>,
-        convention: DecimalMark,
-    ) -> MoneyColumn {
-        let (mut dot, mut comma) = (Tally::default(), Tally::default());
-        let mut ambiguous = false;
-        for (row_index, value) in values.into_iter().enumerate() {
+/// A money column's decision in the making: its values are fed a slice at a time ([`MoneyDecider::feed`], in
+/// column order) and [`MoneyDecider::conclude`] gives the same [`MoneyColumn`] as [`MoneyColumn::decide`]
+/// over all of them.
+#[derive(Debug, Clone, Default)]
+pub struct MoneyDecider {
+    dot: Tally,
+    comma: Tally,
+    /// A value whose single mark reads two ways (`1,234`).
+    ambiguous: bool,
+    /// Values fed so far: the next value's 0-based row index.
+    fed: usize,
+}
+
+impl MoneyDecider {
+    /// Values fed so far.
+    pub fn fed(&self) -> usize {
+        self.fed
+    }
+
+    /// Takes the column's next values into account.
+    pub fn feed<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) {
+        for value in values {
+            let row_index = self.fed;
+            self.fed += 1;
             let text = value.trim();
             let Ok(parts) = parts(text) else { continue };
             match hint(parts.core) {
                 Some(Hint::Proves(mark)) if split_number(parts.core, mark).is_ok() => match mark {
-                    DecimalMark::Dot => dot.add(row_index, text),
-                    DecimalMark::Comma => comma.add(row_index, text),
+                    DecimalMark::Dot => self.dot.add(row_index, text),
+                    DecimalMark::Comma => self.comma.add(row_index, text),
                 },
-                Some(Hint::Ambiguous) => ambiguous = true,
+                Some(Hint::Ambiguous) => self.ambiguous = true,
                 _ => {}
             }
         }
+    }
+
+    /// The decision from every value fed; `convention` as for [`MoneyColumn::decide`].
+    pub fn conclude(&self, convention: DecimalMark) -> MoneyColumn {
         let (decimal, decided_by) = choose(
-            [(DecimalMark::Dot, &dot), (DecimalMark::Comma, &comma)],
+            [
+                (DecimalMark::Dot, &self.dot),
+                (DecimalMark::Comma, &self.comma),
+            ],
             convention,
-            ambiguous,
+            self.ambiguous,
         );
         MoneyColumn {
             decimal,
             decided_by,
-            dot_values: dot.count,
-            comma_values: comma.count,
+            dot_values: self.dot.count,
+            comma_values: self.comma.count,
             scale: Scale::Units,
         }
+    }
+}
+
+impl MoneyColumn {
+    /// Decides from every value of a column; `convention` is the decimal mark used when no value decides it
+    /// (and on a tie). The mark more values prove wins; values proving the other mark then read as errors
+    /// that name the deciding row. Evidence row indices are 0-based positions in `values`: see
+    /// [`MoneyColumn::with_row_numbers`]. The same as feeding every value to one [`MoneyDecider`].
+    pub fn decide<'a>(
+        values: impl IntoIterator<Item = &'a str>,
+        convention: DecimalMark,
+    ) -> MoneyColumn {
+        let mut decider = MoneyDecider::default();
+        decider.feed(values);
+        decider.conclude(convention)
     }
 
     /// The same column with the decimal mark chosen by the user.

@@ -36,38 +36,72 @@ pub struct ProbabilityColumn {
     pub decided_by: Evidence,
 }
 
-impl ProbabilityColumn {
-    /// Decides from every value of a column. The rule: any value written with a `%` sign or above 1 makes the
-    /// column percentages (0–100); otherwise any value strictly between 0 and 1 makes it fractions (0–1);
-    /// a column whose values are all 0 or 1 is read as fractions, so 0 is 0% and 1 is 100% (a deal is lost or
-    /// won far more often than it sits at 1%). Evidence row indices are 0-based positions in `values`: see
-    /// [`ProbabilityColumn::with_row_numbers`].
-    pub fn decide<'a>(values: impl IntoIterator<Item = &'a str>) -> ProbabilityColumn {
-        let (mut percent, mut fraction) = (Tally::default(), Tally::default());
-        let mut zero_or_one = false;
-        for (row_index, value) in values.into_iter().enumerate() {
+/// A probability column's decision in the making: its values are fed a slice at a time
+/// ([`ProbabilityDecider::feed`], in column order) and [`ProbabilityDecider::conclude`] gives the same
+/// [`ProbabilityColumn`] as [`ProbabilityColumn::decide`] over all of them.
+#[derive(Debug, Clone, Default)]
+pub struct ProbabilityDecider {
+    /// Values written with `%` or above 1.
+    percent: Tally,
+    /// Values strictly between 0 and 1.
+    fraction: Tally,
+    /// A value that is exactly 0 or 1.
+    zero_or_one: bool,
+    /// Values fed so far: the next value's 0-based row index.
+    fed: usize,
+}
+
+impl ProbabilityDecider {
+    /// Values fed so far.
+    pub fn fed(&self) -> usize {
+        self.fed
+    }
+
+    /// Takes the column's next values into account.
+    pub fn feed<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) {
+        for value in values {
+            let row_index = self.fed;
+            self.fed += 1;
             let text = value.trim();
             let Some((number, percent_sign)) = read_probability(text) else {
                 continue;
             };
             if percent_sign || number > 1.0 {
-                percent.add(row_index, text);
+                self.percent.add(row_index, text);
             } else if number > 0.0 && number < 1.0 {
-                fraction.add(row_index, text);
+                self.fraction.add(row_index, text);
             } else if number == 0.0 || number == 1.0 {
-                zero_or_one = true;
+                self.zero_or_one = true;
             }
         }
-        let (scale, decided_by) = if percent.count > 0 {
-            (ProbabilityScale::Percent, percent.evidence())
-        } else if fraction.count > 0 {
-            (ProbabilityScale::Fraction, fraction.evidence())
-        } else if zero_or_one {
+    }
+
+    /// The decision from every value fed, by the rule of [`ProbabilityColumn::decide`].
+    pub fn conclude(&self) -> ProbabilityColumn {
+        let (scale, decided_by) = if self.percent.count > 0 {
+            (ProbabilityScale::Percent, self.percent.evidence())
+        } else if self.fraction.count > 0 {
+            (ProbabilityScale::Fraction, self.fraction.evidence())
+        } else if self.zero_or_one {
             (ProbabilityScale::Fraction, Evidence::Convention)
         } else {
             (ProbabilityScale::Percent, Evidence::Unambiguous)
         };
         ProbabilityColumn { scale, decided_by }
+    }
+}
+
+impl ProbabilityColumn {
+    /// Decides from every value of a column. The rule: any value written with a `%` sign or above 1 makes the
+    /// column percentages (0–100); otherwise any value strictly between 0 and 1 makes it fractions (0–1);
+    /// a column whose values are all 0 or 1 is read as fractions, so 0 is 0% and 1 is 100% (a deal is lost or
+    /// won far more often than it sits at 1%). Evidence row indices are 0-based positions in `values`: see
+    /// [`ProbabilityColumn::with_row_numbers`]. The same as feeding every value to one
+    /// [`ProbabilityDecider`].
+    pub fn decide<'a>(values: impl IntoIterator<Item = &'a str>) -> ProbabilityColumn {
+        let mut decider = ProbabilityDecider::default();
+        decider.feed(values);
+        decider.conclude()
     }
 
     /// The same column with the scale chosen by the user.
