@@ -12,13 +12,14 @@ use chrono::{Days, NaiveDate};
 use crate::engine::forecast::asof::Timeline;
 use crate::engine::forecast::baselines::Baselines;
 use crate::engine::forecast::calibrate::{Lesson, Shock};
+use crate::engine::forecast::combine::{Blend, Earlier, choose, factor};
 use crate::engine::forecast::origin::Origin;
 use crate::engine::forecast::report::{
     BacktestReport, BriefBacktest, DealBrier, MethodScore, OriginRow, WeekScore,
 };
 use crate::engine::forecast::score::{self, Pair};
 use crate::engine::forecast::settings::Grain;
-use crate::engine::forecast::simulate::{quantile, simulate};
+use crate::engine::forecast::simulate::{Draws, quantile, simulate};
 use crate::engine::metrics::period::{Calendar, DateRange};
 
 /// Origins per period: weeks 1–4 of a month, 1–13 of a quarter.
@@ -49,6 +50,9 @@ pub struct Scored {
     pub p10: f64,
     pub p50: f64,
     pub p90: f64,
+    /// The model's own median, before any blend with a run-rate method.
+    pub model_p50: f64,
+    pub blend: Option<Blend>,
     pub baselines: Baselines,
     pub shock: Shock,
     /// Per open deal with a close date in the period: model, CRM and stage chances, and whether it was won
@@ -137,7 +141,9 @@ impl Runner {
             return;
         }
         let shock = self.shock_for(&origin);
-        let mut sim = simulate(&origin, &shock, draws, seed).team;
+        let mut all = simulate(&origin, &shock, draws, seed);
+        let (model_p50, blend) = self.blend(&origin, &mut all);
+        let mut sim = all.team;
         sim.sort_by(f64::total_cmp);
         let q = |x| quantile(&sim, x).unwrap_or(origin.closed);
         let window_start = period.start.max(day.succ_opt().unwrap_or(day));
@@ -166,12 +172,49 @@ impl Runner {
             p10: q(0.1),
             p50: q(0.5),
             p90: q(0.9),
+            model_p50,
+            blend,
             baselines: origin.baselines.clone(),
             shock,
             deals,
             leak: origin.leak.clone(),
             limited_history: origin.limited_history,
         });
+    }
+
+    /// Moves the draws toward a run-rate method where the origins scored before this one (their periods
+    /// ended by its day) say it beats the model; gives the model's own median and the blend.
+    pub fn blend(&self, origin: &Origin, draws: &mut Draws) -> (f64, Option<Blend>) {
+        let mut team = draws.team.clone();
+        team.sort_by(f64::total_cmp);
+        let model_p50 = quantile(&team, 0.5).unwrap_or(origin.closed);
+        let earlier: Vec<Earlier<'_>> = self
+            .scored
+            .iter()
+            .filter(|s| s.period.end <= origin.day)
+            .filter_map(|s| {
+                Some(Earlier {
+                    period_start: s.period.start,
+                    model_p50: s.model_p50,
+                    actual: s.actual?,
+                    baselines: &s.baselines,
+                })
+            })
+            .collect();
+        let Some(blend) = choose(&earlier, &origin.baselines) else {
+            return (model_p50, None);
+        };
+        let f = factor(&blend, &origin.baselines, model_p50, origin.closed);
+        for d in &mut draws.team {
+            *d = origin.closed + (*d - origin.closed) * f;
+        }
+        for (rep, column) in &mut draws.reps {
+            let closed = origin.reps.get(rep).map_or(0.0, |r| r.closed);
+            for d in column.iter_mut() {
+                *d = closed + (*d - closed) * f;
+            }
+        }
+        (model_p50, Some(blend))
     }
 
     /// The shock for an origin, from the lessons of periods that had ended by its day.

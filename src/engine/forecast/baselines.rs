@@ -68,9 +68,18 @@ impl Baselines {
             .filter_map(|&d| timeline.created_on[d as usize])
             .min()
             .unwrap_or(day);
-        // A period counts when it has ended by `day` and the data covers all of it.
+        // The first close the data knows by `day`: before it the CRM was not yet booking anything, so a
+        // period ending earlier says "no data", not "nothing booked".
+        let first_close = timeline
+            .deals
+            .iter()
+            .filter_map(|&d| timeline.closed_on[d as usize])
+            .filter(|c| *c <= day)
+            .min();
+        // A period counts when it has ended by `day`, the data covers all of it, and bookings had begun.
         let total = |q: DateRange| -> Option<f64> {
-            (q.end <= day && q.start >= first).then(|| booked(timeline, q, day).values().sum())
+            (q.end <= day && q.start >= first && first_close.is_some_and(|c| c <= q.end))
+                .then(|| booked(timeline, q, day).values().sum())
         };
         let spec = grain.spec();
         let last_finished = (1..=3)

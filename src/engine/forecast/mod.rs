@@ -7,7 +7,8 @@
 //! window from deals seen at earlier weekly landmarks (still-open deals censored, small cells shrunk toward
 //! their parents); [`fresh`] estimates the deals not yet created; [`origin`] puts those together for one
 //! as-of day with every baseline ([`baselines`]); [`calibrate`] learns the shared period-level shock from
-//! earlier origins only; [`simulate`] draws the seeded Monte Carlo; [`score`] and [`backtest`] score
+//! earlier origins only; [`simulate`] draws the seeded Monte Carlo; [`combine`] moves it toward a run-rate
+//! method where earlier origins say that method beats it; [`score`] and [`backtest`] score
 //! rolling origins; [`task`] runs a forecast or a backtest a slice at a time for the session; [`report`]
 //! holds the answers.
 
@@ -15,6 +16,7 @@ pub mod asof;
 pub mod backtest;
 pub mod baselines;
 pub mod calibrate;
+pub mod combine;
 pub mod fresh;
 pub mod km;
 pub mod origin;

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::forecast::calibrate::Shock;
+use crate::engine::forecast::combine::Blend;
 use crate::engine::forecast::settings::Grain;
 
 /// The period forecast.
@@ -93,6 +94,8 @@ pub struct ForecastReport {
     pub draws: u32,
     /// The shared shock and what it was fitted on.
     pub calibration: Shock,
+    /// The run-rate method the median was moved toward, where earlier origins say it beats the model.
+    pub combination: Option<Blend>,
     pub team: ForecastRow,
     pub reps: Vec<ForecastRow>,
     pub deals: Vec<ForecastDeal>,

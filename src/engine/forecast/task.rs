@@ -144,8 +144,20 @@ impl ForecastTask {
             return Err(EngineError::NoClosedDeals { as_of: plan.as_of });
         }
         let shock = self.runner.shock_for(&origin);
-        let draws = simulate(&origin, &shock, s.draws, s.seed);
-        Ok(Some(self.assemble(&timeline, &origin, shock, draws, plan)))
+        let mut draws = simulate(&origin, &shock, s.draws, s.seed);
+        let (_, blend) = self.runner.blend(&origin, &mut draws);
+        let mut report = self.assemble(&timeline, &origin, shock, draws, plan);
+        if let Some(b) = &blend {
+            report.notes.insert(
+                2,
+                format!(
+                    "Blended with {} (weight {:.2}): on {} earlier origins in {} periods it missed by {:.0} in all against the model's {:.0}, so the most likely number moves toward it and the range moves with it.",
+                    b.method, b.weight, b.origins, b.periods, b.method_error, b.model_error
+                ),
+            );
+        }
+        report.combination = blend;
+        Ok(Some(report))
     }
 
     fn assemble(
@@ -335,6 +347,7 @@ impl ForecastTask {
             seed: s.seed,
             draws: s.draws,
             calibration: shock,
+            combination: None,
             team,
             reps,
             deals,

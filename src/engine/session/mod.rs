@@ -6,7 +6,8 @@
 //!
 //! Every long computation is sliced: an import a few megabytes of text per step, the model build a slice
 //! of a file's values or rows per step (then its finish, a part per step), metrics a part per step
-//! (performance, process, pipeline, activity, the two comparisons, context), trends a month per step. An
+//! (performance, process, pipeline, activity, the two comparisons, context), trends a month per step, a
+//! forecast or a backtest a weekly origin per step (its fit, draws and score). An
 //! explanation is one step (its records found and ordered), and a page of one already found is a slice.
 //! Importing marks the model stale; the next request that needs the model rebuilds it first, so several
 //! files dropped together are built once, and every file's report always reflects the others (history
