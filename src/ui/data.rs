@@ -1,5 +1,6 @@
 //! The numbers every view draws: one metrics report for the current filters, fetched through the door
-//! whenever the model or a filter changes, and the monthly trends for the views that chart them. Views read
+//! whenever the model or a filter changes, the monthly trends for the views that chart them, and the
+//! forecast for Performance. Views read
 //! them; none computes what the engine can.
 
 use std::sync::Arc;
@@ -7,10 +8,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::engine::forecast::report::ForecastReport;
+use crate::engine::forecast::{ForecastPeriod, ForecastSettings};
 use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::Month;
-use crate::engine::protocol::{Ask, Metrics, Trends};
+use crate::engine::protocol::{Ask, Forecast, Metrics, Trends};
 use crate::ui::filters::Filters;
 use crate::ui::state::AppState;
 
@@ -82,5 +85,22 @@ pub fn trends(state: AppState, data: Data) -> LocalResource<Loaded<Arc<Vec<Month
         data.settings,
         |settings| Trends { settings },
         |answer| Arc::new(answer.months),
+    )
+}
+
+/// The forecast of the period the filters show (a month or quarter; this quarter otherwise); created by the
+/// Performance view.
+pub fn forecast(state: AppState, data: Data) -> LocalResource<Loaded<Arc<ForecastReport>>> {
+    engine_resource(
+        state,
+        data.settings,
+        |metrics| Forecast {
+            settings: Box::new(ForecastSettings {
+                period: ForecastPeriod::for_spec(&metrics.period),
+                metrics: *metrics,
+                ..ForecastSettings::default()
+            }),
+        },
+        |answer| Arc::new(*answer.report),
     )
 }

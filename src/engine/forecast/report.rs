@@ -94,6 +94,8 @@ pub struct ForecastReport {
     pub draws: u32,
     /// The shared shock and what it was fitted on.
     pub calibration: Shock,
+    /// How accurate this forecast has been on this data, in words (or that there is too little history).
+    pub accuracy: String,
     /// The run-rate method the median was moved toward, where earlier origins say it beats the model.
     pub combination: Option<Blend>,
     pub team: ForecastRow,

@@ -88,6 +88,21 @@ impl ForecastPeriod {
         }
     }
 
+    /// The forecast period for the period a view shows: a month or quarter as it is, this or last month
+    /// as this month, and anything else (a year, a custom range, everything) as this quarter.
+    pub fn for_spec(spec: &PeriodSpec) -> ForecastPeriod {
+        match spec {
+            PeriodSpec::Month { .. } | PeriodSpec::Quarter { .. } => {
+                ForecastPeriod::Named { spec: spec.clone() }
+            }
+            PeriodSpec::ThisMonth | PeriodSpec::LastMonth => ForecastPeriod::Relative {
+                grain: Grain::Month,
+                ahead: 0,
+            },
+            _ => ForecastPeriod::default(),
+        }
+    }
+
     pub fn grain(&self) -> Grain {
         match self {
             ForecastPeriod::Relative { grain, .. } => *grain,

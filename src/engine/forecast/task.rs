@@ -347,6 +347,7 @@ impl ForecastTask {
             seed: s.seed,
             draws: s.draws,
             calibration: shock,
+            accuracy: accuracy_sentence(brief.as_ref(), s.period.grain()),
             combination: None,
             team,
             reps,
@@ -432,6 +433,37 @@ impl ForecastTask {
                 .then(a.id.cmp(&b.id))
         });
         rows
+    }
+}
+
+/// "Over the last 6 months this forecast was off by 34% at week 3 of the month (6 origins).", or why
+/// there is no such sentence.
+fn accuracy_sentence(
+    brief: Option<&crate::engine::forecast::report::BriefBacktest>,
+    grain: crate::engine::forecast::settings::Grain,
+) -> String {
+    let word = grain.word();
+    match brief {
+        None => format!(
+            "Too little history to say how accurate this is: no earlier {word} has been forecast and finished in these files."
+        ),
+        Some(b) => format!(
+            "Over the last {} {word}{} this forecast was off by {} {} ({} origins{}).",
+            b.periods,
+            if b.periods == 1 { "" } else { "s" },
+            crate::engine::numfmt::percent(Some(b.wape)),
+            match b.week {
+                Some(w) => format!("at week {w} of the {word}"),
+                None => "on average".to_owned(),
+            },
+            b.origins,
+            b.interval_coverage
+                .map(|c| format!(
+                    "; the P10–P90 range held the result {}",
+                    crate::engine::numfmt::percent(Some(c))
+                ))
+                .unwrap_or_default()
+        ),
     }
 }
 

@@ -1,17 +1,19 @@
 //! Performance: results — bookings by month against quota, attainment per rep, win rate / deal size /
-//! cycle trends, and a leaderboard. The forecast panel arrives with the forecast engine; until then this view
-//! says so instead of drawing a guess.
+//! cycle trends, a leaderboard, and the forecast of the period: the most likely number with its P10–P90
+//! range, the chance of quota, the Commit roll-up and the CRM-weighted pipeline beside it, how accurate it
+//! has been, and a row per rep — all as the engine answers them.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::engine::forecast::report::{ForecastReport, ForecastRow};
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::{MIN_CLOSED_TEAM_MONTH, MIN_WON_MONTH, Month};
 use crate::engine::numfmt::{days, money, percent};
 use crate::ui::components::chart::{Bar, Chart, Kind};
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
-use crate::ui::data::{Loaded, trends, use_data};
+use crate::ui::data::{Loaded, forecast, trends, use_data};
 use crate::ui::routes::shared::{Missing, Section, gate, rep_cell};
 use crate::ui::state::{MathAsk, use_app_state};
 
@@ -154,9 +156,106 @@ fn PerformanceBody(report: Arc<MetricsReport>) -> impl IntoView {
             </div>
         </Section>
         <Leaderboard report=report.clone() />
-        <Section title="Forecast" testid="forecast">
-            <Missing text="The forecast (commit, most likely, best case with honest ranges) arrives with the forecast engine. It is not computed yet, so nothing is drawn here." />
+        <ForecastPanel />
+    }
+}
+
+#[component]
+fn ForecastPanel() -> impl IntoView {
+    let state = use_app_state();
+    let data = use_data();
+    let answer = forecast(state, data);
+    let body = move || {
+        match answer.get() {
+        None => view! { <p class="missing" data-testid="forecast-working">"Forecasting… (the backtest of the past periods runs first)"</p> }.into_any(),
+        Some(Loaded::NoData) => view! { <Missing text="The forecast needs deals." /> }.into_any(),
+        Some(Loaded::Failed(why)) => view! { <Missing text=format!("No forecast: {why}") /> }.into_any(),
+        Some(Loaded::Ready(report)) => view! { <ForecastBody report=report /> }.into_any(),
+    }
+    };
+    view! {
+        <Section title="Forecast" testid="forecast" lede="Where the period will land: closed so far, plus each open deal at its chance of closing in time, plus the deals not yet created — as a range, learned from this team's own history.">
+            {body}
         </Section>
+    }
+}
+
+fn forecast_cells(row: &ForecastRow) -> Vec<Cell> {
+    let m = |v: Option<f64>| Cell::number(money(v), v);
+    vec![
+        Cell::text(row.rep.clone()),
+        m(Some(row.closed)),
+        m(row.p10),
+        m(row.p50),
+        m(row.p90),
+        Cell::number(percent(row.chance_of_quota), row.chance_of_quota),
+        m(row.commit),
+        m(row.crm_weighted),
+        Cell::number(row.open_deals.to_string(), Some(row.open_deals as f64)),
+    ]
+}
+
+#[component]
+fn ForecastBody(report: Arc<ForecastReport>) -> impl IntoView {
+    let t = &report.team;
+    let range = match (t.p10, t.p90) {
+        (Some(lo), Some(hi)) => format!("{} – {}", money(Some(lo)), money(Some(hi))),
+        _ => "no range: too few open deals".to_owned(),
+    };
+    let mut warnings = Vec::new();
+    if report.leaky {
+        warnings.extend(report.leak_reasons.iter().cloned());
+    }
+    if report.limited_history {
+        warnings.push("Limited history: chances are by stage and close date only.".to_owned());
+    }
+    let columns = vec![
+        Column::text("Rep"),
+        Column::number("Closed", None),
+        Column::number("P10", None),
+        Column::number("Most likely", None),
+        Column::number("P90", None),
+        Column::number("Chance of quota", None),
+        Column::number("Commit roll-up", None),
+        Column::number("CRM-weighted", None),
+        Column::number("Open deals", None),
+    ];
+    let rows: Vec<Row> = report
+        .reps
+        .iter()
+        .map(|r| Row {
+            key: r.rep_id.clone().unwrap_or_else(|| r.rep.clone()),
+            cells: forecast_cells(r),
+            pinned: false,
+        })
+        .chain(std::iter::once(Row {
+            key: "team".to_owned(),
+            cells: forecast_cells(t),
+            pinned: true,
+        }))
+        .collect();
+    let notes = report.notes.clone();
+    view! {
+        <div class="forecast-head" data-testid="forecast-team">
+            <div class="forecast-main">
+                <span class="forecast-label">{format!("Most likely · {} · as of {}", report.period.label, report.as_of)}</span>
+                <strong class="forecast-number" data-testid="forecast-most-likely">{money(t.p50)}</strong>
+                <span class="forecast-range">{format!("P10–P90: {range}")}</span>
+            </div>
+            <dl class="forecast-facts">
+                <dt>"Chance of quota"</dt><dd>{match t.quota { Some(q) => format!("{} of {}", percent(t.chance_of_quota), money(Some(q))), None => "no quota".to_owned() }}</dd>
+                <dt>"Closed so far"</dt><dd>{money(Some(t.closed))}</dd>
+                <dt>"Commit roll-up"</dt><dd>{money(t.commit)}</dd>
+                <dt>"CRM-weighted pipeline"</dt><dd>{money(t.crm_weighted)}</dd>
+            </dl>
+        </div>
+        <p class="forecast-accuracy" data-testid="forecast-accuracy">{report.accuracy.clone()}</p>
+        {warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
+        <DataTable testid="forecast-reps" caption="Forecast by rep" columns=columns rows=Signal::derive(move || rows.clone()) export_name="forecast" />
+        <details class="forecast-notes">
+            <summary>"How this forecast is made"</summary>
+            <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+        </details>
     }
 }
 
