@@ -551,3 +551,86 @@ fn maven_runs_labelled_leaky() {
     );
     assert!(model.wape.is_some());
 }
+
+/// The forecast call's flags: a Commit deal is at risk for a reason it states (the model well below the CRM,
+/// pushed twice, quiet for two weeks); upside is a Pipeline or Best Case deal the model rates likely.
+#[test]
+fn commit_at_risk_and_upside_say_why() {
+    use pipelens::engine::forecast::task::{AT_RISK_POINTS, AT_RISK_PUSHES, UPSIDE_CHANCE};
+    let mut deals = world(21, 18, 60.0, 0.7);
+    // A Commit deal whose close date was pushed three times, still open and closing this month.
+    let e = |on: NaiveDate,
+             stage: &'static str,
+             probability,
+             category: &'static str,
+             close: NaiveDate| Event {
+        day: on,
+        stage,
+        amount: 20_000.0,
+        close,
+        probability,
+        category,
+    };
+    deals.push(Deal {
+        id: "006999999999".to_owned(),
+        owner: "0051",
+        created: day(2023, 3, 1),
+        events: vec![
+            e(
+                day(2023, 3, 1),
+                "Prospecting",
+                10,
+                "Pipeline",
+                day(2023, 4, 15),
+            ),
+            e(day(2023, 3, 20), "Proposal", 60, "Commit", day(2023, 4, 15)),
+            e(day(2023, 4, 14), "Proposal", 60, "Commit", day(2023, 5, 10)),
+            e(day(2023, 5, 9), "Proposal", 60, "Commit", day(2023, 5, 31)),
+            e(day(2023, 5, 30), "Proposal", 60, "Commit", day(2023, 6, 20)),
+        ],
+    });
+    let mut s = session(&deals, day(2023, 6, 30));
+    let report = forecast(&mut s, settings(day(2023, 6, 12), THIS_MONTH, 1)).unwrap();
+    let mut commits = 0;
+    let mut at_risk = 0;
+    for d in &report.deals {
+        let flagged = d.flags.iter().any(|f| f == "commit_at_risk");
+        assert_eq!(flagged, !d.at_risk.is_empty(), "{}", d.id);
+        let below = d
+            .crm_probability
+            .is_some_and(|c| d.model_probability < c - AT_RISK_POINTS);
+        let quiet = d.days_since_activity.is_some_and(|n| n > 14);
+        let commit = d.category == "Commit";
+        commits += usize::from(commit);
+        at_risk += usize::from(flagged);
+        assert_eq!(
+            flagged,
+            commit && (below || d.push_count >= AT_RISK_PUSHES || quiet),
+            "{}: {:?}",
+            d.id,
+            d.at_risk
+        );
+        let upside = matches!(d.category.as_str(), "Pipeline" | "Best Case")
+            && d.model_probability >= UPSIDE_CHANCE;
+        assert_eq!(d.flags.iter().any(|f| f == "upside"), upside, "{}", d.id);
+    }
+    eprintln!(
+        "{} deals, {commits} Commit, {at_risk} at risk",
+        report.deals.len()
+    );
+    assert!(commits > 0, "no Commit deal to judge");
+    let pushed = report
+        .deals
+        .iter()
+        .find(|d| d.id == "006999999999")
+        .unwrap();
+    assert!(
+        pushed.flags.iter().any(|f| f == "commit_at_risk"),
+        "{pushed:?}"
+    );
+    assert!(
+        pushed.at_risk.iter().any(|r| r.contains("pushed 3 times")),
+        "{:?}",
+        pushed.at_risk
+    );
+}

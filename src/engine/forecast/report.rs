@@ -75,8 +75,10 @@ pub struct ForecastDeal {
     pub push_count: u32,
     pub days_since_activity: Option<i64>,
     pub age_days: i64,
-    /// `past_due`, `pushed`, `no_amount`, `stale`, `large`.
+    /// `past_due`, `pushed`, `no_amount`, `stale`, `large`, `commit_at_risk`, `upside`.
     pub flags: Vec<String>,
+    /// Why a Commit deal is at risk, in words (empty when it is not).
+    pub at_risk: Vec<String>,
 }
 
 /// The forecast of one period.

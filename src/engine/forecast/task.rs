@@ -28,6 +28,14 @@ pub const PAST_MONTHS: usize = 12;
 pub const PAST_QUARTERS: usize = 8;
 /// A rep with fewer open deals gets the deal list but no distribution.
 pub const MIN_OPEN_DEALS: usize = 5;
+/// A Commit deal is at risk when the model's chance is this far (0–1) below the CRM's probability …
+pub const AT_RISK_POINTS: f64 = 0.25;
+/// … or its close date was pushed this many times …
+pub const AT_RISK_PUSHES: u32 = 2;
+/// … or nothing happened on it for more days than this.
+pub const AT_RISK_QUIET_DAYS: i64 = 14;
+/// A Pipeline or Best Case deal is upside when the model gives it at least this chance.
+pub const UPSIDE_CHANCE: f64 = 0.5;
 
 /// The as-of day and where it came from.
 fn as_of(
@@ -375,6 +383,7 @@ impl ForecastTask {
             }
         }
         let stale_days = i64::from(self.settings.metrics.stale_days);
+        let median = origin_median(origin);
         let mut rows: Vec<ForecastDeal> = origin
             .deals
             .iter()
@@ -399,10 +408,34 @@ impl ForecastTask {
                 if days_since_activity.is_some_and(|n| n > stale_days) {
                     flags.push("stale".to_owned());
                 }
-                if let Some(m) = origin_median(origin)
-                    && o.amount > 4.0 * m
-                {
+                if median.is_some_and(|m| o.amount > 4.0 * m) {
                     flags.push("large".to_owned());
+                }
+                let mut at_risk = Vec::new();
+                if o.category == Category::Commit {
+                    if let Some(crm) = o.p_crm
+                        && o.p_model < crm - AT_RISK_POINTS
+                    {
+                        at_risk.push(format!(
+                            "the model gives it {} where the CRM says {}",
+                            crate::engine::numfmt::percent(Some(o.p_model)),
+                            crate::engine::numfmt::percent(Some(crm))
+                        ));
+                    }
+                    if o.pushes >= AT_RISK_PUSHES {
+                        at_risk.push(format!("its close date was pushed {} times", o.pushes));
+                    }
+                    if let Some(n) = days_since_activity.filter(|n| *n > AT_RISK_QUIET_DAYS) {
+                        at_risk.push(format!("no activity for {n} days"));
+                    }
+                    if !at_risk.is_empty() {
+                        flags.push("commit_at_risk".to_owned());
+                    }
+                }
+                if matches!(o.category, Category::Pipeline | Category::BestCase)
+                    && o.p_model >= UPSIDE_CHANCE
+                {
+                    flags.push("upside".to_owned());
                 }
                 ForecastDeal {
                     id: model.text(d.id[i]).to_owned(),
@@ -424,6 +457,7 @@ impl ForecastTask {
                     days_since_activity,
                     age_days: (plan.as_of - o.created_on).num_days(),
                     flags,
+                    at_risk,
                 }
             })
             .collect();
