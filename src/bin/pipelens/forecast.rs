@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use lexopt::prelude::*;
 use pipelens::engine::forecast::report::{BacktestReport, ForecastReport, ForecastRow};
 use pipelens::engine::forecast::{BacktestSettings, ForecastPeriod, ForecastSettings, Grain};
-use pipelens::engine::protocol::{Backtest, Backtested, Forecast, Forecasted};
+use pipelens::engine::metrics::MetricSettings;
+use pipelens::engine::protocol::{Ask, Backtest, Backtested, Forecast, Forecasted};
 
 use crate::report::{Format, Loaded, ReportArgs};
 use crate::{Opt, UsageError};
@@ -61,35 +62,18 @@ pub fn run_forecast(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError>
             }
         }
     }
-    if args.load.files.is_empty() {
-        return Err(UsageError("forecast needs at least one file".to_owned()));
-    }
-    let Loaded {
-        mut session,
-        errors,
-        settings: metrics,
-        format,
-        ..
-    } = args.load()?;
-    settings.metrics = metrics;
-    let report = match session.ask(Forecast {
-        settings: Box::new(settings),
-    }) {
-        Ok(Forecasted { report }) => report,
-        Err(error) => {
-            crate::load::report_failures(&errors);
-            eprintln!("pipelens: {error}");
-            return Ok(ExitCode::from(1));
-        }
-    };
-    match format {
-        Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(error) => eprintln!("pipelens: cannot write JSON: {error}"),
+    ask_and_print(
+        args,
+        "forecast",
+        |metrics| Forecast {
+            settings: Box::new(ForecastSettings {
+                metrics,
+                ..settings
+            }),
         },
-        _ => print!("{}", forecast_table(&report)),
-    }
-    Ok(crate::load::exit_after(&errors))
+        |Forecasted { report }| *report,
+        forecast_table,
+    )
 }
 
 pub fn run_backtest(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
@@ -120,21 +104,41 @@ pub fn run_backtest(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError>
             }
         }
     }
+    ask_and_print(
+        args,
+        "backtest",
+        |metrics| Backtest {
+            settings: Box::new(BacktestSettings {
+                metrics,
+                ..settings
+            }),
+        },
+        |Backtested { report }| *report,
+        backtest_table,
+    )
+}
+
+/// Reads the files, asks the session `request` with the report options' settings, and prints the report
+/// `pick` takes out of the answer as JSON (the contract) or as `table` lays it out.
+fn ask_and_print<A: Ask, T: serde::Serialize>(
+    args: ReportArgs,
+    command: &str,
+    request: impl FnOnce(MetricSettings) -> A,
+    pick: impl FnOnce(A::Answer) -> T,
+    table: impl Fn(&T) -> String,
+) -> Result<ExitCode, UsageError> {
     if args.load.files.is_empty() {
-        return Err(UsageError("backtest needs at least one file".to_owned()));
+        return Err(UsageError(format!("{command} needs at least one file")));
     }
     let Loaded {
         mut session,
         errors,
-        settings: metrics,
+        settings,
         format,
         ..
     } = args.load()?;
-    settings.metrics = metrics;
-    let report = match session.ask(Backtest {
-        settings: Box::new(settings),
-    }) {
-        Ok(Backtested { report }) => report,
+    let answer = match session.ask(request(settings)) {
+        Ok(answer) => pick(answer),
         Err(error) => {
             crate::load::report_failures(&errors);
             eprintln!("pipelens: {error}");
@@ -142,11 +146,11 @@ pub fn run_backtest(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError>
         }
     };
     match format {
-        Format::Json => match serde_json::to_string_pretty(&report) {
+        Format::Json => match serde_json::to_string_pretty(&answer) {
             Ok(json) => println!("{json}"),
             Err(error) => eprintln!("pipelens: cannot write JSON: {error}"),
         },
-        _ => print!("{}", backtest_table(&report)),
+        _ => print!("{}", table(&answer)),
     }
     Ok(crate::load::exit_after(&errors))
 }

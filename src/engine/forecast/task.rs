@@ -55,6 +55,20 @@ fn in_scope(model: &SalesModel, settings: &MetricSettings, as_of: NaiveDate) -> 
     Prepared::for_range(model, settings, DateRange::new(as_of, as_of), as_of, "").in_scope
 }
 
+/// What both tasks refuse before any work: no deals, or a number of draws out of range.
+fn can_start(model: &SalesModel, draws: u32) -> Result<(), EngineError> {
+    if model.deals.is_empty() {
+        return Err(EngineError::NoDeals);
+    }
+    if draws == 0 || draws > MAX_DRAWS {
+        return Err(EngineError::BadDraws {
+            draws,
+            max: MAX_DRAWS,
+        });
+    }
+    Ok(())
+}
+
 fn first_day(timeline: &Timeline<'_>) -> Option<NaiveDate> {
     timeline
         .deals
@@ -97,15 +111,7 @@ impl ForecastTask {
     /// One step: the plan, one past origin, or the forecast itself.
     pub fn step(&mut self, model: &SalesModel) -> Result<Option<ForecastReport>, EngineError> {
         let s = &self.settings;
-        if model.deals.is_empty() {
-            return Err(EngineError::NoDeals);
-        }
-        if s.draws == 0 || s.draws > MAX_DRAWS {
-            return Err(EngineError::BadDraws {
-                draws: s.draws,
-                max: MAX_DRAWS,
-            });
-        }
+        can_start(model, s.draws)?;
         let grain = s.period.grain();
         let calendar = &s.metrics.calendar;
         let Some(plan) = &self.plan else {
@@ -543,15 +549,7 @@ impl BacktestTask {
 
     pub fn step(&mut self, model: &SalesModel) -> Result<Option<BacktestReport>, EngineError> {
         let s = &self.settings;
-        if model.deals.is_empty() {
-            return Err(EngineError::NoDeals);
-        }
-        if s.draws == 0 || s.draws > MAX_DRAWS {
-            return Err(EngineError::BadDraws {
-                draws: s.draws,
-                max: MAX_DRAWS,
-            });
-        }
+        can_start(model, s.draws)?;
         let calendar = &s.metrics.calendar;
         let Some(day) = self.plan else {
             let (day, _) = as_of(model, &s.metrics)?;

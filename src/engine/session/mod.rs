@@ -35,6 +35,31 @@ use crate::engine::protocol::{
     Page, Progress, Reply, Request, RequestId, RowsPage, Stage, Trended, typed,
 };
 
+/// The reply to one step of a task that answers once at its end (trends, forecast, backtest): progress,
+/// the answer, or the error; and whether the job is over.
+fn answered<T>(
+    step: Result<Option<T>, EngineError>,
+    done: usize,
+    total: usize,
+    answer: impl FnOnce(T) -> Answer,
+) -> (Reply, bool) {
+    match step {
+        Err(error) => (Reply::from_result(Err(error)), true),
+        Ok(None) => (
+            Reply::Progress {
+                progress: Progress {
+                    stage: Stage::Computing,
+                    done: done as u64,
+                    total: total as u64,
+                    rows: 0,
+                },
+            },
+            false,
+        ),
+        Ok(Some(value)) => (Reply::from_result(Ok(answer(value))), true),
+    }
+}
+
 /// Everything the engine holds for one user.
 #[derive(Default)]
 pub struct Session {
@@ -590,61 +615,47 @@ impl Session {
                 }
             }
             Work::Trends(task) => {
-                let step = match self.built.as_ref() {
-                    Some(built) => task.step(&built.model),
-                    None => Err(EngineError::NoDeals),
-                };
-                match step {
-                    Err(error) => {
-                        job.work = Work::Finished(None);
-                        Reply::from_result(Err(error))
-                    }
-                    Ok(None) => progress(Stage::Computing, task.done(), TrendsTask::STEPS),
-                    Ok(Some(months)) => {
-                        job.work = Work::Finished(None);
-                        Reply::Answer {
-                            answer: Answer::Trended(Trended { months }),
-                        }
-                    }
+                let step = self
+                    .built
+                    .as_ref()
+                    .map_or(Err(EngineError::NoDeals), |b| task.step(&b.model));
+                let (reply, over) = answered(step, task.done(), TrendsTask::STEPS, |months| {
+                    Answer::Trended(Trended { months })
+                });
+                if over {
+                    job.work = Work::Finished(None);
                 }
+                reply
             }
             Work::Forecast(task) => {
-                let step = match self.built.as_ref() {
-                    Some(built) => task.step(&built.model),
-                    None => Err(EngineError::NoDeals),
-                };
-                match step {
-                    Err(error) => {
-                        job.work = Work::Finished(None);
-                        Reply::from_result(Err(error))
-                    }
-                    Ok(None) => progress(Stage::Computing, task.done(), task.steps()),
-                    Ok(Some(report)) => {
-                        job.work = Work::Finished(None);
-                        Reply::from_result(Ok(Answer::Forecasted(Forecasted {
-                            report: Box::new(report),
-                        })))
-                    }
+                let step = self
+                    .built
+                    .as_ref()
+                    .map_or(Err(EngineError::NoDeals), |b| task.step(&b.model));
+                let (reply, over) = answered(step, task.done(), task.steps(), |report| {
+                    Answer::Forecasted(Forecasted {
+                        report: Box::new(report),
+                    })
+                });
+                if over {
+                    job.work = Work::Finished(None);
                 }
+                reply
             }
             Work::Backtest(task) => {
-                let step = match self.built.as_ref() {
-                    Some(built) => task.step(&built.model),
-                    None => Err(EngineError::NoDeals),
-                };
-                match step {
-                    Err(error) => {
-                        job.work = Work::Finished(None);
-                        Reply::from_result(Err(error))
-                    }
-                    Ok(None) => progress(Stage::Computing, task.done(), task.steps()),
-                    Ok(Some(report)) => {
-                        job.work = Work::Finished(None);
-                        Reply::from_result(Ok(Answer::Backtested(Backtested {
-                            report: Box::new(report),
-                        })))
-                    }
+                let step = self
+                    .built
+                    .as_ref()
+                    .map_or(Err(EngineError::NoDeals), |b| task.step(&b.model));
+                let (reply, over) = answered(step, task.done(), task.steps(), |report| {
+                    Answer::Backtested(Backtested {
+                        report: Box::new(report),
+                    })
+                });
+                if over {
+                    job.work = Work::Finished(None);
                 }
+                reply
             }
             Work::Finished(result) => match result.take() {
                 Some(result) => Reply::from_result(result),
