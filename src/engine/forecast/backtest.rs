@@ -318,6 +318,7 @@ pub fn report(runner: &Runner, grain: Grain, as_of: NaiveDate, currency: &str) -
                     origins: set.len() as u64,
                     wape: score::wape(&pairs),
                     bias: score::bias(&pairs),
+                    coverage: score::coverage(&pairs).filter(|_| name == "model"),
                 }
             })
             .collect();
@@ -396,6 +397,7 @@ pub fn report(runner: &Runner, grain: Grain, as_of: NaiveDate, currency: &str) -
         limited_history: scored.iter().any(|s| s.limited_history),
         methods,
         deal_brier,
+        calibration: Vec::new(),
         rows: scored
             .iter()
             .map(|s| OriginRow {

@@ -79,6 +79,27 @@ pub struct ForecastDeal {
     pub flags: Vec<String>,
     /// Why a Commit deal is at risk, in words (empty when it is not).
     pub at_risk: Vec<String>,
+    /// The share of earlier deals seen in this deal's stage at this age that were won in a window as
+    /// long as what is left of the period (`None` when there were none), and how many deals that is.
+    pub stage_win_rate: Option<f64>,
+    pub stage_win_deals: u64,
+    /// Why the model rates the deal so, in words: its stage's history at this age, pushes, time since
+    /// activity, its close date.
+    pub why: Vec<String>,
+}
+
+/// One day of the fan chart. Up to the as-of day: `booked`, the period's won amount to that day; after
+/// it: the quantiles of the period's bookings by that day (closed included). The last point's quantiles
+/// are the period forecast's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FanPoint {
+    pub day: NaiveDate,
+    pub booked: Option<f64>,
+    pub p10: Option<f64>,
+    pub p25: Option<f64>,
+    pub p50: Option<f64>,
+    pub p75: Option<f64>,
+    pub p90: Option<f64>,
 }
 
 /// The forecast of one period.
@@ -103,6 +124,10 @@ pub struct ForecastReport {
     pub team: ForecastRow,
     pub reps: Vec<ForecastRow>,
     pub deals: Vec<ForecastDeal>,
+    /// The team's bookings to date and the range to the end of the period, a point a week.
+    pub fan: Vec<FanPoint>,
+    /// The backtest the forecast ran over its recent past (its calibration and accuracy come from it).
+    pub tested: BacktestReport,
     /// Every assumption and caveat, in words.
     pub notes: Vec<String>,
 }
@@ -130,6 +155,19 @@ pub struct WeekScore {
     pub origins: u64,
     pub wape: Option<f64>,
     pub bias: Option<f64>,
+    /// The share of origins whose result fell inside the P10–P90 range (the model only).
+    pub coverage: Option<f64>,
+}
+
+/// Deal-level calibration: the open deals at scored origins whose model chance fell in `[from, to)`,
+/// the mean of those chances and the share of them won inside the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationBand {
+    pub from: f64,
+    pub to: f64,
+    pub deals: u64,
+    pub predicted: Option<f64>,
+    pub actual: Option<f64>,
 }
 
 /// Brier scores of deal-level chances (open deals with a close date in the period, at each origin), on
@@ -177,6 +215,8 @@ pub struct BacktestReport {
     pub limited_history: bool,
     pub methods: Vec<MethodScore>,
     pub deal_brier: DealBrier,
+    /// The model's chances against what happened, by band of chance.
+    pub calibration: Vec<CalibrationBand>,
     pub rows: Vec<OriginRow>,
     pub notes: Vec<String>,
 }

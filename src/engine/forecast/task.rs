@@ -366,6 +366,13 @@ impl ForecastTask {
             team,
             reps,
             deals,
+            fan: Vec::new(),
+            tested: backtest_report(
+                &self.runner,
+                s.period.grain(),
+                plan.as_of,
+                &s.metrics.money.home_currency,
+            ),
             notes,
         }
     }
@@ -464,6 +471,9 @@ impl ForecastTask {
                     age_days: (plan.as_of - o.created_on).num_days(),
                     flags,
                     at_risk,
+                    stage_win_rate: None,
+                    stage_win_deals: 0,
+                    why: Vec::new(),
                 }
             })
             .collect();
