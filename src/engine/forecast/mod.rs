@@ -9,7 +9,7 @@
 //! as-of day with every baseline ([`baselines`]); [`calibrate`] learns the shared period-level shock from
 //! earlier origins only; [`simulate`] draws the seeded Monte Carlo; [`combine`] moves it toward a run-rate
 //! method where earlier origins say that method beats it; [`score`] and [`backtest`] score
-//! rolling origins; [`task`] runs a forecast or a backtest a slice at a time for the session; [`report`]
+//! rolling origins; [`deals`] pages the forecast call's deal list; [`task`] runs a forecast or a backtest a slice at a time for the session; [`report`]
 //! holds the answers.
 
 pub mod asof;
@@ -17,6 +17,7 @@ pub mod backtest;
 pub mod baselines;
 pub mod calibrate;
 pub mod combine;
+pub mod deals;
 pub mod fresh;
 pub mod km;
 pub mod origin;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineError;
 use crate::engine::demo::Style;
+use crate::engine::forecast::deals::{DealPage, DealQuery};
 use crate::engine::forecast::{BacktestReport, BacktestSettings, ForecastReport, ForecastSettings};
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportOptions};
@@ -24,7 +25,7 @@ use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 11;
+pub const PROTOCOL_VERSION: u32 = 12;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -121,6 +122,9 @@ pairs! {
     /// Where each rep and the team will land in a period: a range, the chance of quota, the deals. Long:
     /// answers with progress events (one per past origin it calibrates on).
     Forecast => Forecasted,
+    /// A page of the forecast call's deal list (filtered, ordered), from the session's last forecast of the
+    /// same settings when it has one. Long when it must forecast first.
+    ForecastDeals => DealsPaged,
     /// The rolling-origin backtest of the forecast and its baselines on the data's own history. Long.
     Backtest => Backtested,
     /// Stop the request with this id at its next slice; answered at once.
@@ -234,6 +238,13 @@ pub struct Forecast {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastDeals {
+    pub settings: Box<ForecastSettings>,
+    #[serde(default)]
+    pub query: DealQuery,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backtest {
     pub settings: Box<BacktestSettings>,
 }
@@ -258,6 +269,7 @@ pub enum Answer {
     Explained(Explained),
     Trended(Trended),
     Forecasted(Forecasted),
+    DealsPaged(DealsPaged),
     Backtested(Backtested),
     CancelNoted(CancelNoted),
     Forgotten(Forgotten),
@@ -277,6 +289,7 @@ impl Answer {
             Answer::Explained(_) => "Explained",
             Answer::Trended(_) => "Trended",
             Answer::Forecasted(_) => "Forecasted",
+            Answer::DealsPaged(_) => "DealsPaged",
             Answer::Backtested(_) => "Backtested",
             Answer::CancelNoted(_) => "CancelNoted",
             Answer::Forgotten(_) => "Forgotten",
@@ -327,6 +340,11 @@ pub struct Trended {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forecasted {
     pub report: Box<ForecastReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealsPaged {
+    pub page: Box<DealPage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -18,7 +18,10 @@ use std::rc::Rc;
 
 use crate::engine::EngineError;
 use crate::engine::demo::{DemoFile, generate};
-use crate::engine::forecast::{BacktestSettings, BacktestTask, ForecastSettings, ForecastTask};
+use crate::engine::forecast::deals::{self, DealQuery};
+use crate::engine::forecast::{
+    BacktestSettings, BacktestTask, ForecastReport, ForecastSettings, ForecastTask,
+};
 use crate::engine::ingest::limits::{Limits, human_bytes};
 use crate::engine::ingest::report::FileReport;
 use crate::engine::ingest::{FileId, ImportJob, ImportOptions, ImportedFile, Slice};
@@ -30,9 +33,9 @@ use crate::engine::model::build::{BuildTask, Built, FileInput};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
 use crate::engine::protocol::{
-    Answer, Ask, Backtested, CancelNoted, Computed, DemoLoaded, DemoSet, Envelope, Explain,
-    Explained, FileOk, Forecasted, Forgotten, Imported, NamedText, Overview, PROTOCOL_VERSION,
-    Page, Progress, Reply, Request, RequestId, RowsPage, Stage, Trended, typed,
+    Answer, Ask, Backtested, CancelNoted, Computed, DealsPaged, DemoLoaded, DemoSet, Envelope,
+    Explain, Explained, FileOk, Forecasted, Forgotten, Imported, NamedText, Overview,
+    PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage, Stage, Trended, typed,
 };
 
 /// The reply to one step of a task that answers once at its end (trends, forecast, backtest): progress,
@@ -85,6 +88,9 @@ pub struct Session {
     /// The last explanation's every record and what it answers (dropped with the report), so the drawer's
     /// next page is a slice of it.
     last_explained: Option<(ExplainKey, Rc<EveryRecord>)>,
+    /// The last forecast and the settings it answers (with the model's calendar; dropped with the report),
+    /// so the deal list's pages, filters and sorts, and the panel after it, do not forecast again.
+    last_forecast: Option<(ForecastSettings, Rc<ForecastReport>)>,
     /// Ids for [`Session::ask`].
     next_local_id: RequestId,
 }
@@ -131,7 +137,11 @@ enum Work {
     Build(Box<BuildTask>, Box<Then>),
     Compute(Box<ComputeTask>, Box<MetricSettings>, Box<AfterCompute>),
     Trends(Box<TrendsTask>),
-    Forecast(Box<ForecastTask>),
+    Forecast(
+        Box<ForecastTask>,
+        Box<ForecastSettings>,
+        Option<Box<DealQuery>>,
+    ),
     Backtest(Box<BacktestTask>),
     Finished(Option<Result<Answer, EngineError>>),
 }
@@ -150,7 +160,8 @@ enum Then {
     Metrics(Box<MetricSettings>),
     Trends(Box<MetricSettings>),
     Explain(Box<Explain>),
-    Forecast(Box<ForecastSettings>),
+    /// The forecast, or (with a query) a page of its deal list.
+    Forecast(Box<ForecastSettings>, Option<Box<DealQuery>>),
     Backtest(Box<BacktestSettings>),
 }
 
@@ -255,6 +266,7 @@ impl Session {
         self.stale = false;
         self.last_report = None;
         self.last_explained = None;
+        self.last_forecast = None;
     }
 
     fn overview(&self) -> Answer {
@@ -308,7 +320,10 @@ impl Session {
             Request::Metrics(r) => self.after_build(Then::Metrics(r.settings)),
             Request::Trends(r) => self.after_build(Then::Trends(r.settings)),
             Request::Explain(r) => self.after_build(Then::Explain(Box::new(r))),
-            Request::Forecast(r) => self.after_build(Then::Forecast(r.settings)),
+            Request::Forecast(r) => self.after_build(Then::Forecast(r.settings, None)),
+            Request::ForecastDeals(r) => {
+                self.after_build(Then::Forecast(r.settings, Some(Box::new(r.query))))
+            }
             Request::Backtest(r) => self.after_build(Then::Backtest(r.settings)),
             Request::Cancel(r) => {
                 if self.live.contains(&r.request_id) {
@@ -425,11 +440,18 @@ impl Session {
                 Err(error) => done(Err(error)),
                 Ok(settings) => Work::Trends(Box::new(TrendsTask::new(settings))),
             },
-            Then::Forecast(mut settings) => match self.metric_settings(&settings.metrics) {
+            Then::Forecast(mut settings, query) => match self.metric_settings(&settings.metrics) {
                 Err(error) => done(Err(error)),
                 Ok(metrics) => {
                     settings.metrics = metrics;
-                    Work::Forecast(Box::new(ForecastTask::new(*settings)))
+                    match self.last_forecast.as_ref().filter(|(s, _)| *s == *settings) {
+                        Some((_, report)) => done(Ok(forecast_answer(report, query.as_deref()))),
+                        None => Work::Forecast(
+                            Box::new(ForecastTask::new((*settings).clone())),
+                            settings,
+                            query,
+                        ),
+                    }
                 }
             },
             Then::Backtest(mut settings) => match self.metric_settings(&settings.metrics) {
@@ -627,16 +649,21 @@ impl Session {
                 }
                 reply
             }
-            Work::Forecast(task) => {
+            Work::Forecast(task, settings, query) => {
                 let step = self
                     .built
                     .as_ref()
                     .map_or(Err(EngineError::NoDeals), |b| task.step(&b.model));
+                let mut kept = None;
                 let (reply, over) = answered(step, task.done(), task.steps(), |report| {
-                    Answer::Forecasted(Forecasted {
-                        report: Box::new(report),
-                    })
+                    let report = Rc::new(report);
+                    let answer = forecast_answer(&report, query.as_deref());
+                    kept = Some(report);
+                    answer
                 });
+                if let Some(report) = kept {
+                    self.last_forecast = Some(((**settings).clone(), report));
+                }
                 if over {
                     job.work = Work::Finished(None);
                 }
@@ -760,6 +787,18 @@ impl Session {
 }
 
 /// The page an explain request asks for, cut from its every record.
+/// The forecast itself, or a page of its deal list when the request asked for one.
+fn forecast_answer(report: &ForecastReport, query: Option<&DealQuery>) -> Answer {
+    match query {
+        None => Answer::Forecasted(Forecasted {
+            report: Box::new(report.clone()),
+        }),
+        Some(query) => Answer::DealsPaged(DealsPaged {
+            page: Box::new(deals::page(report, query)),
+        }),
+    }
+}
+
 fn page_of(every: &EveryRecord, ask: &Explain) -> Answer {
     Answer::Explained(Explained {
         explanation: Box::new(every.page(ask.page, ask.page_size.unwrap_or(PAGE_SIZE))),
