@@ -77,6 +77,7 @@ fn Frame() -> impl IntoView {
                 View::Process => routes::process::ProcessView().into_any(),
                 View::Pipeline => routes::pipeline::PipelineView().into_any(),
                 View::Performance => routes::performance::PerformanceView().into_any(),
+                View::Forecast => routes::forecast::ForecastView().into_any(),
             }}
         </main>
         <MathDrawer />

@@ -1,6 +1,6 @@
 //! The numbers every view draws: one metrics report for the current filters, fetched through the door
 //! whenever the model or a filter changes, the monthly trends for the views that chart them, and the
-//! forecast for Performance. Views read
+//! forecast with its deal list. Views read
 //! them; none computes what the engine can.
 
 use std::sync::Arc;
@@ -8,12 +8,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::engine::forecast::deals::{DealPage, DealQuery};
 use crate::engine::forecast::report::ForecastReport;
 use crate::engine::forecast::{ForecastPeriod, ForecastSettings};
 use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::Month;
-use crate::engine::protocol::{Ask, Forecast, Metrics, Trends};
+use crate::engine::protocol::{Ask, Forecast, ForecastDeals, Metrics, Trends};
 use crate::ui::filters::Filters;
 use crate::ui::state::AppState;
 
@@ -88,19 +89,54 @@ pub fn trends(state: AppState, data: Data) -> LocalResource<Loaded<Arc<Vec<Month
     )
 }
 
-/// The forecast of the period the filters show (a month or quarter; this quarter otherwise); created by the
-/// Performance view.
+/// The forecast settings of the filters' period (a month or quarter; this quarter otherwise), with the
+/// default seed and draws — the CLI's defaults, so the app and `pipelens forecast` agree.
+pub fn forecast_settings(metrics: MetricSettings) -> ForecastSettings {
+    ForecastSettings {
+        period: ForecastPeriod::for_spec(&metrics.period),
+        metrics,
+        ..ForecastSettings::default()
+    }
+}
+
+/// The forecast of the period the filters show; created by the views that show it.
 pub fn forecast(state: AppState, data: Data) -> LocalResource<Loaded<Arc<ForecastReport>>> {
     engine_resource(
         state,
         data.settings,
         |metrics| Forecast {
-            settings: Box::new(ForecastSettings {
-                period: ForecastPeriod::for_spec(&metrics.period),
-                metrics: *metrics,
-                ..ForecastSettings::default()
-            }),
+            settings: Box::new(forecast_settings(*metrics)),
         },
         |answer| Arc::new(*answer.report),
     )
+}
+
+/// A page of the forecast call's deal list for the filters' period and `query`, asked again whenever
+/// either changes (the session pages it out of its last forecast).
+pub fn forecast_deals(
+    state: AppState,
+    data: Data,
+    query: Signal<DealQuery>,
+) -> LocalResource<Loaded<Arc<DealPage>>> {
+    LocalResource::new(move || {
+        let settings = forecast_settings(data.settings.get());
+        let query = query.get();
+        let has_deals = state.model.with(|m| m.deals.total > 0);
+        let door = state.door();
+        async move {
+            if !has_deals {
+                return Loaded::NoData;
+            }
+            match door
+                .ask(ForecastDeals {
+                    settings: Box::new(settings),
+                    query,
+                })
+                .await
+            {
+                Ok(answer) => Loaded::Ready(Arc::new(*answer.page)),
+                Err(error) => Loaded::Failed(error.to_string()),
+            }
+        }
+    })
 }

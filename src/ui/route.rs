@@ -3,7 +3,7 @@
 
 use leptos_router::params::ParamsMap;
 
-/// The app's views: Import, then the five foundations of the sales manager's role.
+/// The app's views: Import, then the five foundations of the sales manager's role, then the forecast call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Import,
@@ -12,16 +12,19 @@ pub enum View {
     Process,
     Pipeline,
     Performance,
+    /// The forecast call's deal list.
+    Forecast,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Import,
         View::People,
         View::Planning,
         View::Process,
         View::Pipeline,
         View::Performance,
+        View::Forecast,
     ];
 
     /// The value of `view=` in the URL.
@@ -33,6 +36,7 @@ impl View {
             View::Process => "process",
             View::Pipeline => "pipeline",
             View::Performance => "performance",
+            View::Forecast => "forecast",
         }
     }
 
@@ -45,6 +49,7 @@ impl View {
             View::Process => "Process",
             View::Pipeline => "Pipeline",
             View::Performance => "Performance",
+            View::Forecast => "Forecast",
         }
     }
 

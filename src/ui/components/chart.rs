@@ -51,7 +51,7 @@ pub enum Kind {
 }
 
 /// A colour token of the stylesheet, read from the page (so dark mode draws dark charts).
-fn token(name: &str, fallback: RGBColor) -> RGBColor {
+pub fn token(name: &str, fallback: RGBColor) -> RGBColor {
     let value = web_sys::window()
         .and_then(|w| {
             let root = w.document()?.document_element()?;

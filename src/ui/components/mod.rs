@@ -1,10 +1,12 @@
 //! Widgets shared by the views.
 
 pub mod chart;
+pub mod deal_list;
 pub mod download;
 pub mod drawer;
 pub mod drop_zone;
 pub mod empty;
+pub mod fan;
 pub mod file_card;
 pub mod folded;
 pub mod input;

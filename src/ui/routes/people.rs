@@ -1,6 +1,6 @@
 //! People: the team at a glance (strip with change vs the previous period, the team table shaded against
 //! peers) and each rep's page for the 1:1 — scorecard as bullet bars, their funnel over the team's, monthly
-//! trends, when they work, open deals with risk flags, and pipeline hygiene.
+//! trends, their forecast with its deals, when they work, open deals with risk flags, and pipeline hygiene.
 
 use std::sync::Arc;
 
@@ -17,6 +17,7 @@ use crate::ui::components::math::Figure;
 use crate::ui::components::table::{Cell, Column, DataTable, NEUTRAL_SHADE, Row};
 use crate::ui::data::{Loaded, trends, use_data};
 use crate::ui::filters::with_param;
+use crate::ui::routes::forecast::RepForecast;
 use crate::ui::routes::shared::{
     Missing, Section, context, deal_columns, deal_rows, explain_resource, gate, heat, list_summary,
     rep_cell, shade, standing_text,
@@ -274,6 +275,7 @@ fn RepPage(rep: String) -> impl IntoView {
                         <p class="purpose">{format!("{} · {}", m.team.clone().unwrap_or_else(|| "no team".to_owned()), if m.active { "active" } else { "has left" })}</p>
                         <Scorecard report=report.clone() rep=rep.clone() />
                         <RepFunnel report=report.clone() rep=rep.clone() />
+                        <RepForecast rep=rep.clone() />
                         <RepTrends rep=rep.clone() />
                         <WhenTheyWork report=report.clone() rep=rep.clone() />
                         <Hygiene report=report.clone() rep=rep.clone() />

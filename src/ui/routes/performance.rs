@@ -12,6 +12,7 @@ use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::{MIN_CLOSED_TEAM_MONTH, MIN_WON_MONTH, Month};
 use crate::engine::numfmt::{days, money, percent};
 use crate::ui::components::chart::{Bar, Chart, Kind};
+use crate::ui::components::fan::FanChart;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::{Loaded, forecast, trends, use_data};
 use crate::ui::routes::shared::{Missing, Section, gate, rep_cell};
@@ -251,10 +252,120 @@ fn ForecastBody(report: Arc<ForecastReport>) -> impl IntoView {
         </div>
         <p class="forecast-accuracy" data-testid="forecast-accuracy">{report.accuracy.clone()}</p>
         {warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
+        {(!report.fan.is_empty()).then(|| view! {
+            <FanChart testid="forecast-fan" title=format!("Bookings to date and the range to {}", report.period.end) unit=report.currency.clone() points=report.fan.clone() quota=t.quota />
+        })}
         <DataTable testid="forecast-reps" caption="Forecast by rep" columns=columns rows=Signal::derive(move || rows.clone()) export_name="forecast" />
+        <Tested report=report.clone() />
         <details class="forecast-notes">
             <summary>"How this forecast is made"</summary>
             <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+        </details>
+    }
+}
+
+/// "How was this tested": the backtest the forecast ran — each method's error by week of the period, the
+/// model's range coverage, the independent periods behind them — and the model's deal-level calibration.
+#[component]
+fn Tested(report: Arc<ForecastReport>) -> impl IntoView {
+    let b = &report.tested;
+    let weeks: Vec<u32> = b
+        .methods
+        .first()
+        .map(|m| m.by_week.iter().map(|w| w.week).collect())
+        .unwrap_or_default();
+    let ratio = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"));
+    let mut columns = vec![
+        Column::text("Method"),
+        Column::number("Origins", None),
+        Column::number(
+            "WAPE",
+            Some(
+                "Weighted absolute percentage error: Σ|forecast − actual| / Σ actual. Lower is better.",
+            ),
+        ),
+        Column::number(
+            "Bias",
+            Some("Σ(forecast − actual) / Σ actual: above 0 forecasts too high."),
+        ),
+        Column::number(
+            "P10–P90 held",
+            Some(
+                "The share of origins whose result fell inside the range (about 80% when honest).",
+            ),
+        ),
+    ];
+    for w in &weeks {
+        columns.push(Column::number(
+            &format!("Week {w}"),
+            Some("WAPE (bias) at this week of the period; in brackets the origins."),
+        ));
+    }
+    let rows: Vec<Row> = b
+        .methods
+        .iter()
+        .map(|m| {
+            let mut cells = vec![
+                Cell::text(if m.baseline {
+                    m.name.replace('_', " ")
+                } else {
+                    "model (this forecast)".to_owned()
+                }),
+                Cell::number(m.origins.to_string(), Some(m.origins as f64)),
+                Cell::number(ratio(m.wape), m.wape),
+                Cell::number(ratio(m.bias), m.bias),
+                Cell::number(percent(m.interval_coverage), m.interval_coverage),
+            ];
+            for w in &m.by_week {
+                let text = match w.wape {
+                    Some(e) => format!("{e:.2} ({}) · n={}", ratio(w.bias), w.origins),
+                    None => format!("— · n={}", w.origins),
+                };
+                cells.push(Cell::number(text, w.wape));
+            }
+            Row {
+                key: m.name.clone(),
+                cells,
+                pinned: false,
+            }
+        })
+        .collect();
+    let bands: Vec<Bar> = b
+        .calibration
+        .iter()
+        .map(|band| {
+            let mut bar = Bar::new(
+                format!("{:.0}–{:.0}%", band.from * 100.0, band.to * 100.0),
+                band.actual,
+                format!(
+                    "{} won of {} deals; the model said {}",
+                    percent(band.actual),
+                    band.deals,
+                    percent(band.predicted)
+                ),
+            );
+            bar.marker = band.predicted;
+            bar.muted = band.deals < 20;
+            bar
+        })
+        .collect();
+    let summary = format!(
+        "How was this tested: {} origins in {} independent {}s before {}",
+        b.origins,
+        b.periods,
+        b.period.word(),
+        report.as_of
+    );
+    let notes = b.notes.clone();
+    view! {
+        <details class="forecast-tested" data-testid="forecast-tested">
+            <summary>{summary}</summary>
+            <p class="lede">"The forecast was run at weekly origins of earlier periods, each knowing only what was known that day (the deals rebuilt from their history), and scored against what was then booked — beside simple methods a manager could use instead."</p>
+            <DataTable testid="forecast-backtest" caption="Backtest: error by method and week of the period" columns=columns rows=Signal::derive(move || rows.clone()) export_name="forecast-backtest" />
+            {(!bands.is_empty()).then(|| view! {
+                <Chart testid="forecast-calibration" title="Calibration: share won by band of the model's chance" unit="share of deals" bars=Signal::derive(move || bands.clone()) marker_label="Model's chance (mean)" note="Bars: the share of open deals at earlier origins that were won in the period; ticks: the model's mean chance for them. Bars at their ticks mean the chances can be taken at their word. Pale bars rest on fewer than 20 deals." />
+            })}
+            <ul class="note">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
         </details>
     }
 }
