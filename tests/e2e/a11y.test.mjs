@@ -8,7 +8,7 @@ import { AppPage, servedApp } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const VIEWS = ['import', 'people', 'planning', 'process', 'pipeline', 'performance'];
+const VIEWS = ['import', 'people', 'planning', 'process', 'pipeline', 'performance', 'forecast'];
 
 const env = servedApp();
 

@@ -109,5 +109,17 @@ test('the LATAM Salesforce backup gives the CLI\'s figures on People', { skip: !
     assert.equal(await app.page.getByTestId('view-error').count(), 0);
     await app.screenshot(`latam-${view}-1280`);
   }
+  // The forecast of the same files and rates: the CLI's number, a range, and the backtest beside it.
+  const forecast = JSON.parse(execFileSync(cli, ['forecast', ...files, '--period', PERIOD, '--as-of', AS_OF, '--rates', ratesFile, '--format', 'json'],
+    { maxBuffer: 256 * 1024 * 1024 }).toString());
+  await app.nav('performance').click();
+  const most = app.page.getByTestId('forecast-most-likely');
+  await most.waitFor({ timeout: 120_000 });
+  assert.equal(plain(await most.textContent()), money(forecast.team.p50));
+  assert.match(plain(await app.page.locator('.forecast-range').textContent()), /^P10–P90: [\d,]+ – [\d,]+$/);
+  await app.page.getByTestId('forecast-tested').locator('summary').click();
+  assert.equal(await app.page.getByTestId('forecast-backtest').locator('tbody tr').count(), forecast.tested.methods.length);
+  await app.page.getByTestId('forecast').scrollIntoViewIfNeeded();
+  await app.screenshot('latam-forecast-1280');
   await closeClean(context, seen);
 });

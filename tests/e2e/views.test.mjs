@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { AppPage, REPO, closeClean, openApp, plain, servedApp, watch } from './harness.mjs';
 
 const AS_OF = '2026-03-15';
-const VIEWS = ['people', 'planning', 'process', 'pipeline', 'performance'];
+const VIEWS = ['people', 'planning', 'process', 'pipeline', 'performance', 'forecast'];
 // What each view must show on the demo team (data-testids).
 const SHOWS = {
   people: ['team-strip', 'team-table'],
@@ -19,6 +19,7 @@ const SHOWS = {
   process: ['funnel', 'transition-matrix', 'time-in-stage', 'small-multiples'],
   pipeline: ['coverage', 'stage-month-table', 'aging', 'stale-list', 'past-due-list', 'created'],
   performance: ['bookings-by-month', 'attainment-per-rep', 'trends', 'leaderboard', 'forecast', 'forecast-most-likely'],
+  forecast: ['forecast-strip', 'forecast-deals'],
 };
 
 const env = servedApp();
@@ -70,35 +71,6 @@ test('the demo team loads in one click and every view draws its numbers, private
   await app.page.goBack();
   await app.page.getByTestId('team-table').waitFor();
 
-  assert.deepEqual(seen.violations, [], 'requests other than GETs of the app\'s own files');
-  assert.deepEqual(seen.consoleErrors, [], 'console errors');
-  await context.close();
-});
-
-test('the forecast on Performance is the CLI\'s forecast of the same exports, seed and as-of day', async () => {
-  const cli = join(REPO, 'target/debug/pipelens');
-  const dir = mkdtempSync(join(tmpdir(), 'pipelens-demo-'));
-  let expected;
-  try {
-    execFileSync(cli, ['demo', dir, '--as-of', AS_OF]);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => join(dir, f));
-    const out = execFileSync(cli, ['forecast', ...files, '--as-of', AS_OF, '--period', 'this-quarter', '--format', 'json'],
-      { maxBuffer: 256 * 1024 * 1024 });
-    expected = JSON.parse(out.toString());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
-  await app.loadDemo(`?view=performance&asof=${AS_OF}`);
-  const most = app.page.getByTestId('forecast-most-likely');
-  await most.waitFor({ timeout: 60_000 });
-  const shown = Number((await most.textContent()).replace(/[^0-9-]/g, ''));
-  assert.equal(shown, Math.round(expected.team.p50), 'most likely on screen vs the CLI');
-  assert.match(await app.page.getByTestId('forecast-accuracy').textContent(), /off by|Too little history/);
-  const rows = await app.page.getByTestId('forecast-reps').locator('tbody tr').count();
-  assert.equal(rows, expected.reps.length + 1, 'a row per rep and the team');
-  await app.page.getByTestId('forecast').scrollIntoViewIfNeeded();
-  await app.screenshot('demo-forecast-panel-1280');
   assert.deepEqual(seen.violations, [], 'requests other than GETs of the app\'s own files');
   assert.deepEqual(seen.consoleErrors, [], 'console errors');
   await context.close();

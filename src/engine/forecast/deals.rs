@@ -124,12 +124,31 @@ impl DealColumn {
             DealColumn::Amount => "Amount",
             DealColumn::CloseDate => "Close date",
             DealColumn::Category => "Category",
-            DealColumn::CrmProbability => "CRM probability",
-            DealColumn::ModelProbability => "Model probability",
+            DealColumn::CrmProbability => "CRM",
+            DealColumn::ModelProbability => "Model",
             DealColumn::PushCount => "Pushes",
-            DealColumn::DaysSinceActivity => "Days since activity",
+            DealColumn::DaysSinceActivity => "Quiet (days)",
             DealColumn::AgeDays => "Age (days)",
             DealColumn::Expected => "Amount × model probability",
+        }
+    }
+
+    /// What the column holds, for its header's tooltip.
+    pub fn help(self) -> &'static str {
+        match self {
+            DealColumn::CrmProbability => {
+                "The deal's probability as the CRM has it on the as-of day."
+            }
+            DealColumn::ModelProbability => {
+                "The model's chance that the deal is won by the period's end, learned from this team's earlier deals at the same stage and age."
+            }
+            DealColumn::PushCount => "How many times the close date was moved later.",
+            DealColumn::DaysSinceActivity => {
+                "Days since the last logged activity on the deal, up to the as-of day."
+            }
+            DealColumn::AgeDays => "Days since the deal was created.",
+            DealColumn::Expected => "The amount times the model's chance.",
+            _ => "",
         }
     }
 

@@ -156,7 +156,7 @@ pub fn DealList(
                     };
                     view! {
                         <th scope="col" class:num=column.numeric() aria-sort=aria>
-                            <button type="button" class="sort" on:click=click>{column.label()}</button>
+                            <button type="button" class="sort" title=(!column.help().is_empty()).then_some(column.help()) on:click=click>{column.label()}</button>
                         </th>
                     }
                 })

@@ -11,7 +11,7 @@ use crate::engine::forecast::deals::{DealColumn, DealFilter, DealQuery, DealSort
 use crate::engine::numfmt::{money, percent};
 use crate::ui::components::deal_list::{DealList, filter_from};
 use crate::ui::data::{Loaded, forecast, use_data};
-use crate::ui::routes::shared::{Missing, Section};
+use crate::ui::routes::shared::{Missing, Section, gate};
 use crate::ui::state::use_app_state;
 
 /// The list's query from the URL.
@@ -70,6 +70,7 @@ fn href_of(q: &ParamsMap, query: &DealQuery) -> String {
 pub fn ForecastView() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
+    let data = use_data();
     let list = Signal::derive(move || query.with(query_of));
     let set_query = Callback::new(move |next: DealQuery| {
         let href = query.with_untracked(|q| href_of(q, &next));
@@ -79,8 +80,10 @@ pub fn ForecastView() -> impl IntoView {
         <section class="view" data-testid="view-forecast">
             <h1>"Forecast"</h1>
             <p class="purpose">"The forecast call: the number, what is in Commit, which Commit deals are at risk, where the upside is — every open deal closing in the period, the CRM's probability beside the model's."</p>
-            <Headline />
-            <DealList testid="forecast-deals" query=list set_query=set_query />
+            {gate(data, "The forecast needs deals.", move |_| view! {
+                <Headline />
+                <DealList testid="forecast-deals" query=list set_query=set_query />
+            }.into_any())}
         </section>
     }
 }
