@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::engine::forecast::report::{ForecastReport, ForecastRow};
 use crate::engine::metrics::compute::MetricsReport;
@@ -15,6 +16,7 @@ use crate::ui::components::chart::{Bar, Chart, Kind};
 use crate::ui::components::fan::FanChart;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::{Loaded, forecast, trends, use_data};
+use crate::ui::filters::with_param;
 use crate::ui::routes::shared::{Missing, Section, gate, rep_cell};
 use crate::ui::state::{MathAsk, use_app_state};
 
@@ -181,10 +183,15 @@ fn ForecastPanel() -> impl IntoView {
     }
 }
 
-fn forecast_cells(row: &ForecastRow) -> Vec<Cell> {
+/// A forecast row's cells; a rep's name opens their page (with their forecast and deals).
+fn forecast_cells(row: &ForecastRow, href: Option<String>) -> Vec<Cell> {
     let m = |v: Option<f64>| Cell::number(money(v), v);
+    let name = Cell::text(row.rep.clone());
     vec![
-        Cell::text(row.rep.clone()),
+        match href {
+            Some(h) => name.href(h),
+            None => name,
+        },
         m(Some(row.closed)),
         m(row.p10),
         m(row.p50),
@@ -198,6 +205,7 @@ fn forecast_cells(row: &ForecastRow) -> Vec<Cell> {
 
 #[component]
 fn ForecastBody(report: Arc<ForecastReport>) -> impl IntoView {
+    let query = use_query_map();
     let t = &report.team;
     let range = match (t.p10, t.p90) {
         (Some(lo), Some(hi)) => format!("{} – {}", money(Some(lo)), money(Some(hi))),
@@ -226,12 +234,21 @@ fn ForecastBody(report: Arc<ForecastReport>) -> impl IntoView {
         .iter()
         .map(|r| Row {
             key: r.rep_id.clone().unwrap_or_else(|| r.rep.clone()),
-            cells: forecast_cells(r),
+            cells: forecast_cells(
+                r,
+                r.rep_id.is_some().then(|| {
+                    query.with_untracked(|q| {
+                        let mut q = q.clone();
+                        q.replace("view", "people".to_owned());
+                        with_param(&q, "rep", Some(&r.rep))
+                    })
+                }),
+            ),
             pinned: false,
         })
         .chain(std::iter::once(Row {
             key: "team".to_owned(),
-            cells: forecast_cells(t),
+            cells: forecast_cells(t, None),
             pinned: true,
         }))
         .collect();
