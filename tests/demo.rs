@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
-use pipelens::engine::demo::{Archetype, DEFAULT_SEED, Demo, DemoFile, DemoTruth, Style, generate};
+use pipelens::engine::demo::{
+    Archetype, DEFAULT_SEED, Demo, DemoFile, DemoTruth, Habit, RepTruth, Style, generate,
+};
 use pipelens::engine::ingest::ImportOptions;
 use pipelens::engine::ingest::report::FileReport;
 use pipelens::engine::model::summary::ModelSummary;
@@ -660,6 +662,39 @@ fn the_story_holds_for_every_seed() {
             .max_by_key(|r| r.average_won_cents().unwrap())
             .unwrap();
         assert_eq!(largest.name, big.name, "seed {seed}");
+
+        // The forecast habits, in the generator's own terms: the optimist's Commit at week 6 is above what
+        // they then book in most quarters, the sandbagger's below.
+        let optimist = truth.rep_with(Habit::Optimistic).unwrap();
+        let sandbagger = truth.rep_with(Habit::Sandbagger).unwrap();
+        let over = |r: &RepTruth| {
+            r.commit_calls
+                .iter()
+                .filter(|c| c.commit_cents > c.booked_cents)
+                .count()
+        };
+        let quarters = optimist.commit_calls.len();
+        eprintln!(
+            "seed {seed}: optimist over in {} of {quarters}, sandbagger over in {} ({:?})",
+            over(optimist),
+            over(sandbagger),
+            optimist
+                .commit_calls
+                .iter()
+                .map(|c| (c.commit_cents / 100, c.booked_cents / 100))
+                .collect::<Vec<_>>()
+        );
+        assert!(quarters >= 5, "seed {seed}: {quarters} quarters");
+        assert!(
+            2 * over(optimist) > quarters,
+            "seed {seed}: {:?}",
+            optimist.commit_calls
+        );
+        assert!(
+            2 * over(sandbagger) < quarters,
+            "seed {seed}: {:?}",
+            sandbagger.commit_calls
+        );
 
         let s = &truth.story;
         assert!(
