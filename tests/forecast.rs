@@ -634,3 +634,37 @@ fn commit_at_risk_and_upside_say_why() {
         pushed.at_risk
     );
 }
+
+/// An export of "open deals, and deals closed since a day" (a report filtered on close date, or a CRM whose
+/// earlier closes were never imported) holds deals created months before that day but none of the closes
+/// before it. The quarter holding the first close is then only partly booked, and a model fitted in it sees
+/// nothing close: scoring it says nothing about the model, and its misses taught the shock of later origins
+/// (on the demo, whose export has this shape, Q2's origins under-forecast by nine tenths and Q3's were
+/// multiplied by e^1.98: the backtest's bias was +0.45). The backtest starts after that quarter.
+#[test]
+fn an_export_without_the_closes_before_a_day_does_not_teach_the_shock() {
+    let cut = day(2022, 11, 10);
+    let deals: Vec<Deal> = world(2024, 30, 45.0, 0.7)
+        .into_iter()
+        .filter(|d| {
+            d.events
+                .last()
+                .is_none_or(|e| !e.stage.starts_with("Closed") || e.day >= cut)
+        })
+        .collect();
+    // Deals created in the quarter before the first close are in the export.
+    assert!(deals.iter().any(|d| d.created < day(2022, 10, 1)));
+    let mut s = session(&deals, day(2024, 6, 30));
+    let report = backtest(&mut s, day(2024, 6, 30), Grain::Quarter);
+    let model = report.methods.iter().find(|m| m.name == "model").unwrap();
+    eprintln!(
+        "closes from {cut}: {} origins in {} quarters, model WAPE {:?}, bias {:?}, coverage {:?}",
+        report.origins, report.periods, model.wape, model.bias, model.interval_coverage
+    );
+    assert!(
+        report.rows.iter().all(|r| r.period_start > cut),
+        "the quarter of the first close was scored"
+    );
+    assert!(report.periods >= 5, "{}", report.periods);
+    assert!(model.bias.unwrap().abs() < 0.25, "bias {:?}", model.bias);
+}

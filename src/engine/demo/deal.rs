@@ -1,7 +1,9 @@
 //! What a deal is in the demo: its stages (with the probabilities and forecast categories the exports
-//! show), its kind and pipeline, and its history of steps.
+//! show, the categories as each rep's habit calls them), its kind and pipeline, and its history of steps.
 
 use chrono::{NaiveDate, NaiveDateTime};
+
+use super::world::Habit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Stage {
@@ -60,6 +62,19 @@ impl Stage {
             Stage::Negotiation => "Commit",
             Stage::Won => "Closed",
             Stage::Lost => "Omitted",
+        }
+    }
+
+    /// The category a rep with this habit gives the stage: an optimist calls Commit from Qualification on, a
+    /// sandbagger keeps Negotiation in Best Case and Proposal in Pipeline.
+    pub(super) fn forecast_by(self, habit: Habit) -> &'static str {
+        match (habit, self) {
+            (Habit::Optimistic, Stage::Qualification | Stage::Discovery | Stage::Proposal) => {
+                "Commit"
+            }
+            (Habit::Sandbagger, Stage::Negotiation) => "Best Case",
+            (Habit::Sandbagger, Stage::Proposal) => "Pipeline",
+            _ => self.forecast(),
         }
     }
 

@@ -271,7 +271,7 @@ pub(super) fn simulate(rng: &mut Rng, world: &World, start: &DealStart) -> Lifec
     let mut t = start.created;
     let mut stage = first;
     let mut amount = start.amount_cents;
-    let optimism = rng.between(0.4, 1.05);
+    let optimism = rng.between(p.optimism.0, p.optimism.1);
     let planned: f64 = (first.index()..5)
         .map(|i| {
             let (lo, hi) = Stage::open(i).days();
@@ -291,7 +291,7 @@ pub(super) fn simulate(rng: &mut Rng, world: &World, start: &DealStart) -> Lifec
         close: expected,
     }];
     // A lazy owner leaves a missed close date alone for weeks.
-    let lazy = rng.chance(0.4);
+    let lazy = rng.chance(p.lazy);
     let stuck_at = rng
         .chance(if start.kind == DealKind::Renewal {
             0.04
@@ -361,7 +361,7 @@ pub(super) fn simulate(rng: &mut Rng, world: &World, start: &DealStart) -> Lifec
             if slip_day >= next_day || slip_day > as_of {
                 break;
             }
-            let push = rng.range(14, 45);
+            let push = rng.range(p.push_days.0, p.push_days.1);
             let pushed = expected_close(rng, slip_day, push);
             if pushed <= expected {
                 // Only at the end of the calendar.
@@ -387,6 +387,12 @@ pub(super) fn simulate(rng: &mut Rng, world: &World, start: &DealStart) -> Lifec
         }
         if next_stage.closed() {
             expected = next_day;
+        }
+        if next_stage == Stage::Won && p.signed_share.0 < 1.0 {
+            // The deal comes in smaller than it was called: a discount, seats cut at signature.
+            let factor = rng.between(p.signed_share.0, p.signed_share.1);
+            let round = if amount >= 2_000_000 { 50_000 } else { 10_000 };
+            amount = ((amount as f64 * factor) as i64 / round).max(1) * round;
         }
         steps.push(Step {
             at: next,

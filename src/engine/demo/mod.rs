@@ -6,7 +6,12 @@
 //! past-due close dates, stale deals, quarter-end spikes in closes, calls, emails, meetings and tasks at
 //! business hours, and quarterly quotas. Each rep has an archetype, so every view has something true to say:
 //! a busy rep who does not convert, a rep who makes few calls and wins most, a rep of big deals with long
-//! cycles, solid average reps, a ramping new hire and a rep who left.
+//! cycles, solid average reps, a ramping new hire and a rep who left. Each rep also has a forecast habit, so
+//! the forecast has something true to say: most call their deals as the stage says; one is habitually
+//! optimistic (Commit from Qualification on, close dates set too soon and pushed a little at a time, more
+//! late losses, deals signed smaller than called: their Commit roll-up is above what they close) and one
+//! sandbags (likely deals kept in Best Case or Pipeline: they close above their Commit). Every history row
+//! carries the call as it was then, so a backtest sees it at each origin.
 //!
 //! Two sets of files describe the same team:
 //! - Salesforce ([`Demo::salesforce_files`], also [`Demo::files`]): an Opportunities report with display
@@ -41,8 +46,11 @@ mod write;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use truth::{ActivityCounts, DemoTruth, QuotaTruth, RepTruth, StoryTruth, TeamTotals};
-pub use world::Archetype;
+pub use truth::{
+    ActivityCounts, COMMIT_CALL_DAY, CommitCall, DemoTruth, QuotaTruth, RepTruth, StoryTruth,
+    TeamTotals,
+};
+pub use world::{Archetype, Habit};
 
 use activities::simulate_activities;
 use deals::{name_and_number, simulate_deals};

@@ -1,5 +1,6 @@
 //! What is true about the generated data, independently of any import: per rep (deals, outcomes, bookings,
-//! activities, calls, quotas), for the team, and the counts that tell the story's shape.
+//! activities, calls, quotas, their forecast habit and the Commit they called in each quarter against what
+//! they booked), for the team, and the counts that tell the story's shape.
 
 use std::collections::BTreeMap;
 
@@ -8,9 +9,9 @@ use serde::Serialize;
 
 use super::CURRENCY;
 use super::activities::{ActKind, Activity, CallOutcome};
-use super::calendar::{days_between, quarter_end, quarter_label, quarter_start};
+use super::calendar::{add_days, days_between, quarter_end, quarter_label, quarter_start};
 use super::deal::{Deal, DealKind, Stage};
-use super::world::{Archetype, MANAGERS, RepInfo, World};
+use super::world::{Archetype, Habit, MANAGERS, RepInfo, World};
 
 /// Completed activities by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -42,6 +43,24 @@ pub struct QuotaTruth {
     pub amount_cents: i64,
 }
 
+/// Days into a quarter of the call [`CommitCall`] records: the start of its sixth week, the backtest's
+/// week-6 origin.
+pub const COMMIT_CALL_DAY: i64 = 35;
+
+/// A rep's Commit roll-up at the start of a quarter's sixth week against what they booked in the quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitCall {
+    /// `2026-Q2`.
+    pub period: String,
+    /// The day of the call.
+    pub on: NaiveDate,
+    /// Won in the quarter by that day, plus the open deals the owner called Commit on that day with a close
+    /// date in the rest of the quarter, in cents.
+    pub commit_cents: i64,
+    /// Won in the quarter, in cents.
+    pub booked_cents: i64,
+}
+
 /// What the generator knows about one rep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RepTruth {
@@ -52,6 +71,8 @@ pub struct RepTruth {
     pub manager: String,
     pub role: String,
     pub archetype: Archetype,
+    /// How they call their forecast.
+    pub habit: Habit,
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     /// Deals the rep owns at the as-of date (a leaver's open deals went to a teammate when they left).
@@ -68,6 +89,8 @@ pub struct RepTruth {
     /// Seconds on completed calls.
     pub call_seconds: u64,
     pub quotas: Vec<QuotaTruth>,
+    /// Every quarter of the history that ended by the as-of date (and started inside it).
+    pub commit_calls: Vec<CommitCall>,
 }
 
 impl RepTruth {
@@ -158,6 +181,10 @@ impl DemoTruth {
     pub fn rep_of(&self, archetype: Archetype) -> Option<&RepTruth> {
         self.reps.iter().find(|r| r.archetype == archetype)
     }
+
+    pub fn rep_with(&self, habit: Habit) -> Option<&RepTruth> {
+        self.reps.iter().find(|r| r.habit == habit)
+    }
 }
 
 pub(super) fn quotas_of(world: &World, rep: &RepInfo) -> Vec<QuotaTruth> {
@@ -184,8 +211,64 @@ pub(super) fn quotas_of(world: &World, rep: &RepInfo) -> Vec<QuotaTruth> {
     quotas
 }
 
+/// Each rep's Commit call and bookings in every quarter of the history that has ended; deals count for
+/// their owner at the as-of date (the rep the exports credit), each row's category as its owner then called
+/// it.
+fn commit_calls(world: &World, deals: &[Deal]) -> Vec<Vec<CommitCall>> {
+    let mut calls = vec![Vec::new(); world.reps.len()];
+    let mut start = quarter_start(world.start);
+    if start < world.start {
+        start = add_days(quarter_end(start), 1);
+    }
+    while quarter_end(start) <= world.as_of && start < world.as_of {
+        let end = quarter_end(start);
+        let on = add_days(start, COMMIT_CALL_DAY);
+        let mut commit = vec![0i64; world.reps.len()];
+        let mut booked = vec![0i64; world.reps.len()];
+        for deal in deals {
+            let (Some(c), Some(b)) = (commit.get_mut(deal.rep), booked.get_mut(deal.rep)) else {
+                continue;
+            };
+            let last = deal.last();
+            if let Some(closed) = deal.closed_on().filter(|_| last.stage == Stage::Won) {
+                if closed >= start && closed <= end {
+                    *b += last.amount_cents;
+                }
+                if closed >= start && closed <= on {
+                    *c += last.amount_cents;
+                }
+            }
+            let Some(then) = deal.steps.iter().take_while(|s| s.at.date() <= on).last() else {
+                continue;
+            };
+            let habit = world
+                .reps
+                .get(deal.owner_on(on))
+                .map_or(Habit::Honest, |r| r.profile.habit);
+            if !then.stage.closed()
+                && then.stage.forecast_by(habit) == "Commit"
+                && then.close > on
+                && then.close <= end
+            {
+                *c += then.amount_cents;
+            }
+        }
+        for (r, rep_calls) in calls.iter_mut().enumerate() {
+            rep_calls.push(CommitCall {
+                period: quarter_label(start),
+                on,
+                commit_cents: commit.get(r).copied().unwrap_or(0),
+                booked_cents: booked.get(r).copied().unwrap_or(0),
+            });
+        }
+        start = add_days(end, 1);
+    }
+    calls
+}
+
 pub(super) fn tally(world: &World, deals: &[Deal], activities: &[Activity]) -> DemoTruth {
     let as_of = world.as_of;
+    let mut calls = commit_calls(world, deals).into_iter();
     let mut reps: Vec<RepTruth> = world
         .reps
         .iter()
@@ -196,6 +279,7 @@ pub(super) fn tally(world: &World, deals: &[Deal], activities: &[Activity]) -> D
             manager: rep.manager.to_owned(),
             role: rep.role.to_owned(),
             archetype: rep.archetype,
+            habit: rep.profile.habit,
             started_on: rep.started_on,
             ended_on: rep.ended_on,
             deals_owned: 0,
@@ -207,6 +291,7 @@ pub(super) fn tally(world: &World, deals: &[Deal], activities: &[Activity]) -> D
             connected_calls: 0,
             call_seconds: 0,
             quotas: quotas_of(world, rep),
+            commit_calls: calls.next().unwrap_or_default(),
         })
         .collect();
     let mut totals = TeamTotals::default();

@@ -1,6 +1,7 @@
 //! The team: twelve people under two managers, each with an archetype and the profile of how they sell
-//! (deal rates, amounts, cycle lengths, activity levels, quota), and the world they sell in (the as-of date,
-//! the seed, the start of the history).
+//! (deal rates, amounts, cycle lengths, activity levels, quota), a habit in how they call their forecast
+//! (honest, optimistic or sandbagging), and the world they sell in (the as-of date, the seed, the start of
+//! the history).
 
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -9,6 +10,21 @@ use super::HISTORY_MONTHS;
 use super::calendar::{add_days, monday_on_or_before, weekday_on_or_before};
 use super::ids::salesforce_id;
 use crate::engine::rng::Rng;
+
+/// How a rep calls their deals in the forecast, whatever kind of seller they are: the forecast category each
+/// stage gets, when they expect a deal to close, and how their late-stage deals end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Habit {
+    /// The stage's own category (Commit at Negotiation, Best Case at Proposal).
+    Honest,
+    /// Calls Commit from Qualification, on close dates set too soon, loses more of those deals late and signs the
+    /// won ones smaller than called: their Commit roll-up is above what they close, quarter after quarter.
+    Optimistic,
+    /// Keeps Negotiation in Best Case and Proposal in Pipeline, on close dates set late, and wins more of
+    /// them: they close above their Commit.
+    Sandbagger,
+}
 
 /// What kind of seller a rep is in the story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,6 +57,7 @@ pub(super) struct Person {
     pub(super) team: usize,
     pub(super) role: &'static str,
     pub(super) archetype: Archetype,
+    pub(super) habit: Habit,
     /// Days before the as-of date the rep started (the new hire's is jittered by the seed).
     pub(super) tenure_days: i64,
 }
@@ -52,6 +69,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 0,
         role: "Enterprise Account Executive",
         archetype: Archetype::BigDealsLongCycles,
+        habit: Habit::Honest,
         tenure_days: 1_460,
     },
     Person {
@@ -60,6 +78,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 0,
         role: "Senior Account Executive",
         archetype: Archetype::Solid,
+        habit: Habit::Honest,
         tenure_days: 980,
     },
     Person {
@@ -68,6 +87,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 0,
         role: "Account Executive",
         archetype: Archetype::Solid,
+        habit: Habit::Honest,
         tenure_days: 760,
     },
     Person {
@@ -76,6 +96,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 0,
         role: "Senior Account Executive",
         archetype: Archetype::FewCallsHighWin,
+        habit: Habit::Honest,
         tenure_days: 1_210,
     },
     Person {
@@ -84,6 +105,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 0,
         role: "Account Executive",
         archetype: Archetype::Leaver,
+        habit: Habit::Honest,
         tenure_days: 1_050,
     },
     Person {
@@ -92,6 +114,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 0,
         role: "Account Executive",
         archetype: Archetype::Solid,
+        habit: Habit::Honest,
         tenure_days: 640,
     },
     Person {
@@ -100,6 +123,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 1,
         role: "Account Executive",
         archetype: Archetype::BusyLowConversion,
+        habit: Habit::Honest,
         tenure_days: 700,
     },
     Person {
@@ -108,6 +132,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 1,
         role: "Account Executive",
         archetype: Archetype::RampingNewHire,
+        habit: Habit::Honest,
         tenure_days: 61,
     },
     Person {
@@ -116,6 +141,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 1,
         role: "Senior Account Executive",
         archetype: Archetype::Solid,
+        habit: Habit::Optimistic,
         tenure_days: 1_100,
     },
     Person {
@@ -124,6 +150,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 1,
         role: "Account Executive",
         archetype: Archetype::Solid,
+        habit: Habit::Honest,
         tenure_days: 820,
     },
     Person {
@@ -132,6 +159,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 1,
         role: "Account Executive",
         archetype: Archetype::Solid,
+        habit: Habit::Honest,
         tenure_days: 560,
     },
     Person {
@@ -140,6 +168,7 @@ pub(super) const PEOPLE: [Person; 12] = [
         team: 1,
         role: "Account Executive",
         archetype: Archetype::Solid,
+        habit: Habit::Sandbagger,
         tenure_days: 1_330,
     },
 ];
@@ -189,6 +218,54 @@ pub(super) struct Profile {
     pub(super) connect: f64,
     pub(super) quota_usd: i64,
     pub(super) stuck: f64,
+    pub(super) habit: Habit,
+    /// The planned time to close is the stages' usual days times a factor drawn in this range (below 1: the
+    /// rep expects the deal sooner than it will come).
+    pub(super) optimism: (f64, f64),
+    /// The share of deals whose owner leaves a missed close date alone for weeks.
+    pub(super) lazy: f64,
+    /// A missed close date moves this many days on (before the month-end rounding).
+    pub(super) push_days: (i64, i64),
+    /// A won deal is signed at a share of its amount drawn in this range (1: as called).
+    pub(super) signed_share: (f64, f64),
+}
+
+/// How a rep with this habit sells: the archetype's profile with the habit's close dates and late-stage
+/// outcomes.
+pub(super) fn with_habit(p: Profile, habit: Habit) -> Profile {
+    let [prospecting, qualification, discovery, proposal, negotiation] = p.advance;
+    match habit {
+        Habit::Honest => p,
+        Habit::Optimistic => Profile {
+            habit,
+            advance: [
+                prospecting,
+                qualification,
+                discovery,
+                proposal - 0.12,
+                negotiation - 0.18,
+            ],
+            optimism: (0.3, 0.75),
+            // A missed date is moved at once, and only a little: "it closes this month".
+            lazy: 0.1,
+            push_days: (7, 24),
+            // And the deal is signed smaller than it was called.
+            signed_share: (0.7, 0.95),
+            ..p
+        },
+        Habit::Sandbagger => Profile {
+            habit,
+            advance: [
+                prospecting,
+                qualification,
+                discovery,
+                (proposal + 0.08).min(0.95),
+                (negotiation + 0.10).min(0.95),
+            ],
+            optimism: (1.0, 1.5),
+            ..p
+        },
+    }
 }
 
 pub(super) fn profile(archetype: Archetype, enterprise: bool) -> Profile {
@@ -208,6 +285,11 @@ pub(super) fn profile(archetype: Archetype, enterprise: bool) -> Profile {
         connect: 0.28,
         quota_usd: 100_000,
         stuck: 0.15,
+        habit: Habit::Honest,
+        optimism: (0.4, 1.05),
+        lazy: 0.4,
+        push_days: (14, 45),
+        signed_share: (1.0, 1.0),
     };
     let mut p = match archetype {
         Archetype::Solid => solid,
@@ -343,7 +425,7 @@ impl World {
                     role: person.role,
                     archetype: person.archetype,
                     team_ix: person.team,
-                    profile: profile(person.archetype, person.team == 0),
+                    profile: with_habit(profile(person.archetype, person.team == 0), person.habit),
                     started_on,
                     ended_on,
                     user_id: salesforce_id("005", user_base + i as u64 * 7),

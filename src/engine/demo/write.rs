@@ -9,7 +9,7 @@ use super::calendar::{local, quarter_of};
 use super::deal::{Deal, DealKind, Stage};
 use super::ids::salesforce_id;
 use super::truth::quotas_of;
-use super::world::World;
+use super::world::{Habit, World};
 use super::{CURRENCY, DemoFile};
 use crate::engine::rng::Rng;
 
@@ -125,6 +125,14 @@ pub(super) fn iso_seconds(at: NaiveDateTime) -> String {
     format!("{}:{:02}", iso_minutes(at), at.second())
 }
 
+/// How a rep calls their forecast (honest for anyone the world does not know).
+pub(super) fn habit_of(world: &World, rep: usize) -> Habit {
+    world
+        .reps
+        .get(rep)
+        .map_or(Habit::Honest, |r| r.profile.habit)
+}
+
 pub(super) fn rep_name(world: &World, rep: usize) -> &str {
     world.reps.get(rep).map_or("", |r| r.name.as_str())
 }
@@ -171,7 +179,7 @@ pub(super) fn sf_opportunities(world: &World, deals: &[Deal]) -> DemoFile {
             report_money(last.amount_cents),
             format!("{}%", last.stage.percent()),
             last.stage.name().to_owned(),
-            last.stage.forecast().to_owned(),
+            last.stage.forecast_by(habit_of(world, deal.rep)).to_owned(),
             us_date(close),
             {
                 let (year, q) = quarter_of(close);
@@ -250,7 +258,9 @@ pub(super) fn sf_history(world: &World, deals: &[Deal]) -> DemoFile {
             plain_money(step.amount_cents * i64::from(step.stage.percent()) / 100),
             format!("{} 00:00:00", iso_date(step.close)),
             step.stage.percent().to_string(),
-            step.stage.forecast().to_owned(),
+            step.stage
+                .forecast_by(habit_of(world, deal.owner_on(when.date())))
+                .to_owned(),
             previous
                 .filter(|p| p.stage != step.stage)
                 .map_or(String::new(), |p| p.stage.name().to_owned()),

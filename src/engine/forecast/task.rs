@@ -69,12 +69,24 @@ fn can_start(model: &SalesModel, draws: u32) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// The day the data starts to show the team's bookings: its first close, or its first creation when that
+/// is later. Before the first close the export holds open deals and no closes, as an export of "open, or
+/// closed in the last N months" does, or a CRM whose earlier closes were never imported: that period's
+/// total is only part of what was booked, a model fitted then sees nothing close, and its miss would teach
+/// the shock of every later origin (as with [`Baselines`](crate::engine::forecast::baselines::Baselines),
+/// whose periods count only once bookings had begun). Origins start after the period holding this day.
 fn first_day(timeline: &Timeline<'_>) -> Option<NaiveDate> {
-    timeline
+    let first_created = timeline
         .deals
         .iter()
         .filter_map(|&d| timeline.created_on[d as usize])
-        .min()
+        .min()?;
+    let first_close = timeline
+        .deals
+        .iter()
+        .filter_map(|&d| timeline.closed_on[d as usize])
+        .min();
+    Some(first_close.map_or(first_created, |c| c.max(first_created)))
 }
 
 /// A forecast being worked out.
