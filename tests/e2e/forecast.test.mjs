@@ -130,6 +130,12 @@ test('the Forecast view lists the CLI\'s deals; Commit at risk narrows to its fl
   await app.page.keyboard.press('Escape');
   await drawer.waitFor({ state: 'detached' });
   assert.equal(await app.page.evaluate(() => document.activeElement?.textContent), name, 'focus back on the deal');
+  // A filter by keyboard: Enter on Pushed narrows to the CLI's pushed deals.
+  await app.page.getByTestId('deal-filter-pushed').focus();
+  await app.page.keyboard.press('Enter');
+  await app.page.waitForURL(/filter=pushed/);
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="deal-filter-pushed"]')?.getAttribute('aria-pressed') === 'true');
+  assert.deepEqual(await listedIds(app.page, 'forecast-deals'), expected.deals.filter((d) => d.flags.includes('pushed')).map((d) => d.id));
   await closeClean(context, seen);
 });
 
