@@ -91,7 +91,7 @@ test('the Forecast view lists the CLI\'s deals; Commit at risk narrows to its fl
   assert.ok(atRisk.length > 0, 'the demo has Commit deals at risk');
   await app.page.getByTestId('deal-filter-commit-at-risk').click();
   await app.page.waitForURL(/filter=commit-at-risk/);
-  await app.page.waitForFunction((n) => document.querySelectorAll('[data-testid="forecast-deals"] tbody tr').length === Math.min(n, 50), atRisk.length);
+  await app.page.waitForFunction((ids) => JSON.stringify([...document.querySelectorAll('[data-testid="forecast-deals"] tbody tr')].map((r) => r.dataset.deal)) === JSON.stringify(ids.slice(0, 50)), atRisk);
   assert.deepEqual(await listedIds(app.page, 'forecast-deals'), atRisk);
   assert.equal(await app.page.getByTestId('deal-filter-commit-at-risk').getAttribute('aria-pressed'), 'true');
 
@@ -134,8 +134,10 @@ test('the Forecast view lists the CLI\'s deals; Commit at risk narrows to its fl
   await app.page.getByTestId('deal-filter-pushed').focus();
   await app.page.keyboard.press('Enter');
   await app.page.waitForURL(/filter=pushed/);
-  await app.page.waitForFunction(() => document.querySelector('[data-testid="deal-filter-pushed"]')?.getAttribute('aria-pressed') === 'true');
-  assert.deepEqual(await listedIds(app.page, 'forecast-deals'), expected.deals.filter((d) => d.flags.includes('pushed')).map((d) => d.id));
+  const pushed = expected.deals.filter((d) => d.flags.includes('pushed')).map((d) => d.id);
+  await app.page.waitForFunction((ids) => JSON.stringify([...document.querySelectorAll('[data-testid="forecast-deals"] tbody tr')].map((r) => r.dataset.deal)) === JSON.stringify(ids.slice(0, 50)), pushed);
+  assert.equal(await app.page.getByTestId('deal-filter-pushed').getAttribute('aria-pressed'), 'true');
+  assert.deepEqual(await listedIds(app.page, 'forecast-deals'), pushed);
   await closeClean(context, seen);
 });
 
