@@ -325,6 +325,25 @@ fn in_a_world_where_the_truth_is_known_the_p10_p90_range_covers_about_four_perio
     }
     let b = &report.deal_brier;
     assert!(b.model.unwrap() < b.crm_probability.unwrap(), "{b:?}");
+    // Calibration: ten bands holding every scored deal once; where a band has many deals, what was won
+    // is near what was predicted (the process is known, so the model should be close).
+    let bands = &report.calibration;
+    assert_eq!(bands.len(), 10);
+    assert_eq!(bands.iter().map(|b| b.deals).sum::<u64>(), b.all_deals);
+    assert!(b.all_deals > 0);
+    for band in bands {
+        assert!(band.from < band.to);
+        match (band.deals, band.predicted, band.actual) {
+            (0, None, None) => {}
+            (n, Some(p), Some(a)) if n > 0 => {
+                assert!((band.from..=band.to).contains(&p), "{band:?}");
+                if n >= 200 {
+                    assert!((p - a).abs() < 0.15, "miscalibrated band {band:?}");
+                }
+            }
+            _ => panic!("band inconsistent: {band:?}"),
+        }
+    }
 }
 
 #[test]
