@@ -899,3 +899,50 @@ fn the_explained_cells_end_at_the_models_chance() {
     }
     assert!(checked > 20, "{checked}");
 }
+
+/// New deals over a period cut short count over earlier periods cut the same days in: more the later the
+/// cut, fewer than over the whole period, and none when the cut ends on the window's first day (nothing is
+/// created and won that fast in this world).
+#[test]
+fn new_deals_of_a_period_cut_short_count_the_same_days_of_earlier_periods() {
+    use pipelens::engine::forecast::asof::Timeline;
+    use pipelens::engine::forecast::fresh::Fresh;
+    use pipelens::engine::metrics::period::DateRange;
+    let deals = world(6, 18, 60.0, 0.7);
+    let mut s = session(&deals, day(2023, 6, 30));
+    let model = s.model().unwrap();
+    let metrics = MetricSettings::default();
+    let scope = vec![true; model.deals.len()];
+    let timeline = Timeline::new(model, &metrics, &scope);
+    let calendar = &metrics.calendar;
+    let origin = day(2023, 4, 30);
+    let fit = |end: NaiveDate| {
+        let f = Fresh::fit(
+            &timeline,
+            calendar,
+            Grain::Quarter,
+            DateRange::new(day(2023, 4, 1), end),
+            day(2023, 5, 1),
+            origin,
+        );
+        f.reps.values().map(|r| r.rate).sum::<f64>()
+    };
+    let whole = fit(day(2023, 6, 30));
+    let cut: Vec<f64> = [
+        day(2023, 5, 15),
+        day(2023, 5, 31),
+        day(2023, 6, 15),
+        day(2023, 6, 29),
+    ]
+    .into_iter()
+    .map(fit)
+    .collect();
+    eprintln!(
+        "new deals expected: whole quarter {whole:.2}, cut at May 15, 31, June 15, 29: {cut:.2?}"
+    );
+    assert!(whole > 0.0);
+    assert!(cut.windows(2).all(|w| w[0] <= w[1]), "{cut:?}");
+    assert!(cut[2] < whole, "{cut:?} against {whole}");
+    assert!(cut[3] <= whole, "{cut:?} against {whole}");
+    assert_eq!(fit(day(2023, 5, 1)), 0.0);
+}
