@@ -254,6 +254,17 @@ fn a_forecast_as_of_d_from_todays_export_equals_the_one_from_the_export_as_it_wa
         let truncated = forecast(&mut then, settings(d, period, 3)).unwrap();
         assert!(!full.leaky, "{:?}", full.leak_reasons);
         assert!(full.team.p50.is_some());
+        // The fan too: it has points still to come (so the equality below says something about them),
+        // and they are the same to the bit.
+        assert!(
+            full.fan.iter().filter(|p| p.p50.is_some()).count() >= 2,
+            "{:?}",
+            full.fan
+        );
+        assert_eq!(
+            full.fan, truncated.fan,
+            "the later export leaked into the fan"
+        );
         assert_eq!(
             full, truncated,
             "the later export leaked into the forecast as of {d}"
@@ -325,6 +336,25 @@ fn in_a_world_where_the_truth_is_known_the_p10_p90_range_covers_about_four_perio
     }
     let b = &report.deal_brier;
     assert!(b.model.unwrap() < b.crm_probability.unwrap(), "{b:?}");
+    // Calibration: ten bands holding every scored deal once; where a band has many deals, what was won
+    // is near what was predicted (the process is known, so the model should be close).
+    let bands = &report.calibration;
+    assert_eq!(bands.len(), 10);
+    assert_eq!(bands.iter().map(|b| b.deals).sum::<u64>(), b.all_deals);
+    assert!(b.all_deals > 0);
+    for band in bands {
+        assert!(band.from < band.to);
+        match (band.deals, band.predicted, band.actual) {
+            (0, None, None) => {}
+            (n, Some(p), Some(a)) if n > 0 => {
+                assert!((band.from..=band.to).contains(&p), "{band:?}");
+                if n >= 200 {
+                    assert!((p - a).abs() < 0.15, "miscalibrated band {band:?}");
+                }
+            }
+            _ => panic!("band inconsistent: {band:?}"),
+        }
+    }
 }
 
 #[test]
@@ -667,4 +697,286 @@ fn an_export_without_the_closes_before_a_day_does_not_teach_the_shock() {
     );
     assert!(report.periods >= 5, "{}", report.periods);
     assert!(model.bias.unwrap().abs() < 0.25, "bias {:?}", model.bias);
+}
+
+/// The fan: booked by week up to the as-of day (its last point is the team's closed, exactly), then the
+/// range of bookings by each later week, ordered, ending on the period's own range; days strictly
+/// increase; a period that has ended has no range, one still to come no bookings.
+#[test]
+fn the_fan_books_to_date_then_ranges_to_the_period_end() {
+    let deals = world(8, 18, 40.0, 0.7);
+    let mut s = session(&deals, day(2023, 6, 30));
+    let as_of = day(2023, 5, 10);
+    let quarter = ForecastPeriod::Relative {
+        grain: Grain::Quarter,
+        ahead: 0,
+    };
+    let report = forecast(&mut s, settings(as_of, quarter, 5)).unwrap();
+    let fan = &report.fan;
+    for p in fan {
+        eprintln!(
+            "{} booked {:?} p10 {:?} p50 {:?} p90 {:?}",
+            p.day, p.booked, p.p10, p.p50, p.p90
+        );
+    }
+    assert_eq!(fan.first().unwrap().day, report.period.start);
+    assert_eq!(fan.last().unwrap().day, report.period.end);
+    assert!(fan.windows(2).all(|w| w[0].day < w[1].day), "{fan:?}");
+    let (past, future): (Vec<_>, Vec<_>) = fan.iter().partition(|p| p.day <= as_of);
+    // 2023-04-01, 08, 15, 22, 29, 05-06 and the as-of day; then 05-13 … 06-24 and the end.
+    assert_eq!(past.len(), 7, "{past:?}");
+    assert_eq!(future.len(), 8, "{future:?}");
+    for p in &past {
+        assert!(
+            p.booked.is_some() && p.p10.is_none() && p.p90.is_none(),
+            "{p:?}"
+        );
+    }
+    assert!(
+        past.windows(2).all(|w| w[0].booked <= w[1].booked),
+        "amounts are positive here: {past:?}"
+    );
+    let at = past.last().unwrap();
+    assert_eq!(at.day, as_of);
+    assert_eq!(at.booked, Some(report.team.closed));
+    for p in &future {
+        assert!(p.booked.is_none(), "{p:?}");
+        let q = [p.p10, p.p25, p.p50, p.p75, p.p90].map(|q| q.unwrap());
+        assert!(q.windows(2).all(|w| w[0] <= w[1]), "{p:?}");
+        assert!(q[0] >= report.team.closed - 1e-6, "{p:?}");
+    }
+    let end = future.last().unwrap();
+    let t = &report.team;
+    assert_eq!(
+        (end.p10, end.p25, end.p50, end.p75, end.p90),
+        (t.p10, t.p25, t.p50, t.p75, t.p90)
+    );
+    // Cut short, the period books less: a week after the as-of day is well under the end.
+    assert!(
+        future[0].p50.unwrap() < end.p50.unwrap(),
+        "{:?} against {:?}",
+        future[0],
+        end
+    );
+    // A period that has ended: booked week by week to its end, no range.
+    let ended = forecast(
+        &mut s,
+        settings(as_of, ForecastPeriod::parse("2023-03").unwrap(), 5),
+    )
+    .unwrap();
+    assert!(
+        ended
+            .fan
+            .iter()
+            .all(|p| p.p50.is_none() && p.booked.is_some())
+    );
+    assert_eq!(ended.fan.last().unwrap().day, ended.period.end);
+    assert_eq!(ended.fan.last().unwrap().booked, Some(ended.team.closed));
+    // A period still to come: nothing booked yet, a range at every point.
+    let next = forecast(
+        &mut s,
+        settings(
+            as_of,
+            ForecastPeriod::Relative {
+                grain: Grain::Month,
+                ahead: 1,
+            },
+            5,
+        ),
+    )
+    .unwrap();
+    assert!(
+        next.fan
+            .iter()
+            .all(|p| p.booked.is_none() && p.p50.is_some())
+    );
+    assert_eq!(next.fan.first().unwrap().day, next.period.start);
+}
+
+/// The task's progress counts the fan's future weeks: it ends with done equal to steps, never above.
+#[test]
+fn the_fans_weeks_are_steps_of_the_task() {
+    use pipelens::engine::forecast::ForecastTask;
+    let deals = world(8, 14, 30.0, 0.7);
+    let mut s = session(&deals, day(2023, 2, 28));
+    let model = s.model().unwrap();
+    let mut task = ForecastTask::new(settings(day(2023, 1, 3), THIS_MONTH, 1));
+    let mut seen = Vec::new();
+    let report = loop {
+        let step = task.step(model).unwrap();
+        assert!(
+            task.done() <= task.steps(),
+            "{} of {}",
+            task.done(),
+            task.steps()
+        );
+        seen.push((task.done(), task.steps()));
+        if let Some(report) = step {
+            break report;
+        }
+    };
+    assert_eq!(task.done(), task.steps(), "{seen:?}");
+    assert_eq!(seen.len(), task.steps(), "one call per step: {seen:?}");
+    // January 2023 as of the 3rd: the 8th, 15th, 22nd and 29th still to come, then the end.
+    let future = report.fan.iter().filter(|p| p.p50.is_some()).count();
+    assert_eq!(future, 5, "{:?}", report.fan);
+}
+
+/// Each listed deal says why in two to four sentences: its stage's share won at its age with the count
+/// behind it (the numbers in the fields), then its own: pushes, quiet days, its close date.
+#[test]
+fn a_deals_why_names_its_stage_the_count_and_its_pushes() {
+    let mut deals = world(21, 18, 60.0, 0.7);
+    let e = |on: NaiveDate, close: NaiveDate| Event {
+        day: on,
+        stage: "Proposal",
+        amount: 20_000.0,
+        close,
+        probability: 60,
+        category: "Commit",
+    };
+    deals.push(Deal {
+        id: "006999999998".to_owned(),
+        owner: "0052",
+        created: day(2023, 3, 1),
+        events: vec![
+            e(day(2023, 3, 1), day(2023, 4, 15)),
+            e(day(2023, 4, 14), day(2023, 5, 10)),
+            e(day(2023, 5, 9), day(2023, 6, 25)),
+        ],
+    });
+    let mut s = session(&deals, day(2023, 6, 30));
+    let report = forecast(&mut s, settings(day(2023, 6, 12), THIS_MONTH, 1)).unwrap();
+    assert!(report.deals.len() > 10);
+    for d in &report.deals {
+        assert!((2..=4).contains(&d.why.len()), "{}: {:?}", d.id, d.why);
+        let first = &d.why[0];
+        assert!(first.contains(&d.stage), "{}: {first}", d.id);
+        let rate = d
+            .stage_win_rate
+            .unwrap_or_else(|| panic!("{}: {first}", d.id));
+        assert!((0.0..=1.0).contains(&rate));
+        assert!(d.stage_win_deals > 0);
+        assert!(
+            first.contains(&format!("({} deals)", d.stage_win_deals)),
+            "{}: {first}",
+            d.id
+        );
+        assert!(first.contains(&format!("{:.0}%", rate * 100.0)), "{first}");
+        // When the model's chance shows differently from the cell's own share, the why says so.
+        let differs =
+            format!("{:.0}", rate * 100.0) != format!("{:.0}", d.model_probability * 100.0);
+        assert_eq!(
+            differs,
+            d.why.iter().any(|w| w.starts_with(&format!(
+                "The model gives it {:.0}%",
+                d.model_probability * 100.0
+            ))),
+            "{}: {:?}",
+            d.id,
+            d.why
+        );
+        if d.push_count == 0 {
+            assert!(
+                !d.why.iter().any(|w| w.starts_with("Pushed")),
+                "{:?}",
+                d.why
+            );
+        }
+    }
+    let pushed = report
+        .deals
+        .iter()
+        .find(|d| d.id == "006999999998")
+        .unwrap();
+    eprintln!("{:#?}", pushed.why);
+    eprintln!("{:#?}", report.deals[0].why);
+    assert_eq!(pushed.push_count, 2);
+    assert!(
+        pushed.why.iter().any(|w| w == "Pushed twice."),
+        "{:?}",
+        pushed.why
+    );
+    assert!(
+        pushed.why[0].starts_with("Deals in Proposal"),
+        "{:?}",
+        pushed.why
+    );
+}
+
+/// WinModel::explain walks the same cells as the chance: its last step is the chance, to the bit.
+#[test]
+fn the_explained_cells_end_at_the_models_chance() {
+    use pipelens::engine::forecast::asof::Timeline;
+    use pipelens::engine::forecast::rates::{Features, WinModel, Window};
+    let deals = world(3, 18, 50.0, 0.7);
+    let mut s = session(&deals, day(2023, 6, 30));
+    let model = s.model().unwrap();
+    let metrics = MetricSettings::default();
+    let scope = vec![true; model.deals.len()];
+    let timeline = Timeline::new(model, &metrics, &scope);
+    let origin = day(2023, 5, 20);
+    let window = Window { from: 0, to: 41 };
+    let win = WinModel::fit(&timeline, origin, window);
+    let mut checked = 0;
+    for &deal in &timeline.deals {
+        if !timeline.open_on(deal, origin) {
+            continue;
+        }
+        let f = Features::of(&timeline.at(deal, origin), origin, window, win.median_won);
+        let age = (origin - timeline.created_on[deal as usize].unwrap()).num_days();
+        let cells = win.explain(&f, age);
+        let last = cells.last().map_or(0.0, |c| c.shrunk.clamp(0.0, 1.0));
+        assert_eq!(last, win.probability(&f, age));
+        assert!(cells.windows(2).all(|w| w[0].level < w[1].level));
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked}");
+}
+
+/// New deals over a period cut short count over earlier periods cut the same days in: more the later the
+/// cut, fewer than over the whole period, and none when the cut ends on the window's first day (nothing is
+/// created and won that fast in this world).
+#[test]
+fn new_deals_of_a_period_cut_short_count_the_same_days_of_earlier_periods() {
+    use pipelens::engine::forecast::asof::Timeline;
+    use pipelens::engine::forecast::fresh::Fresh;
+    use pipelens::engine::metrics::period::DateRange;
+    let deals = world(6, 18, 60.0, 0.7);
+    let mut s = session(&deals, day(2023, 6, 30));
+    let model = s.model().unwrap();
+    let metrics = MetricSettings::default();
+    let scope = vec![true; model.deals.len()];
+    let timeline = Timeline::new(model, &metrics, &scope);
+    let calendar = &metrics.calendar;
+    let origin = day(2023, 4, 30);
+    let fit = |end: NaiveDate| {
+        let f = Fresh::fit(
+            &timeline,
+            calendar,
+            Grain::Quarter,
+            DateRange::new(day(2023, 4, 1), end),
+            day(2023, 5, 1),
+            origin,
+        );
+        f.reps.values().map(|r| r.rate).sum::<f64>()
+    };
+    let whole = fit(day(2023, 6, 30));
+    let cut: Vec<f64> = [
+        day(2023, 5, 15),
+        day(2023, 5, 31),
+        day(2023, 6, 15),
+        day(2023, 6, 29),
+    ]
+    .into_iter()
+    .map(fit)
+    .collect();
+    eprintln!(
+        "new deals expected: whole quarter {whole:.2}, cut at May 15, 31, June 15, 29: {cut:.2?}"
+    );
+    assert!(whole > 0.0);
+    assert!(cut.windows(2).all(|w| w[0] <= w[1]), "{cut:?}");
+    assert!(cut[2] < whole, "{cut:?} against {whole}");
+    assert!(cut[3] <= whole, "{cut:?} against {whole}");
+    assert_eq!(fit(day(2023, 5, 1)), 0.0);
 }

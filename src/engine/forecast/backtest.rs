@@ -15,7 +15,7 @@ use crate::engine::forecast::calibrate::{Lesson, Shock};
 use crate::engine::forecast::combine::{Blend, Earlier, choose, factor};
 use crate::engine::forecast::origin::Origin;
 use crate::engine::forecast::report::{
-    BacktestReport, BriefBacktest, DealBrier, MethodScore, OriginRow, WeekScore,
+    BacktestReport, BriefBacktest, CalibrationBand, DealBrier, MethodScore, OriginRow, WeekScore,
 };
 use crate::engine::forecast::score::{self, Pair};
 use crate::engine::forecast::settings::Grain;
@@ -280,6 +280,40 @@ const METHODS: [Method; 8] = [
     ("commit_best_case", true, |s| s.baselines.commit_best_case),
 ];
 
+/// Bands of chance the calibration table has: `[0, 0.1)`, `[0.1, 0.2)`, …, `[0.9, 1]`.
+pub const CALIBRATION_BANDS: usize = 10;
+
+/// Deal-level calibration of `(model chance, won)` pairs: per band of chance, how many deals, the mean
+/// chance and the share won (`None` for a band without deals). The last band includes a chance of 1; a
+/// chance that is not a number is left out.
+pub fn calibration(deals: &[(f64, bool)]) -> Vec<CalibrationBand> {
+    let edge = |k: usize| k as f64 / CALIBRATION_BANDS as f64;
+    let mut sums = [(0u64, 0.0f64, 0u64); CALIBRATION_BANDS];
+    for &(p, won) in deals {
+        if p.is_nan() {
+            continue;
+        }
+        let band = (1..CALIBRATION_BANDS)
+            .rev()
+            .find(|&k| p >= edge(k))
+            .unwrap_or(0);
+        let s = &mut sums[band];
+        s.0 += 1;
+        s.1 += p;
+        s.2 += u64::from(won);
+    }
+    sums.iter()
+        .enumerate()
+        .map(|(k, &(deals, chances, won))| CalibrationBand {
+            from: edge(k),
+            to: edge(k + 1),
+            deals,
+            predicted: (deals > 0).then(|| chances / deals as f64),
+            actual: (deals > 0).then(|| won as f64 / deals as f64),
+        })
+        .collect()
+}
+
 /// The backtest's answer from the scored origins.
 pub fn report(runner: &Runner, grain: Grain, as_of: NaiveDate, currency: &str) -> BacktestReport {
     let scored: Vec<&Scored> = runner
@@ -397,7 +431,7 @@ pub fn report(runner: &Runner, grain: Grain, as_of: NaiveDate, currency: &str) -
         limited_history: scored.iter().any(|s| s.limited_history),
         methods,
         deal_brier,
-        calibration: Vec::new(),
+        calibration: calibration(&all_deals.iter().map(|d| (d.0, d.3)).collect::<Vec<_>>()),
         rows: scored
             .iter()
             .map(|s| OriginRow {
@@ -419,5 +453,45 @@ pub fn report(runner: &Runner, grain: Grain, as_of: NaiveDate, currency: &str) -
             })
             .collect(),
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Known answers: 0.05 ×2 (one won), 0.1 on the edge goes up a band, 0.95 and 1.0 share the last
+    /// band (both won), nothing between 0.2 and 0.9; a NaN is left out.
+    #[test]
+    fn calibration_bands_count_average_and_share_won() {
+        let deals = [
+            (0.05, true),
+            (0.05, false),
+            (0.1, false),
+            (0.95, true),
+            (1.0, true),
+            (f64::NAN, true),
+        ];
+        let bands = calibration(&deals);
+        assert_eq!(bands.len(), CALIBRATION_BANDS);
+        assert_eq!(bands.iter().map(|b| b.deals).sum::<u64>(), 5);
+        assert_eq!((bands[0].from, bands[0].to), (0.0, 0.1));
+        assert_eq!((bands[9].from, bands[9].to), (0.9, 1.0));
+        assert_eq!(bands[0].deals, 2);
+        assert_eq!(bands[0].predicted, Some(0.05));
+        assert_eq!(bands[0].actual, Some(0.5));
+        assert_eq!(bands[1].deals, 1);
+        assert_eq!(bands[1].actual, Some(0.0));
+        assert_eq!(bands[9].deals, 2);
+        assert!((bands[9].predicted.unwrap() - 0.975).abs() < 1e-12);
+        assert_eq!(bands[9].actual, Some(1.0));
+        for b in &bands[2..9] {
+            assert_eq!((b.deals, b.predicted, b.actual), (0, None, None));
+        }
+        // Every band's lower edge belongs to it.
+        for k in 0..CALIBRATION_BANDS {
+            let p = k as f64 / CALIBRATION_BANDS as f64;
+            assert_eq!(calibration(&[(p, false)])[k].deals, 1, "chance {p}");
+        }
     }
 }

@@ -2,7 +2,9 @@
 //! were created and won inside the same stretch of earlier periods (the same days from the period's start
 //! to its end), and what they were worth. The rate is the mean over up to [`PERIODS`] earlier periods, less
 //! the highest when there are four or more (one launch month should not set the pace). The first period of
-//! the data is never used: an import or go-live month carries deals created before the CRM was.
+//! the data is never used: an import or go-live month carries deals created before the CRM was. A period
+//! cut short (the forecast's fan asks for the bookings by a day inside the period: the period from its
+//! start to that day) is matched by earlier periods cut the same number of days in.
 
 use std::collections::BTreeMap;
 
@@ -53,6 +55,11 @@ impl Fresh {
             .min();
         let first_period = first_created.and_then(|day| grain.period_of(calendar, day));
         let offset_days = (window_start - period.start).num_days().max(0) as u64;
+        // Days from the start to the end of a period cut short; `None` for a whole calendar period.
+        let cut_days = grain
+            .period_of(calendar, period.start)
+            .filter(|whole| period.end < whole.end)
+            .map(|_| (period.end - period.start).num_days().max(0) as u64);
         let mut periods = Vec::new();
         for k in 1..=PERIODS * 2 {
             if periods.len() as i32 >= PERIODS {
@@ -76,10 +83,13 @@ impl Fresh {
             let Some(from) = q.start.checked_add_days(chrono::Days::new(offset_days)) else {
                 continue;
             };
+            let to = cut_days
+                .and_then(|n| q.start.checked_add_days(chrono::Days::new(n)))
+                .map_or(q.end, |cut| cut.min(q.end));
             for &deal in &timeline.deals {
                 let created = timeline.created_on[deal as usize];
-                if created.is_none_or(|c| c < from || c > q.end)
-                    || !timeline.won_between(deal, from, q.end)
+                if created.is_none_or(|c| c < from || c > to)
+                    || !timeline.won_between(deal, from, to)
                 {
                     continue;
                 }

@@ -237,6 +237,50 @@ impl WinModel {
     }
 }
 
+/// One cell a deal's chance went through, broadest first (see [`WinModel::explain`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellUse {
+    /// 0: the team; 1: its close-date position; 2: that and its stage; 3: that and its pushes, time in
+    /// stage, age (over 90 days or not) and size — the full cell.
+    pub level: usize,
+    /// The cell's own share won inside the window (its curve, not shrunk).
+    pub own: f64,
+    /// Distinct deals behind the cell (each seen at one or more weekly landmarks).
+    pub deals: f64,
+    /// The chance once this cell is shrunk toward the broader ones before it (the last is the deal's).
+    pub shrunk: f64,
+}
+
+impl WinModel {
+    /// The cells behind [`WinModel::probability`] for a deal, broadest first, with each cell's own rate,
+    /// its deals and the chance after it: the same walk, so the last `shrunk` (clamped to 0–1) is the
+    /// deal's chance. Cells no earlier deal fell in are left out, as the walk skips them.
+    pub fn explain(&self, f: &Features, created_days: i64) -> Vec<CellUse> {
+        let keys = f.keys(created_days);
+        let levels = if self.limited_history { 3 } else { 4 };
+        let mut used = Vec::new();
+        let mut p = 0.0;
+        for (level, key) in keys[..levels].iter().enumerate() {
+            let Some(cell) = self.cells.get(key) else {
+                continue;
+            };
+            let own = cell.curve.between(self.window.from, self.window.to);
+            p = if level == 0 {
+                own
+            } else {
+                (cell.deals * own + PRIOR_DEALS * p) / (cell.deals + PRIOR_DEALS)
+            };
+            used.push(CellUse {
+                level,
+                own,
+                deals: cell.deals,
+                shrunk: p,
+            });
+        }
+        used
+    }
+}
+
 fn push(cell: &mut Cell, deal: DealIx, watch: Watch) {
     cell.watches.push(watch);
     if cell.last_deal != Some(deal) {

@@ -79,12 +79,18 @@ pub struct ForecastDeal {
     pub flags: Vec<String>,
     /// Why a Commit deal is at risk, in words (empty when it is not).
     pub at_risk: Vec<String>,
-    /// The share of earlier deals seen in this deal's stage at this age that were won in a window as
-    /// long as what is left of the period (`None` when there were none), and how many deals that is.
+    /// The share won inside the forecast window (what is left of the period) of the earlier deals in
+    /// this deal's most specific cell with a stage that the model used: the same stage and close-date
+    /// position and, with enough history, the same pushes, time in stage, age (over 90 days or not) and
+    /// size band — seen at weekly landmarks, still-open ones censored. It is the cell's own share, before
+    /// shrinking toward broader cells (`model_probability` is after); `None` when no earlier deal fell in
+    /// such a cell.
     pub stage_win_rate: Option<f64>,
+    /// The distinct earlier deals behind `stage_win_rate` (0 with none).
     pub stage_win_deals: u64,
-    /// Why the model rates the deal so, in words: its stage's history at this age, pushes, time since
-    /// activity, its close date.
+    /// Why the model rates the deal so, two to four sentences: that cell's share and count (and the
+    /// model's chance after shrinking, when it shows differently), past due, pushes, quiet days, its close
+    /// date.
     pub why: Vec<String>,
 }
 

@@ -1,7 +1,19 @@
 //! The forecast and the backtest as sliced tasks for the session: one step per origin (a fit and its
 //! draws), then the answer — so the worker reports progress and a Cancel stops it within one origin. A
 //! forecast first runs the backtest's [`Runner`] over its recent past (the last [`PAST_MONTHS`] months or
-//! [`PAST_QUARTERS`] quarters), which calibrates it and says how far off it has been.
+//! [`PAST_QUARTERS`] quarters), which calibrates it and says how far off it has been; then the period's
+//! own origin and its draws; then each listed deal's reasons, from the same fit refitted (its own step, as
+//! the fit is the slow part); then one step per week of the fan still to come.
+//!
+//! The fan: up to the as-of day, what was booked in the period by each week's first day (the same won
+//! amounts the origin counts as closed). After it, the range of the period's bookings by day t is the
+//! forecast of the period cut short at t: an [`Origin`] for `[period start, t]` at the as-of day, so each
+//! open deal's chance is refitted for being won by t (the window ends at t, the close-date buckets follow)
+//! and the deals not yet created are counted over the same stretch of earlier periods (see
+//! [`crate::engine::forecast::fresh`]). It is drawn with the forecast's own shock and seed but at most
+//! [`FAN_DRAWS`] draws, and the blend with a run-rate method, when there is one, scales what is still to
+//! win by the period's own factor (the blend is chosen for the whole period; a run rate of a part of it is
+//! not scored anywhere). The last point, the period's end, is the forecast's own range.
 
 use std::collections::HashMap;
 
@@ -11,10 +23,11 @@ use crate::engine::EngineError;
 use crate::engine::forecast::asof::{Category, Timeline};
 use crate::engine::forecast::backtest::{Runner, origins, report as backtest_report};
 use crate::engine::forecast::calibrate::Shock;
-use crate::engine::forecast::origin::{Origin, RepOrigin};
-use crate::engine::forecast::rates::CloseBucket;
+use crate::engine::forecast::combine::factor;
+use crate::engine::forecast::origin::{OpenDeal, Origin, RepOrigin};
+use crate::engine::forecast::rates::{CellUse, CloseBucket, Features, WinModel, Window};
 use crate::engine::forecast::report::{
-    BacktestReport, ForecastDeal, ForecastReport, ForecastRow, PeriodOut,
+    BacktestReport, FanPoint, ForecastDeal, ForecastReport, ForecastRow, PeriodOut,
 };
 use crate::engine::forecast::settings::{BacktestSettings, ForecastSettings, Grain, MAX_DRAWS};
 use crate::engine::forecast::simulate::{Draws, chance_at_least, quantile, simulate};
@@ -36,6 +49,12 @@ pub const AT_RISK_PUSHES: u32 = 2;
 pub const AT_RISK_QUIET_DAYS: i64 = 14;
 /// A Pipeline or Best Case deal is upside when the model gives it at least this chance.
 pub const UPSIDE_CHANCE: f64 = 0.5;
+/// Draws for each of the fan's points before the period's end, at most (the end is the forecast's own).
+pub const FAN_DRAWS: u32 = 2_000;
+/// Days between the fan's points.
+pub const FAN_STEP_DAYS: u64 = 7;
+/// A deal's reasons, at most.
+pub const MAX_WHY: usize = 4;
 
 /// The as-of day and where it came from.
 fn as_of(
@@ -94,12 +113,112 @@ pub struct ForecastTask {
     settings: ForecastSettings,
     plan: Option<Plan>,
     runner: Runner,
+    /// The period's forecast once drawn, waiting for the fan's points still to come.
+    pending: Option<Pending>,
+    /// The period's own origin is drawn, its deals' reasons are given, and how many of the fan's future
+    /// points are done.
+    drawn: bool,
+    explained: bool,
+    fan_done: usize,
 }
 
 struct Plan {
     as_of: NaiveDate,
     as_of_from: String,
     period: DateRange,
+    /// The fan's days after the as-of day and before the period's end, in order.
+    future: Vec<NaiveDate>,
+}
+
+/// The report but its fan's future points, and what those are drawn with.
+struct Pending {
+    report: ForecastReport,
+    shock: Shock,
+    /// What still to win is scaled by this in every draw (1 without a blend).
+    blend_factor: f64,
+    /// Future points done so far.
+    points: Vec<FanPoint>,
+    /// The period's own origin, for its deals' reasons (given in a step of their own).
+    origin: Origin,
+    explained: bool,
+}
+
+/// The fan's days in `period` seen on `as_of`: every [`FAN_STEP_DAYS`] from its start, and its end.
+fn fan_days(period: DateRange) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = (0..)
+        .map_while(|k| {
+            period
+                .start
+                .checked_add_days(chrono::Days::new(FAN_STEP_DAYS * k))
+        })
+        .take_while(|d| *d < period.end)
+        .collect();
+    days.push(period.end);
+    days
+}
+
+/// The days after `as_of` the fan draws, but the period's end (the forecast's own range).
+fn future_days(period: DateRange, as_of: NaiveDate) -> Vec<NaiveDate> {
+    fan_days(period)
+        .into_iter()
+        .filter(|d| *d > as_of && *d < period.end)
+        .collect()
+}
+
+/// What was booked in the period by each week's first day up to the as-of day, and on the as-of day
+/// (the period's end when it has ended): won in `[period.start, day]`, each won deal at its amount on its
+/// close day, summed by rep in the origin's rep order as [`Origin::build`] sums `closed` — so the as-of
+/// point is the origin's `closed` to the bit.
+fn booked_points(timeline: &Timeline<'_>, origin: &Origin) -> Vec<FanPoint> {
+    let period = origin.period;
+    let last = origin.day.min(period.end);
+    if last < period.start {
+        return Vec::new();
+    }
+    let mut days: Vec<NaiveDate> = fan_days(period).into_iter().filter(|d| *d < last).collect();
+    days.push(last);
+    days.into_iter()
+        .map(|day| {
+            let mut by_rep: HashMap<Option<crate::engine::model::RepIx>, f64> = HashMap::new();
+            for &deal in &timeline.deals {
+                if timeline.won_between(deal, period.start, day) {
+                    let amount = timeline
+                        .amount_now(deal, timeline.closed_on[deal as usize].unwrap_or(day))
+                        .unwrap_or(0.0);
+                    *by_rep.entry(timeline.rep(deal)).or_default() += amount;
+                }
+            }
+            let booked = origin
+                .rep_order
+                .iter()
+                .filter_map(|r| by_rep.get(r))
+                .sum::<f64>()
+                + 0.0;
+            FanPoint {
+                day,
+                booked: Some(booked),
+                p10: None,
+                p25: None,
+                p50: None,
+                p75: None,
+                p90: None,
+            }
+        })
+        .collect()
+}
+
+/// A point of the fan from sorted draws of the team.
+fn range_point(day: NaiveDate, sorted: &[f64]) -> FanPoint {
+    let q = |x| quantile(sorted, x);
+    FanPoint {
+        day,
+        booked: None,
+        p10: q(0.1),
+        p25: q(0.25),
+        p50: q(0.5),
+        p75: q(0.75),
+        p90: q(0.9),
+    }
 }
 
 impl ForecastTask {
@@ -109,18 +228,28 @@ impl ForecastTask {
             settings,
             plan: None,
             runner: Runner::default(),
+            pending: None,
+            drawn: false,
+            explained: false,
+            fan_done: 0,
         }
     }
 
     pub fn done(&self) -> usize {
-        self.runner.next + usize::from(self.plan.is_some())
+        self.runner.next
+            + usize::from(self.plan.is_some())
+            + usize::from(self.drawn)
+            + usize::from(self.explained)
+            + self.fan_done
     }
 
+    /// The plan, the past origins, the period's own, its deals' reasons and one per future week of the
+    /// fan (known once the plan is made).
     pub fn steps(&self) -> usize {
-        self.runner.origins.len() + 2
+        self.runner.origins.len() + 3 + self.plan.as_ref().map_or(0, |p| p.future.len())
     }
 
-    /// One step: the plan, one past origin, or the forecast itself.
+    /// One step: the plan, one past origin, the forecast itself, or one future point of its fan.
     pub fn step(&mut self, model: &SalesModel) -> Result<Option<ForecastReport>, EngineError> {
         let s = &self.settings;
         can_start(model, s.draws)?;
@@ -148,6 +277,7 @@ impl ForecastTask {
                 as_of: day,
                 as_of_from: from,
                 period,
+                future: future_days(period, day),
             });
             return Ok(None);
         };
@@ -157,6 +287,55 @@ impl ForecastTask {
             self.runner
                 .step(&timeline, calendar, grain, plan.as_of, 2_000, s.seed);
             return Ok(None);
+        }
+        if let Some(mut pending) = self.pending.take() {
+            if !pending.explained {
+                // The same fit the origin's chances came from (same timeline, day and window).
+                let win = WinModel::fit(&timeline, plan.as_of, pending.origin.window);
+                pending.report.deals = self.deal_rows(&timeline, &pending.origin, plan, Some(&win));
+                pending.explained = true;
+                self.explained = true;
+            } else if let Some(&t) = plan.future.get(pending.points.len()) {
+                let point = if pending.report.team.distribution {
+                    let cut = Origin::build(
+                        &timeline,
+                        calendar,
+                        grain,
+                        DateRange::new(plan.period.start, t),
+                        plan.as_of,
+                        plan.as_of,
+                    );
+                    let draws = simulate(&cut, &pending.shock, s.draws.min(FAN_DRAWS), s.seed);
+                    let f = pending.blend_factor;
+                    let mut team: Vec<f64> = draws
+                        .team
+                        .iter()
+                        .map(|d| cut.closed + (d - cut.closed) * f)
+                        .collect();
+                    team.sort_by(f64::total_cmp);
+                    range_point(t, &team)
+                } else {
+                    FanPoint {
+                        day: t,
+                        booked: None,
+                        p10: None,
+                        p25: None,
+                        p50: None,
+                        p75: None,
+                        p90: None,
+                    }
+                };
+                pending.points.push(point);
+                self.fan_done = pending.points.len();
+            }
+            if !pending.explained || pending.points.len() < plan.future.len() {
+                self.pending = Some(pending);
+                return Ok(None);
+            }
+            let end = pending.report.fan.pop();
+            pending.report.fan.append(&mut pending.points);
+            pending.report.fan.extend(end);
+            return Ok(Some(pending.report));
         }
         let origin = Origin::build(
             &timeline,
@@ -171,19 +350,31 @@ impl ForecastTask {
         }
         let shock = self.runner.shock_for(&origin);
         let mut draws = simulate(&origin, &shock, s.draws, s.seed);
-        let (_, blend) = self.runner.blend(&origin, &mut draws);
+        let (model_p50, blend) = self.runner.blend(&origin, &mut draws);
+        let blend_factor = blend.as_ref().map_or(1.0, |b| {
+            factor(b, &origin.baselines, model_p50, origin.closed)
+        });
         let mut report = self.assemble(&timeline, &origin, shock, draws, plan);
+        self.drawn = true;
         if let Some(b) = &blend {
             report.notes.insert(
                 2,
                 format!(
-                    "Blended with {} (weight {:.2}): on {} earlier origins in {} periods it missed by {:.0} in all against the model's {:.0}, so the most likely number moves toward it and the range moves with it.",
+                    "Blended with {} (weight {:.2}): on {} earlier origins in {} periods it missed by {:.0} in all against the model's {:.0}, so the most likely number moves toward it and the range (and the fan's) moves with it.",
                     b.method, b.weight, b.origins, b.periods, b.method_error, b.model_error
                 ),
             );
         }
         report.combination = blend;
-        Ok(Some(report))
+        self.pending = Some(Pending {
+            report,
+            shock,
+            blend_factor,
+            points: Vec::new(),
+            origin,
+            explained: false,
+        });
+        Ok(None)
     }
 
     fn assemble(
@@ -299,7 +490,19 @@ impl ForecastTask {
                 .total_cmp(&a.p50.unwrap_or(a.closed))
                 .then(a.rep.cmp(&b.rep))
         });
-        let deals = self.deal_rows(timeline, origin, plan);
+        let deals = self.deal_rows(timeline, origin, plan, None);
+        let mut fan = booked_points(timeline, origin);
+        if plan.period.end > plan.as_of {
+            fan.push(FanPoint {
+                day: plan.period.end,
+                booked: None,
+                p10: team.p10,
+                p25: team.p25,
+                p50: team.p50,
+                p75: team.p75,
+                p90: team.p90,
+            });
+        }
         let mut notes = Vec::new();
         notes.push(format!(
             "Most likely (P50) and the P10–P90 range are of the period's total bookings, closed included, from {} draws (seed {}): each open deal is won with its chance of closing by {} — learned from deals seen at weekly landmarks before {}, still-open ones censored — plus the deals not yet created, as many as were created and won in the same days of earlier {}s.",
@@ -356,6 +559,18 @@ impl ForecastTask {
             notes.push("The export has no forecast categories: no Commit roll-up.".to_owned());
         }
         notes.push("Each rep's forecast follows the deal's credited rep (the current owner unless owner history says otherwise).".to_owned());
+        if plan.future.is_empty() {
+            if plan.period.end <= plan.as_of {
+                notes.push("The fan shows what was booked week by week; the period has ended, so there is no range.".to_owned());
+            }
+        } else {
+            notes.push(format!(
+                "The fan's range by each week is the forecast of the period cut short at that day (chances refitted for being won by then, new deals counted over the same days of earlier {}s), from {} draws with the same seed and shock{}; its last point is the period's own range above.",
+                s.period.grain().word(),
+                s.draws.min(FAN_DRAWS),
+                if team.distribution { "" } else { " — none here, as the team has too few open deals for a range" }
+            ));
+        }
         let leak = origin.leak.clone();
         ForecastReport {
             as_of: plan.as_of,
@@ -378,7 +593,7 @@ impl ForecastTask {
             team,
             reps,
             deals,
-            fan: Vec::new(),
+            fan,
             tested: backtest_report(
                 &self.runner,
                 s.period.grain(),
@@ -389,11 +604,14 @@ impl ForecastTask {
         }
     }
 
+    /// The listed deals (open, closing in the period), largest expected amount first; their reasons
+    /// from `win`, the fit the origin's chances came from (empty without it: they come a step later).
     fn deal_rows(
         &self,
         timeline: &Timeline<'_>,
         origin: &Origin,
         plan: &Plan,
+        win: Option<&WinModel>,
     ) -> Vec<ForecastDeal> {
         let model = timeline.model;
         let (d, a) = (&model.deals, &model.activities);
@@ -462,6 +680,34 @@ impl ForecastTask {
                 {
                     flags.push("upside".to_owned());
                 }
+                let age_days = (plan.as_of - o.created_on).num_days();
+                let reasons = win.map_or(
+                    Reasons {
+                        stage_rate: None,
+                        stage_deals: 0,
+                        sentences: Vec::new(),
+                    },
+                    |win| {
+                        let features = Features::of(
+                            &timeline.at(o.deal, plan.as_of),
+                            plan.as_of,
+                            origin.window,
+                            win.median_won,
+                        );
+                        let stage_name = o
+                            .stage
+                            .and_then(|s| model.stages.get(s))
+                            .map(|e| e.raw.clone());
+                        why(&Why {
+                            deal: o,
+                            cells: &win.explain(&features, age_days),
+                            window: origin.window,
+                            stage: stage_name.as_deref(),
+                            age_days,
+                            days_since_activity,
+                        })
+                    },
+                );
                 ForecastDeal {
                     id: model.text(d.id[i]).to_owned(),
                     name: model.text(d.name[i]).to_owned(),
@@ -483,9 +729,9 @@ impl ForecastTask {
                     age_days: (plan.as_of - o.created_on).num_days(),
                     flags,
                     at_risk,
-                    stage_win_rate: None,
-                    stage_win_deals: 0,
-                    why: Vec::new(),
+                    stage_win_rate: reasons.stage_rate,
+                    stage_win_deals: reasons.stage_deals,
+                    why: reasons.sentences,
                 }
             })
             .collect();
@@ -495,6 +741,155 @@ impl ForecastTask {
                 .then(a.id.cmp(&b.id))
         });
         rows
+    }
+}
+
+/// What a listed deal's reasons are made of.
+struct Why<'a> {
+    deal: &'a OpenDeal,
+    /// The cells its chance went through ([`WinModel::explain`]).
+    cells: &'a [CellUse],
+    window: Window,
+    /// The stage's name as the export wrote it (`None`: not known on the as-of day).
+    stage: Option<&'a str>,
+    age_days: i64,
+    days_since_activity: Option<i64>,
+}
+
+/// A listed deal's reasons: the raw share won of its most specific cell with a stage, that cell's deals,
+/// and the sentences.
+struct Reasons {
+    stage_rate: Option<f64>,
+    stage_deals: u64,
+    sentences: Vec<String>,
+}
+
+fn whole_percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+fn times(n: u32) -> String {
+    match n {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    }
+}
+
+/// The first letter upper case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// The deals of a cell, in words: "deals in Negotiation over 90 days old, with a close date in the next
+/// 24 days, alike in pushes, time in stage and size,".
+fn cell_words(level: usize, w: &Why<'_>) -> String {
+    let stage = match w.stage {
+        Some(name) => format!("in {name}"),
+        None => "of unknown stage".to_owned(),
+    };
+    let window = w.window;
+    let close = match w.deal.close {
+        CloseBucket::NoDate => "with no close date".to_owned(),
+        CloseBucket::PastDue => "past their close date".to_owned(),
+        CloseBucket::BeforeWindow => format!("with a close date in the next {} days", window.from),
+        CloseBucket::InWindow if window.from == 0 => {
+            format!("with a close date in the next {} days", window.to)
+        }
+        CloseBucket::InWindow => format!(
+            "with a close date {}–{} days away",
+            window.from + 1,
+            window.to
+        ),
+        CloseBucket::Later => format!("with a close date more than {} days away", window.to),
+    };
+    let age = if w.age_days > 90 {
+        "over 90 days old"
+    } else {
+        "up to 90 days old"
+    };
+    match level {
+        0 => "all deals".to_owned(),
+        1 => format!("all deals {close}"),
+        2 => format!("deals {stage} {close}"),
+        _ => format!("deals {stage} {age}, {close}, alike in pushes, time in stage and size,"),
+    }
+}
+
+/// "Deals in Negotiation … were won within 24 days 31% of the time (212 deals).", how the model moved it,
+/// then the deal's own: past due, pushes, quiet days, its close date. At most [`MAX_WHY`].
+fn why(w: &Why<'_>) -> Reasons {
+    let o = w.deal;
+    let window = w.window;
+    let won_within = if window.from == 0 {
+        format!("within {} days", window.to)
+    } else {
+        format!("{}–{} days later", window.from + 1, window.to)
+    };
+    let shown = w.cells.iter().rev().find(|c| c.level >= 2);
+    let mut sentences = Vec::new();
+    match shown {
+        Some(c) => {
+            sentences.push(format!(
+                "{} were won {won_within} {} of the time ({} deals).",
+                capitalized(&cell_words(c.level, w)),
+                whole_percent(c.own),
+                c.deals
+            ));
+            if whole_percent(c.own) != whole_percent(o.p_model)
+                && let Some(parent) = w.cells.iter().rev().find(|p| p.level < c.level)
+            {
+                sentences.push(format!(
+                    "The model gives it {}: with {} deals behind that share it leans toward {} ({}, {} deals).",
+                    whole_percent(o.p_model),
+                    c.deals,
+                    cell_words(parent.level, w).trim_end_matches(','),
+                    whole_percent(parent.own),
+                    parent.deals
+                ));
+            }
+        }
+        None => {
+            let stage = w.stage.unwrap_or("an unknown stage");
+            sentences.push(match w.cells.last() {
+                Some(c) => format!(
+                    "No earlier deal in {stage} was seen like this one, so the model gives it {}, from {} ({} won {won_within}, {} deals).",
+                    whole_percent(o.p_model),
+                    cell_words(c.level, w).trim_end_matches(','),
+                    whole_percent(c.own),
+                    c.deals
+                ),
+                None => format!(
+                    "No earlier deal in {stage} was seen like this one, so the model gives it {}.",
+                    whole_percent(o.p_model)
+                ),
+            });
+        }
+    }
+    if o.close == CloseBucket::PastDue
+        && let Some(close) = o.close_on
+    {
+        sentences.push(format!("Past due since {close}."));
+    }
+    if o.pushes > 0 {
+        sentences.push(format!("Pushed {}.", times(o.pushes)));
+    }
+    if let Some(n) = w.days_since_activity.filter(|n| *n > AT_RISK_QUIET_DAYS) {
+        sentences.push(format!("No activity for {n} days."));
+    }
+    if o.close != CloseBucket::PastDue
+        && let Some(close) = o.close_on
+    {
+        sentences.push(format!("Close date {close} is inside the period."));
+    }
+    sentences.truncate(MAX_WHY);
+    Reasons {
+        stage_rate: shown.map(|c| c.own),
+        stage_deals: shown.map_or(0, |c| c.deals as u64),
+        sentences,
     }
 }
 
