@@ -858,7 +858,7 @@ fn a_deals_why_names_its_stage_the_count_and_its_pushes() {
         assert!((0.0..=1.0).contains(&rate));
         assert!(d.stage_win_deals > 0);
         assert!(
-            first.contains(&format!("({} deals)", d.stage_win_deals)),
+            first.contains(&format!("Of {} earlier deals", d.stage_win_deals)),
             "{}: {first}",
             d.id
         );
@@ -898,7 +898,7 @@ fn a_deals_why_names_its_stage_the_count_and_its_pushes() {
         pushed.why
     );
     assert!(
-        pushed.why[0].starts_with("Deals in Proposal"),
+        pushed.why[0].contains(" earlier deals in Proposal"),
         "{:?}",
         pushed.why
     );

@@ -819,7 +819,7 @@ fn cell_words(level: usize, w: &Why<'_>) -> String {
     }
 }
 
-/// "Deals in Negotiation … were won within 24 days 31% of the time (212 deals).", how the model moved it,
+/// "Of 212 earlier deals in Negotiation …, an estimated 31% were won within 24 days.", how the model moved it,
 /// then the deal's own: past due, pushes, quiet days, its close date. At most [`MAX_WHY`].
 fn why(w: &Why<'_>) -> Reasons {
     let o = w.deal;
@@ -833,11 +833,13 @@ fn why(w: &Why<'_>) -> Reasons {
     let mut sentences = Vec::new();
     match shown {
         Some(c) => {
+            // The share is a Kaplan–Meier estimate over the deals' weekly landmarks (a deal still open
+            // counts until it was last seen), so it need not be a fraction of the deal count.
             sentences.push(format!(
-                "{} were won {won_within} {} of the time ({} deals).",
-                capitalized(&cell_words(c.level, w)),
+                "Of {} earlier {}, an estimated {} were won {won_within}.",
+                c.deals,
+                cell_words(c.level, w).trim_end_matches(','),
                 whole_percent(c.own),
-                c.deals
             ));
             if whole_percent(c.own) != whole_percent(o.p_model)
                 && let Some(parent) = w.cells.iter().rev().find(|p| p.level < c.level)
