@@ -69,7 +69,7 @@ test('the forecast panel, its fan chart and its backtest are the CLI\'s forecast
   assert.equal(last[3], money(expected.fan[expected.fan.length - 1].p50), 'the fan ends at the period\'s most likely');
   assert.equal(last[3], money(t.p50));
   // How it was tested: the backtest table, a row per method.
-  await app.page.getByTestId('forecast-tested').locator('summary').click();
+  await app.page.getByTestId('forecast-tested').locator(':scope > summary').click();
   const methods = app.page.getByTestId('forecast-backtest').locator('tbody tr');
   assert.equal(await methods.count(), expected.tested.methods.length);
   await app.page.getByTestId('forecast').scrollIntoViewIfNeeded();

@@ -134,7 +134,7 @@ test('the LATAM backup\'s forecast mid-month: the CLI\'s number, a range and the
   const range = plain(await app.page.locator('.forecast-range').textContent());
   assert.equal(range, `P10–P90: ${money(forecast.team.p10)} – ${money(forecast.team.p90)}`);
   assert.ok(forecast.team.p90 > forecast.team.p10, 'a range, not a point');
-  await app.page.getByTestId('forecast-tested').locator('summary').click();
+  await app.page.getByTestId('forecast-tested').locator(':scope > summary').click();
   assert.equal(await app.page.getByTestId('forecast-backtest').locator('tbody tr').count(), forecast.tested.methods.length);
   await app.page.getByTestId('forecast').scrollIntoViewIfNeeded();
   await app.screenshot('latam-forecast-1280');
