@@ -776,14 +776,6 @@ fn times(n: u32) -> String {
     }
 }
 
-/// The first letter upper case.
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
-}
-
 /// The deals of a cell, in words: "deals in Negotiation over 90 days old, with a close date in the next
 /// 24 days, alike in pushes, time in stage and size,".
 fn cell_words(level: usize, w: &Why<'_>) -> String {
