@@ -534,3 +534,27 @@ fn the_cli_prints_the_engine_s_waterfall_as_json_and_as_a_table() {
     let taken: ChangesReport = serde_json::from_slice(&taken.stdout).unwrap();
     assert_eq!(taken.before, day("2026-02-02"));
 }
+
+/// Two demo runs a week apart reuse ids for other deals: ids shared with other names are said in the notes.
+#[test]
+fn shared_ids_on_deals_of_other_names_are_noted() {
+    let renamed = SF.replace("\"One\"", "\"Another deal\"");
+    let report = compare(
+        ("a.csv", SF.as_bytes().to_vec(), None),
+        ("b.csv", renamed.into_bytes(), None),
+        q1(),
+    )
+    .unwrap();
+    assert!(
+        report.notes.iter().any(|n| n.contains("1 of the 1 deals")),
+        "{:?}",
+        report.notes
+    );
+    let same = compare(
+        ("a.csv", SF.as_bytes().to_vec(), None),
+        ("b.csv", SF.as_bytes().to_vec(), None),
+        q1(),
+    )
+    .unwrap();
+    assert!(!same.notes.iter().any(|n| n.contains("another name")));
+}

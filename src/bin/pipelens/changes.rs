@@ -105,13 +105,18 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
             return Ok(ExitCode::from(1));
         }
     };
-    match format {
+    let text = match format {
         Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(error) => eprintln!("pipelens: cannot write JSON: {error}"),
+            Ok(json) => json + "\n",
+            Err(error) => {
+                eprintln!("pipelens: cannot write JSON: {error}");
+                return Ok(ExitCode::from(1));
+            }
         },
-        _ => print!("{}", table(&report)),
-    }
+        _ => table(&report),
+    };
+    // A closed pipe (`| head`) ends the output quietly.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
     Ok(crate::load::exit_after(&errors))
 }
 

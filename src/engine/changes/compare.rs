@@ -137,7 +137,7 @@ pub fn compare(
                 });
             entry.deals += 1;
             entry.amount_cents += snap.amount_cents.unwrap_or(0);
-        } else {
+        } else if in_s || in_e {
             let rep = reps
                 .entry(owner.rep_key.clone())
                 .or_insert_with(|| RepChanges {
@@ -227,6 +227,18 @@ pub fn compare(
                 snap.duplicate_ids.join(", ")
             ));
         }
+    }
+    // Ids are the CRM's, so a shared id is the same deal; many renamed deals say the ids are not (two
+    // orgs, a sandbox, generated ids).
+    let renamed = old
+        .deals
+        .iter()
+        .filter(|(id, b)| new.deals.get(*id).is_some_and(|a| a.name != b.name))
+        .count();
+    if renamed * 2 > shared {
+        notes.push(format!(
+            "{renamed} of the {shared} deals both exports share by id have another name in AFTER: check that both exports come from the same CRM (not a sandbox or another org)."
+        ));
     }
     let no_amount = old
         .deals
