@@ -558,3 +558,30 @@ fn shared_ids_on_deals_of_other_names_are_noted() {
     .unwrap();
     assert!(!same.notes.iter().any(|n| n.contains("another name")));
 }
+
+/// The request and its answer cross the wire (the worker's door) and read back as themselves.
+#[test]
+fn the_changes_request_and_its_answer_cross_the_wire() {
+    use pipelens::engine::protocol::{Answer, Envelope, Reply, Request, wire};
+    let request = Envelope::new(
+        7,
+        Request::Changes(Changes {
+            settings: Box::new(settings(q1())),
+            before_files: vec![0, 2],
+            after_files: vec![1],
+        }),
+    );
+    let back: Envelope<Request> = wire::decode(&wire::encode(&request)).unwrap();
+    assert_eq!(back, request);
+    let report = fixture_pair(q1());
+    let reply = Envelope::new(
+        7,
+        Reply::Answer {
+            answer: Answer::Compared(pipelens::engine::protocol::Compared {
+                report: Box::new(report),
+            }),
+        },
+    );
+    let back: Envelope<Reply> = wire::decode(&wire::encode(&reply)).unwrap();
+    assert_eq!(back, reply);
+}
