@@ -585,3 +585,34 @@ fn the_changes_request_and_its_answer_cross_the_wire() {
     let back: Envelope<Reply> = wire::decode(&wire::encode(&reply)).unwrap();
     assert_eq!(back, reply);
 }
+
+/// The scope of the report options applies, judged on the side a deal counts on: one rep's scope is that
+/// rep's waterfall of the whole team, and the deals left out are said.
+#[test]
+fn a_rep_scope_gives_that_rep_s_waterfall_and_says_what_it_left_out() {
+    let whole = fixture_pair(q1());
+    let mut session = Session::new();
+    let b = import(&mut session, "before.csv", read("before.csv"), None).unwrap();
+    let a = import(&mut session, "after.csv", read("after.csv"), None).unwrap();
+    let mut scoped = settings(q1());
+    scoped.scope.reps.push("Cara Cruz".to_owned());
+    let report = *session
+        .ask(Changes {
+            settings: Box::new(scoped),
+            before_files: vec![b],
+            after_files: vec![a],
+        })
+        .unwrap()
+        .report;
+    assert_identity(&report);
+    let cara = whole.reps.iter().find(|r| r.rep == "Cara Cruz").unwrap();
+    assert_eq!(report.reps.len(), 1);
+    assert_eq!(report.team, cara.waterfall);
+    // O1 moved from Ben to Cara: in Cara's scope by its AFTER owner.
+    assert!(report.deals.iter().any(|d| d.id == "O1"));
+    assert!(
+        report.notes.iter().any(|n| n.contains("outside the scope")),
+        "{:?}",
+        report.notes
+    );
+}

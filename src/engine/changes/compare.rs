@@ -70,8 +70,9 @@ pub fn compare(
         ),
     };
     let money = &settings.money;
-    let old = snapshot(before.model, money, after_day);
-    let new = snapshot(after.model, money, after_day);
+    let scope = &settings.scope;
+    let old = snapshot(before.model, money, scope, after_day);
+    let new = snapshot(after.model, money, scope, after_day);
     let shared = old
         .deals
         .keys()
@@ -105,6 +106,7 @@ pub fn compare(
     let mut deals = Vec::new();
     let mut unconverted: BTreeMap<String, Unconverted> = BTreeMap::new();
     let mut missing_from_after = 0u64;
+    let mut out_of_scope = 0u64;
     let ids: BTreeSet<&String> = old.deals.keys().chain(new.deals.keys()).collect();
     for id in ids {
         let b = old.deals.get(id).map(restaged);
@@ -112,6 +114,11 @@ pub fn compare(
         let b = b.as_ref();
         let counted = a.or(b);
         let Some(owner) = counted else { continue };
+        // The side a deal counts on (AFTER's, else BEFORE's) decides its scope, as it decides its rep.
+        if !owner.in_scope {
+            out_of_scope += 1;
+            continue;
+        }
         let in_s = b.is_some_and(|s| classify::in_period(s, period.as_ref()));
         let in_e = a.is_some_and(|s| classify::in_period(s, period.as_ref()));
         let movement = classify::movement(b, a, period.as_ref());
@@ -191,6 +198,12 @@ pub fn compare(
         ),
         "A deal counts for its AFTER owner (its BEFORE owner when it is not in AFTER), start and end alike, so a reassigned deal moves with its new owner.".to_owned(),
     ];
+    if out_of_scope > 0 {
+        notes.push(format!(
+            "{out_of_scope} deals are outside the scope (judged on AFTER, or on BEFORE for a deal not in AFTER) and left out. {}",
+            scope.sentence()
+        ));
+    }
     if missing_from_after > 0 {
         notes.push(format!(
             "{missing_from_after} deals in BEFORE are not in AFTER (deleted, merged or filtered out of the export): each is listed; those in the start are the 'missing' movement, at their BEFORE amount."

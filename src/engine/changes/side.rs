@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use crate::engine::EngineError;
 use crate::engine::metrics::money::Money;
 use crate::engine::metrics::prepared::latest_date;
+use crate::engine::metrics::settings::{DealType, Scope};
 use crate::engine::model::{DealIx, DealStatus, SalesModel, Source};
 
 /// What the caller knows of one side's export.
@@ -62,6 +63,8 @@ pub struct Snap {
     /// `None`: the amount has a currency no rate converts. A deal without an amount is 0.
     pub amount_home_cents: Option<i64>,
     pub category: String,
+    /// Passes the scope (pipelines, deal types, and the owner's role, team and name), as metrics judge it.
+    pub in_scope: bool,
 }
 
 impl Snap {
@@ -82,8 +85,8 @@ pub struct Snapshot {
 }
 
 /// Reads a side's deals, converting amounts at the rates in force on `rate_day` (one day for both sides, so a
-/// change of amount is a change in the CRM, never of the rate).
-pub fn snapshot(model: &SalesModel, money: &Money, rate_day: NaiveDate) -> Snapshot {
+/// change of amount is a change in the CRM, never of the rate), each judged against the scope.
+pub fn snapshot(model: &SalesModel, money: &Money, scope: &Scope, rate_day: NaiveDate) -> Snapshot {
     let d = &model.deals;
     let mut out = Snapshot {
         deals: BTreeMap::new(),
@@ -127,6 +130,19 @@ pub fn snapshot(model: &SalesModel, money: &Money, rate_day: NaiveDate) -> Snaps
             None => Some(0),
             Some(cents) => money.to_home(cents, &currency, Some(rate_day)),
         };
+        let pipeline = model.text(at(&d.pipeline, i).unwrap_or_default());
+        let deal_type = model.text(at(&d.deal_type, i).unwrap_or_default());
+        let rep_filtered =
+            !(scope.roles.is_empty() && scope.teams.is_empty() && scope.reps.is_empty());
+        let in_scope = (scope.pipelines.is_empty()
+            || scope.pipelines.iter().any(|p| p == pipeline))
+            && (scope.deal_types.is_empty() || scope.deal_types.contains(&DealType::of(deal_type)))
+            && rep.map_or(!rep_filtered, |r| {
+                (scope.roles.is_empty() || r.role.as_ref().is_some_and(|x| scope.roles.contains(x)))
+                    && (scope.teams.is_empty()
+                        || r.team.as_ref().is_some_and(|t| scope.teams.contains(t)))
+                    && (scope.reps.is_empty() || scope.reps.contains(&r.name))
+            });
         let snap = Snap {
             ix: i as DealIx,
             name: model.text(at(&d.name, i).unwrap_or_default()).to_owned(),
@@ -148,6 +164,7 @@ pub fn snapshot(model: &SalesModel, money: &Money, rate_day: NaiveDate) -> Snaps
                 .text(at(&d.forecast_category, i).unwrap_or_default())
                 .trim()
                 .to_owned(),
+            in_scope,
         };
         out.deals.insert(id, snap);
     }
