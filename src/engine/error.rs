@@ -115,4 +115,32 @@ pub enum EngineError {
 
     #[error("no deal entered a stage named '{stage}' in the period: use one of {valid}")]
     UnknownStage { stage: String, valid: String },
+
+    #[error(
+        "the {side} export ({files}) holds no deals: what changed compares two exports of deals (opportunities) of the same CRM"
+    )]
+    ChangesNoDeals { side: String, files: String },
+
+    #[error(
+        "the BEFORE export is from {before} and the AFTER export from {after}: two exports of different CRMs cannot be of the same deals"
+    )]
+    ChangesDifferentCrms { before: String, after: String },
+
+    #[error(
+        "the two exports share no deal id (BEFORE has {before_deals} deals, AFTER {after_deals}): they are not exports of the same deals"
+    )]
+    ChangesNoSharedDeals { before_deals: u64, after_deals: u64 },
+
+    #[error(
+        "the BEFORE export ({before}) is newer than the AFTER export ({after}): swap them, or give each its day with --taken-on"
+    )]
+    ChangesBeforeIsNewer {
+        before: chrono::NaiveDate,
+        after: chrono::NaiveDate,
+    },
+
+    #[error(
+        "cannot tell which day the {side} export ({files}) was taken: no date inside it; give it with --taken-on FILE=YYYY-MM-DD"
+    )]
+    ExportDayUnknown { side: String, files: String },
 }

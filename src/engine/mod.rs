@@ -7,6 +7,7 @@
 //! Data flows one way: [`ingest`] (bytes → decoded text → records) → model → metrics / forecast. The UI
 //! and the CLI reach the engine only through the message door in [`protocol`] and [`session`].
 
+pub mod changes;
 pub mod demo;
 pub mod error;
 pub mod export;

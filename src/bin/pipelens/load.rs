@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use lexopt::prelude::*;
-use pipelens::engine::ingest::ImportOptions;
+use pipelens::engine::ingest::{FileId, ImportOptions};
 use pipelens::engine::model::{
     AssumptionChoice, Field, Kind, KindChoice, MappingChoice, ModelSettings,
 };
@@ -184,8 +184,15 @@ impl Load {
 
     /// Reads every file into a session with the settings; the files that could not be read are returned.
     pub fn run(&self) -> (Session, Vec<Failure>) {
+        let (session, failures, _) = self.run_with_ids();
+        (session, failures)
+    }
+
+    /// [`Load::run`], with the session's id of each file in [`Load::files`] (`None`: it could not be read).
+    pub fn run_with_ids(&self) -> (Session, Vec<Failure>, Vec<Option<FileId>>) {
         let mut session = Session::new();
         let mut failures = Vec::new();
+        let mut ids = Vec::new();
         for path in &self.files {
             let name = path.file_name().map_or_else(
                 || path.display().to_string(),
@@ -198,11 +205,18 @@ impl Load {
                         file: name,
                         error: format!("cannot read {}: {error}", path.display()),
                     });
+                    ids.push(None);
                     continue;
                 }
             };
             let mut options = self.options.clone();
-            if let Some((_, day)) = self.taken_on.iter().find(|(file, _)| *file == name) {
+            // A file is named by its file name or by its path as given (two exports both called deals.csv).
+            let as_given = path.display().to_string();
+            if let Some((_, day)) = self
+                .taken_on
+                .iter()
+                .find(|(file, _)| *file == name || *file == as_given)
+            {
                 options.taken_on = Some(*day);
             }
             let request = ImportFile {
@@ -210,11 +224,15 @@ impl Load {
                 bytes,
                 options,
             };
-            if let Err(error) = session.ask(request) {
-                failures.push(Failure {
-                    file: name,
-                    error: error.to_string(),
-                });
+            match session.ask(request) {
+                Ok(imported) => ids.push(Some(imported.file_id)),
+                Err(error) => {
+                    failures.push(Failure {
+                        file: name,
+                        error: error.to_string(),
+                    });
+                    ids.push(None);
+                }
             }
         }
         let settings = SetSettings {
@@ -222,7 +240,7 @@ impl Load {
         };
         // Applying the settings builds the model; the summary is asked for again by each command.
         let _ = session.ask(settings);
-        (session, failures)
+        (session, failures, ids)
     }
 }
 

@@ -1,6 +1,7 @@
 //! `pipelens`: the command-line face of the engine, for scripts, checks and the curious. It reads files,
 //! runs the same engine the browser runs (through the same message door), and prints what it finds.
 
+mod changes;
 mod demo;
 mod explain;
 mod forecast;
@@ -24,6 +25,9 @@ USAGE:
                                           chance of quota, the open deals of the period
     pipelens backtest FILE... [--period month|quarter] [OPTIONS]
                                           how accurate the forecast and its baselines have been
+    pipelens changes --before FILE... --after FILE... [--period P] [OPTIONS]
+                                          what changed between two exports of the same deals:
+                                          the pipeline waterfall per rep and team, the deals
     pipelens demo DIR --as-of DATE [OPTIONS]   write the demo team's exports and truth into DIR
     pipelens --help | --version
 
@@ -43,6 +47,9 @@ FORECAST OPTIONS:
 BACKTEST OPTIONS:
 {BACKTEST_OPTIONS}
 
+CHANGES OPTIONS:
+{CHANGES_OPTIONS}
+
 DEMO OPTIONS:
 {DEMO_OPTIONS}
 
@@ -58,6 +65,7 @@ fn help() -> String {
         .replace("{EXPLAIN_OPTIONS}", explain::EXPLAIN_OPTIONS)
         .replace("{FORECAST_OPTIONS}", forecast::FORECAST_OPTIONS)
         .replace("{BACKTEST_OPTIONS}", forecast::BACKTEST_OPTIONS)
+        .replace("{CHANGES_OPTIONS}", changes::CHANGES_OPTIONS)
         .replace("{DEMO_OPTIONS}", demo::DEMO_OPTIONS)
 }
 
@@ -91,13 +99,14 @@ fn main() -> ExitCode {
             "explain" => explain::run(&mut parser),
             "forecast" => forecast::run_forecast(&mut parser),
             "backtest" => forecast::run_backtest(&mut parser),
+            "changes" => changes::run(&mut parser),
             "demo" => demo::run(&mut parser),
             "help" => {
                 print!("{}", help());
                 Ok(ExitCode::SUCCESS)
             }
             other => Err(UsageError(format!(
-                "unknown command '{other}'; the commands are import, report, explain, forecast, backtest, demo and help"
+                "unknown command '{other}'; the commands are import, report, explain, forecast, backtest, changes, demo and help"
             ))),
         },
         Ok(Some(other)) => Err(UsageError(format!(

@@ -259,7 +259,7 @@ impl ReportArgs {
             self.settings.money.rates = Money::parse_rates(&text)
                 .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
         }
-        let (mut session, errors) = self.load.run();
+        let (mut session, errors, file_ids) = self.load.run_with_ids();
         let (files, model_summary) = match session.ask(Summary {}) {
             Ok(Overview { files, model }) => (files, *model),
             Err(_) => (Vec::new(), ModelSummary::default()),
@@ -275,6 +275,7 @@ impl ReportArgs {
             model_summary,
             settings: self.settings,
             format: self.format.unwrap_or(Format::Table),
+            file_ids,
         })
     }
 }
@@ -287,6 +288,8 @@ pub struct Loaded {
     pub model_summary: ModelSummary,
     pub settings: MetricSettings,
     pub format: Format,
+    /// The session's id of each file of [`Load::files`], in order (`None`: it could not be read).
+    pub file_ids: Vec<Option<pipelens::engine::ingest::FileId>>,
 }
 
 pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
@@ -309,6 +312,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
         model_summary,
         settings,
         format,
+        ..
     } = args.load()?;
     if session.model().is_none() {
         eprintln!("pipelens: no file could be read");

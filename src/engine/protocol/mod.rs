@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineError;
+use crate::engine::changes::ChangesReport;
 use crate::engine::demo::Style;
 use crate::engine::forecast::deals::{DealPage, DealQuery};
 use crate::engine::forecast::{BacktestReport, BacktestSettings, ForecastReport, ForecastSettings};
@@ -25,7 +26,7 @@ use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 12;
+pub const PROTOCOL_VERSION: u32 = 13;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -127,6 +128,9 @@ pairs! {
     ForecastDeals => DealsPaged,
     /// The rolling-origin backtest of the forecast and its baselines on the data's own history. Long.
     Backtest => Backtested,
+    /// What changed between two exports of the same deals (a model built from each group of files): the
+    /// period's pipeline waterfall per rep and team, and the deals that changed. Long: a model build each.
+    Changes => Compared,
     /// Stop the request with this id at its next slice; answered at once.
     Cancel => CancelNoted,
     /// Drop every file and result held by the session.
@@ -249,6 +253,15 @@ pub struct Backtest {
     pub settings: Box<BacktestSettings>,
 }
 
+/// Two groups of the session's files, each one export of the same deals (with the files beside it: users,
+/// history). `settings` gives the period (relative periods count from the AFTER export's day) and money.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    pub settings: Box<MetricSettings>,
+    pub before_files: Vec<FileId>,
+    pub after_files: Vec<FileId>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cancel {
     pub request_id: RequestId,
@@ -271,6 +284,7 @@ pub enum Answer {
     Forecasted(Forecasted),
     DealsPaged(DealsPaged),
     Backtested(Backtested),
+    Compared(Compared),
     CancelNoted(CancelNoted),
     Forgotten(Forgotten),
     DemoLoaded(DemoLoaded),
@@ -291,6 +305,7 @@ impl Answer {
             Answer::Forecasted(_) => "Forecasted",
             Answer::DealsPaged(_) => "DealsPaged",
             Answer::Backtested(_) => "Backtested",
+            Answer::Compared(_) => "Compared",
             Answer::CancelNoted(_) => "CancelNoted",
             Answer::Forgotten(_) => "Forgotten",
             Answer::DemoLoaded(_) => "DemoLoaded",
@@ -350,6 +365,11 @@ pub struct DealsPaged {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backtested {
     pub report: Box<BacktestReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compared {
+    pub report: Box<ChangesReport>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,8 @@
 //! files dropped together are built once, and every file's report always reflects the others (history
 //! joined to deals, owners resolved through users).
 
+mod changes;
+
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -33,8 +35,8 @@ use crate::engine::model::build::{BuildTask, Built, FileInput};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
 use crate::engine::protocol::{
-    Answer, Ask, Backtested, CancelNoted, Computed, DealsPaged, DemoLoaded, DemoSet, Envelope,
-    Explain, Explained, FileOk, Forecasted, Forgotten, Imported, NamedText, Overview,
+    Answer, Ask, Backtested, CancelNoted, Compared, Computed, DealsPaged, DemoLoaded, DemoSet,
+    Envelope, Explain, Explained, FileOk, Forecasted, Forgotten, Imported, NamedText, Overview,
     PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage, Stage, Trended, typed,
 };
 
@@ -143,6 +145,8 @@ enum Work {
         Option<Box<DealQuery>>,
     ),
     Backtest(Box<BacktestTask>),
+    /// A model built from each group of files, then the two compared.
+    Changes(Box<changes::ChangesJob>),
     Finished(Option<Result<Answer, EngineError>>),
 }
 
@@ -325,6 +329,12 @@ impl Session {
                 self.after_build(Then::Forecast(r.settings, Some(Box::new(r.query))))
             }
             Request::Backtest(r) => self.after_build(Then::Backtest(r.settings)),
+            Request::Changes(r) => {
+                match changes::ChangesJob::new(self, *r.settings, r.before_files, r.after_files) {
+                    Ok(job) => Work::Changes(Box::new(job)),
+                    Err(error) => done(Err(error)),
+                }
+            }
             Request::Cancel(r) => {
                 if self.live.contains(&r.request_id) {
                     self.cancelled.insert(r.request_id);
@@ -684,6 +694,15 @@ impl Session {
                 }
                 reply
             }
+            Work::Changes(changes) => match changes.step(self) {
+                changes::ChangesStep::Building(done, total) => {
+                    progress(Stage::Building, done, total)
+                }
+                changes::ChangesStep::Done(result) => {
+                    job.work = Work::Finished(None);
+                    Reply::from_result(result.map(|report| Answer::Compared(Compared { report })))
+                }
+            },
             Work::Finished(result) => match result.take() {
                 Some(result) => Reply::from_result(result),
                 None => Reply::from_result(Err(EngineError::Cancelled { request_id: job.id })),
