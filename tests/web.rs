@@ -120,7 +120,8 @@ async fn the_frame_has_header_nav_and_main_and_nav_switches_views() {
             "Planning",
             "Process",
             "Pipeline",
-            "Performance"
+            "Performance",
+            "Forecast"
         ]
     );
 
