@@ -616,3 +616,44 @@ fn a_rep_scope_gives_that_rep_s_waterfall_and_says_what_it_left_out() {
         report.notes
     );
 }
+
+/// Asked with no groups (as the app asks), the session pairs the two newest exports of deals by their
+/// days — the same answer as naming them — and says what is missing when there is one export, or two of
+/// one day.
+#[test]
+fn with_no_groups_the_session_pairs_the_two_newest_exports_by_their_days() {
+    let (d1, d2) = (day("2026-02-09"), day("2026-02-16"));
+    let mut session = Session::new();
+    let b = import(&mut session, "before.csv", read("before.csv"), Some(d1)).unwrap();
+    let a = import(&mut session, "after.csv", read("after.csv"), Some(d2)).unwrap();
+    let ask = |session: &mut Session, before_files, after_files| {
+        session
+            .ask(Changes {
+                settings: Box::new(settings(q1())),
+                before_files,
+                after_files,
+            })
+            .map(|c| *c.report)
+    };
+    let named = ask(&mut session, vec![b], vec![a]).unwrap();
+    let paired = ask(&mut session, vec![], vec![]).unwrap();
+    assert_eq!(paired, named);
+    assert_eq!((paired.before, paired.after), (d1, d2));
+
+    let mut one = Session::new();
+    import(&mut one, "after.csv", read("after.csv"), Some(d2)).unwrap();
+    let error = ask(&mut one, vec![], vec![]).unwrap_err();
+    assert!(
+        matches!(error, EngineError::ChangesNeedTwoExports { exports: 1, .. }),
+        "{error:?}"
+    );
+    let mut same_day = Session::new();
+    import(&mut same_day, "before.csv", read("before.csv"), Some(d2)).unwrap();
+    import(&mut same_day, "after.csv", read("after.csv"), Some(d2)).unwrap();
+    let error = ask(&mut same_day, vec![], vec![]).unwrap_err();
+    assert!(
+        matches!(error, EngineError::ChangesNeedTwoExports { exports: 2, .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("2026-02-16"), "{error}");
+}

@@ -140,6 +140,11 @@ pub enum EngineError {
     },
 
     #[error(
+        "what changed needs two exports of the same deals taken on different days (this week's and last week's): the files hold {exports} export(s) of deals, taken on {days}"
+    )]
+    ChangesNeedTwoExports { exports: usize, days: String },
+
+    #[error(
         "cannot tell which day the {side} export ({files}) was taken: no date inside it; give it with --taken-on FILE=YYYY-MM-DD"
     )]
     ExportDayUnknown { side: String, files: String },

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::engine::changes::ChangesReport;
 use crate::engine::forecast::deals::{DealPage, DealQuery};
 use crate::engine::forecast::report::ForecastReport;
 use crate::engine::forecast::{ForecastPeriod, ForecastSettings};
 use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::Month;
-use crate::engine::protocol::{Ask, Forecast, ForecastDeals, Metrics, Trends};
+use crate::engine::protocol::{Ask, Changes, Forecast, ForecastDeals, Metrics, Trends};
 use crate::ui::filters::Filters;
 use crate::ui::state::AppState;
 
@@ -106,6 +107,20 @@ pub fn forecast(state: AppState, data: Data) -> LocalResource<Loaded<Arc<Forecas
         data.settings,
         |metrics| Forecast {
             settings: Box::new(forecast_settings(*metrics)),
+        },
+        |answer| Arc::new(*answer.report),
+    )
+}
+
+/// What changed between the two newest exports of deals the session holds, for the filters' period.
+pub fn changes(state: AppState, data: Data) -> LocalResource<Loaded<Arc<ChangesReport>>> {
+    engine_resource(
+        state,
+        data.settings,
+        |settings| Changes {
+            settings,
+            before_files: Vec::new(),
+            after_files: Vec::new(),
         },
         |answer| Arc::new(*answer.report),
     )

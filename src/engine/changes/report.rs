@@ -186,6 +186,21 @@ pub enum Change {
     NoRate,
 }
 
+impl Change {
+    /// The change in words, as the deal list writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Change::CloseDateInPeriod => "close date moved in the period",
+            Change::StageForward => "stage forward",
+            Change::StageBack => "stage back",
+            Change::Category => "category changed",
+            Change::Reassigned => "reassigned",
+            Change::MissingFromAfter => "missing from AFTER",
+            Change::NoRate => "no exchange rate",
+        }
+    }
+}
+
 /// A deal as one export holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DealState {

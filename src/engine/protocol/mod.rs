@@ -255,6 +255,8 @@ pub struct Backtest {
 
 /// Two groups of the session's files, each one export of the same deals (with the files beside it: users,
 /// history). `settings` gives the period (relative periods count from the AFTER export's day) and money.
+/// Both groups empty: the session pairs the two newest exports of deals by the day each was taken (with the
+/// roster files beside each).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Changes {
     pub settings: Box<MetricSettings>,

@@ -83,6 +83,63 @@ impl ChangesJob {
     }
 }
 
+/// The two newest exports of deals the session holds, by the day each was taken: (BEFORE, AFTER), each
+/// with the roster files (users, teams) so reps are named alike on both sides. Stage history, activities
+/// and the rest describe today and stay out of BEFORE. Needs the session's model built (for each file's
+/// kind); an error says what is missing when there are not two exports of two different days.
+pub(super) fn pair(session: &Session) -> Result<(Vec<FileId>, Vec<FileId>), EngineError> {
+    let Some(built) = &session.built else {
+        return Err(EngineError::ChangesNeedTwoExports {
+            exports: 0,
+            days: "none".to_owned(),
+        });
+    };
+    let kind_of = |id: FileId| {
+        built
+            .files
+            .iter()
+            .find(|m| m.file_id == id)
+            .map(|m| m.mapping.kind)
+    };
+    let deals: Vec<(FileId, Option<chrono::NaiveDate>)> = session
+        .files
+        .iter()
+        .filter(|f| kind_of(f.file_id) == Some(Kind::Deals))
+        .map(|f| (f.file_id, f.report.taken_on))
+        .collect();
+    let mut days: Vec<chrono::NaiveDate> = deals.iter().filter_map(|(_, d)| *d).collect();
+    days.sort_unstable();
+    days.dedup();
+    let [.., older, newer] = days[..] else {
+        return Err(EngineError::ChangesNeedTwoExports {
+            exports: deals.len(),
+            days: if days.is_empty() {
+                "no day known".to_owned()
+            } else {
+                days.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        });
+    };
+    let roster: Vec<FileId> = session
+        .files
+        .iter()
+        .filter(|f| matches!(kind_of(f.file_id), Some(Kind::Users | Kind::Teams)))
+        .map(|f| f.file_id)
+        .collect();
+    let group = |day: chrono::NaiveDate| -> Vec<FileId> {
+        deals
+            .iter()
+            .filter(|(_, d)| *d == Some(day))
+            .map(|(id, _)| *id)
+            .chain(roster.iter().copied())
+            .collect()
+    };
+    Ok((group(older), group(newer)))
+}
+
 /// The files of a group, in import order, as the build reads them.
 fn inputs<'a>(session: &'a Session, group: &[FileId]) -> Vec<FileInput<'a>> {
     session

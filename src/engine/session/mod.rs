@@ -167,6 +167,8 @@ enum Then {
     /// The forecast, or (with a query) a page of its deal list.
     Forecast(Box<ForecastSettings>, Option<Box<DealQuery>>),
     Backtest(Box<BacktestSettings>),
+    /// What changed between the two newest exports of deals (paired once the model says which are deals).
+    Changes(Box<MetricSettings>),
 }
 
 /// What a computed report is for.
@@ -329,6 +331,9 @@ impl Session {
                 self.after_build(Then::Forecast(r.settings, Some(Box::new(r.query))))
             }
             Request::Backtest(r) => self.after_build(Then::Backtest(r.settings)),
+            Request::Changes(r) if r.before_files.is_empty() && r.after_files.is_empty() => {
+                self.after_build(Then::Changes(r.settings))
+            }
             Request::Changes(r) => {
                 match changes::ChangesJob::new(self, *r.settings, r.before_files, r.after_files) {
                     Ok(job) => Work::Changes(Box::new(job)),
@@ -463,6 +468,12 @@ impl Session {
                         ),
                     }
                 }
+            },
+            Then::Changes(settings) => match changes::pair(self).and_then(|(before, after)| {
+                changes::ChangesJob::new(self, *settings, before, after)
+            }) {
+                Ok(job) => Work::Changes(Box::new(job)),
+                Err(error) => done(Err(error)),
             },
             Then::Backtest(mut settings) => match self.metric_settings(&settings.metrics) {
                 Err(error) => done(Err(error)),

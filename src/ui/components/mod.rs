@@ -13,3 +13,4 @@ pub mod input;
 pub mod math;
 pub mod model_panel;
 pub mod table;
+pub mod waterfall;

@@ -1,6 +1,6 @@
 //! Pipeline: is there enough, and is it real — coverage per rep against what is left of the quota with the
 //! coverage they need marked, pipeline by stage × close month, aging, the stale / past-due / pushed / slipped
-//! deal lists a manager can act on, and pipeline created per week.
+//! deal lists a manager can act on, pipeline created per week, and what changed since the last export.
 
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use crate::engine::numfmt::{money, money_short, percent, times};
 use crate::ui::components::chart::{Bar, Chart};
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::{Loaded, use_data};
+use crate::ui::routes::changes::WhatChanged;
 use crate::ui::routes::shared::{
     Missing, Section, deal_columns, deal_rows, explain_resource, gate, heat, list_summary, rep_cell,
 };
@@ -38,6 +39,7 @@ fn PipelineBody(report: Arc<MetricsReport>) -> impl IntoView {
         <Aging report=report.clone() />
         <DealLists report=report.clone() />
         <Created report=report.clone() />
+        <WhatChanged />
     }
 }
 
