@@ -1,0 +1,81 @@
+// What changed: two exports of the same deals, a week apart (the files' own modified days), imported
+// through the page; the Pipeline view's waterfall equals `pipelens changes` of the same files, a step
+// opens its deals, and one export alone says what is missing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, utimesSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, REPO, closeClean, openApp, plain, servedApp } from './harness.mjs';
+
+const env = servedApp();
+const money = (v) => Math.round(v).toLocaleString('en-US');
+
+/** The fixture pair copied with the days they were taken as their modified times. */
+function weeklyExports() {
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-weeks-'));
+  const files = [];
+  for (const [name, day] of [['before.csv', '2026-02-09'], ['after.csv', '2026-02-16']]) {
+    const path = join(dir, name);
+    copyFileSync(join(FIXTURES, 'changes', name), path);
+    const at = new Date(`${day}T12:00:00Z`);
+    utimesSync(path, at, at);
+    files.push({ path, day });
+  }
+  return files;
+}
+
+test('two weekly exports give the CLI\'s waterfall on Pipeline, and a step opens its deals', async () => {
+  const [before, after] = weeklyExports();
+  const cli = join(REPO, 'target/debug/pipelens');
+  const expected = JSON.parse(execFileSync(cli, ['changes', '--before', before.path, '--after', after.path,
+    '--taken-on', `${before.path}=${before.day}`, '--taken-on', `${after.path}=${after.day}`,
+    '--period', '2026-Q1', '--format', 'json']).toString());
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.open('?view=import&period=2026-Q1&asof=2026-02-16');
+  await app.importFiles([before.path, after.path]);
+  await app.nav('pipeline').click();
+  const table = app.page.getByTestId('changes-waterfall-table');
+  await table.waitFor({ timeout: 60_000 });
+  assert.match(plain(await app.page.getByTestId('changes-assumed').textContent()), new RegExp(`${before.day}.*${after.day}`));
+  const shown = Object.fromEntries(await table.locator('tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [r.dataset.step, [...r.querySelectorAll('td')].map((c) => c.textContent.trim())])));
+  const t = expected.team;
+  assert.deepEqual(shown.start, [money(t.start.amount), String(t.start.deals)]);
+  assert.deepEqual(shown.end, [money(t.end.amount), String(t.end.deals)]);
+  let steps = 0;
+  for (const [movement, tally] of Object.entries(t.movements)) {
+    if (tally.deals === 0) {
+      assert.equal(shown[movement], undefined, `${movement} has no deals and no bar`);
+      continue;
+    }
+    const sign = tally.amount > 0 ? '+' : '';
+    assert.deepEqual(shown[movement], [`${sign}${money(tally.amount)}`, String(tally.deals)], movement);
+    steps += 1;
+  }
+  assert.ok(steps >= 5, `the fixture moves deals in ${steps} ways`);
+  // A step by keyboard: its deals, as the CLI lists them.
+  const won = expected.deals.filter((d) => d.movement === 'won');
+  await app.page.getByTestId('waterfall-pick-won').focus();
+  await app.page.keyboard.press('Enter');
+  const deals = app.page.getByTestId('changes-deals');
+  await deals.waitFor();
+  assert.equal(await deals.locator('tbody tr').count(), won.length);
+  assert.equal(await app.page.getByTestId('changes-reps').locator('tbody tr').count(), expected.reps.length);
+  await app.page.getByTestId('what-changed').scrollIntoViewIfNeeded();
+  await app.screenshot('changes-pipeline-1280');
+  await closeClean(context, seen);
+});
+
+test('one export alone says what What changed needs', async () => {
+  const [, after] = weeklyExports();
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.open('?view=import&period=2026-Q1&asof=2026-02-16');
+  await app.importFiles([after.path]);
+  await app.nav('pipeline').click();
+  const panel = app.page.getByTestId('what-changed');
+  await panel.getByTestId('missing').waitFor({ timeout: 60_000 });
+  assert.match(await panel.textContent(), /two exports of the same deals taken on different days/);
+  await closeClean(context, seen);
+});
