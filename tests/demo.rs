@@ -805,12 +805,35 @@ fn write_demo_files() {
     eprintln!("wrote {}", dir.display());
 }
 
+/// This week's files, then last week's Opportunities report taken on its day (the older export).
+fn with_last_week(session_files: &[DemoFile]) -> Vec<(String, Vec<u8>, ImportOptions)> {
+    let this_week = ImportOptions {
+        taken_on: Some(as_of()),
+        ..ImportOptions::default()
+    };
+    session_files
+        .iter()
+        .map(|f| (f.name.clone(), f.bytes.clone(), this_week.clone()))
+        .chain(std::iter::once((
+            demo().last_week.name.clone(),
+            demo().last_week.bytes.clone(),
+            ImportOptions {
+                taken_on: Some(demo().last_week_on),
+                ..ImportOptions::default()
+            },
+        )))
+        .collect()
+}
+
 /// The app loads the demo through one request the engine answers in its worker: the same files, imported
-/// the same way (taken on the as-of date), so the same model as importing the generated files one by one.
+/// the same way (taken on the as-of date, last week's report on its day), so the same model as importing
+/// the generated files one by one.
 #[test]
 fn load_demo_is_the_import_of_the_demo_files() {
     use pipelens::engine::protocol::{DemoFiles, LoadDemo};
-    let (_, _, by_hand) = import(&demo().files);
+    let mut by_hand = support::session_with(with_last_week(&demo().files), None);
+    let Overview { model: by_hand, .. } = by_hand.ask(Summary {}).unwrap();
+    let by_hand = *by_hand;
     let mut session = Session::new();
     let loaded = session
         .ask(LoadDemo {
@@ -823,7 +846,12 @@ fn load_demo_is_the_import_of_the_demo_files() {
         .iter()
         .map(|f| f.report.file.as_str())
         .collect();
-    let expected: Vec<&str> = demo().files.iter().map(|f| f.name.as_str()).collect();
+    let expected: Vec<&str> = demo()
+        .files
+        .iter()
+        .chain([&demo().last_week])
+        .map(|f| f.name.as_str())
+        .collect();
     assert_eq!(names, expected);
     let Overview { model, .. } = session.ask(Summary {}).unwrap();
     assert_eq!(*model, by_hand);
@@ -940,4 +968,72 @@ fn the_demo_forecast_sees_the_optimist_and_the_sandbagger_and_is_not_biased() {
             "as of {day}, the model's bias on the demo is {bias}"
         );
     }
+}
+
+/// Last week's report is the same world a week earlier: added to this week's files it changes no metric (its
+/// rows are the deals' states on that day, which the history already holds), and What changed between the
+/// two is the week's real movements — start + every step = end — with every deal of last week found again
+/// (no id naming another deal).
+#[test]
+fn last_weeks_report_changes_no_number_and_gives_the_weeks_waterfall() {
+    use pipelens::engine::metrics::MetricSettings;
+    use pipelens::engine::protocol::{Changes, Metrics};
+    let settings = MetricSettings {
+        as_of: Some(as_of()),
+        ..MetricSettings::default()
+    };
+    let metrics = |session: &mut Session| {
+        let report = session
+            .ask(Metrics {
+                settings: Box::new(settings.clone()),
+            })
+            .unwrap()
+            .report;
+        serde_json::to_value((
+            &report.team,
+            &report.reps,
+            &report.pipeline,
+            &report.process,
+        ))
+        .unwrap()
+    };
+    let (mut this_week, _, _) = import(&demo().files);
+    let mut both = support::session_with(with_last_week(&demo().files), None);
+    assert_eq!(metrics(&mut both), metrics(&mut this_week));
+
+    let changes = both
+        .ask(Changes {
+            settings: Box::new(settings.clone()),
+            before_files: Vec::new(),
+            after_files: Vec::new(),
+        })
+        .unwrap()
+        .report;
+    let moved: i64 = changes.team.movements.sum_cents();
+    assert_eq!(
+        changes.team.start.amount_home_cents + moved,
+        changes.team.end.amount_home_cents
+    );
+    assert!(changes.team.start.deals > 10, "{:?}", changes.team);
+    let steps = pipelens::engine::changes::Movement::ALL
+        .iter()
+        .filter(|m| changes.team.movements.get(**m).deals > 0)
+        .count();
+    assert!(
+        steps >= 2,
+        "a week moves deals: {:?}",
+        changes.team.movements
+    );
+    assert_eq!(
+        changes.team.movements.missing.deals, 0,
+        "every deal of last week is in this week's report"
+    );
+    assert!(
+        changes
+            .notes
+            .iter()
+            .all(|n| !n.contains("name different deals")),
+        "{:?}",
+        changes.notes
+    );
 }

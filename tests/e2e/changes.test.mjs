@@ -79,3 +79,32 @@ test('one export alone says what What changed needs', async () => {
   assert.match(await panel.textContent(), /two exports of the same deals taken on different days/);
   await closeClean(context, seen);
 });
+
+test('the demo has last week\'s export: its waterfall on Pipeline is the CLI\'s of the demo\'s two reports', async () => {
+  const AS_OF = '2026-03-15';
+  const cli = join(REPO, 'target/debug/pipelens');
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-demo-'));
+  execFileSync(cli, ['demo', dir, '--as-of', AS_OF]);
+  const now = join(dir, 'demo-salesforce-opportunities.csv');
+  const then = join(dir, 'last-week', 'demo-salesforce-opportunities-last-week.csv');
+  const teams = join(dir, 'demo-teams.csv');
+  const expected = JSON.parse(execFileSync(cli, ['changes', '--before', then, teams, '--after', now, teams,
+    '--taken-on', `${then}=2026-03-08`, '--taken-on', `${now}=${AS_OF}`, '--period', 'this-quarter', '--format', 'json']).toString());
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.loadDemo(`?view=pipeline&asof=${AS_OF}`);
+  const table = app.page.getByTestId('changes-waterfall-table');
+  await table.waitFor({ timeout: 60_000 });
+  const shown = Object.fromEntries(await table.locator('tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [r.dataset.step, [...r.querySelectorAll('td')].map((c) => c.textContent.trim())])));
+  const t = expected.team;
+  assert.deepEqual(shown.start, [money(t.start.amount), String(t.start.deals)]);
+  assert.deepEqual(shown.end, [money(t.end.amount), String(t.end.deals)]);
+  for (const [movement, tally] of Object.entries(t.movements)) {
+    if (tally.deals === 0) continue;
+    assert.deepEqual(shown[movement], [`${tally.amount > 0 ? '+' : ''}${money(tally.amount)}`, String(tally.deals)], movement);
+  }
+  assert.ok(Object.keys(shown).length > 3, 'the week moved deals');
+  await app.page.getByTestId('what-changed').scrollIntoViewIfNeeded();
+  await app.screenshot('demo-changes-1280');
+  await closeClean(context, seen);
+});

@@ -1,5 +1,6 @@
 //! `pipelens demo DIR [--as-of DATE] [--seed N] [--style salesforce|hubspot]`: writes the demo team's exports
-//! (the same files the browser's "Try demo data" loads and offers to download) and its truth as JSON.
+//! (the same files the browser's "Try demo data" loads and offers to download, last week's Opportunities
+//! report in `DIR/last-week/`) and its truth as JSON.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +61,17 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
     for file in demo.files_in(style) {
         let path = dir.join(&file.name);
         std::fs::write(&path, &file.bytes)
+            .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
+        println!("{}", path.display());
+    }
+    if style == Style::Salesforce {
+        // Last week's Opportunities report in a folder of its own, so `DIR/*.csv` stays this week's set:
+        // `pipelens changes --before DIR/last-week/*.csv --after DIR/demo-salesforce-opportunities.csv`.
+        let older = dir.join("last-week");
+        std::fs::create_dir_all(&older)
+            .map_err(|e| UsageError(format!("cannot create {}: {e}", older.display())))?;
+        let path = older.join(&demo.last_week.name);
+        std::fs::write(&path, &demo.last_week.bytes)
             .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
         println!("{}", path.display());
     }

@@ -196,6 +196,23 @@ impl Deal {
         }
     }
 
+    /// The deal as an export taken at the end of `day` would show it: its rows up to that day and its owner
+    /// then; `None` when it was created later. The last activity is kept only when it is on or before the
+    /// day (an earlier one is not known here, so the column is then empty).
+    pub(super) fn as_it_was(&self, day: NaiveDate) -> Option<Deal> {
+        if self.created().date() > day {
+            return None;
+        }
+        let mut then = self.clone();
+        then.steps.retain(|s| s.at.date() <= day);
+        then.rep = self.owner_on(day);
+        if then.rep == self.first_rep {
+            then.handed_over_on = None;
+        }
+        then.last_activity = self.last_activity.filter(|d| *d <= day);
+        Some(then)
+    }
+
     /// The day the deal last changed stage (or was created).
     pub(super) fn last_stage_change(&self) -> NaiveDate {
         let mut day = self.created().date();

@@ -85,11 +85,18 @@ pub enum Style {
     Hubspot,
 }
 
+/// Days between the demo's Opportunities report and the same report of "last week".
+pub const LAST_WEEK_DAYS: u64 = 7;
+
 /// The demo team's files and what is true about them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Demo {
     /// The Salesforce set: what the app loads by default.
     pub files: Vec<DemoFile>,
+    /// The same Opportunities report as it was exported [`LAST_WEEK_DAYS`] earlier (the same world's deals
+    /// as they stood then), for *What changed*; the app loads it too, taken on `last_week_on`.
+    pub last_week: DemoFile,
+    pub last_week_on: NaiveDate,
     pub truth: DemoTruth,
     hubspot: Vec<DemoFile>,
 }
@@ -120,8 +127,16 @@ pub fn generate(as_of: NaiveDate, seed: u64) -> Demo {
     let activities = simulate_activities(&world, &mut deals);
     let truth = tally(&world, &deals, &activities);
     let shared = [teams_file(&world), quotas_file(&world)];
+    let last_week_on = as_of
+        .checked_sub_days(chrono::Days::new(LAST_WEEK_DAYS))
+        .unwrap_or(as_of);
+    let then: Vec<_> = deals
+        .iter()
+        .filter_map(|d| d.as_it_was(last_week_on))
+        .collect();
+    let last_week = sf_opportunities(&world, &then, "demo-salesforce-opportunities-last-week.csv");
     let mut files = vec![
-        sf_opportunities(&world, &deals),
+        sf_opportunities(&world, &deals, "demo-salesforce-opportunities.csv"),
         sf_history(&world, &deals),
         sf_activities(&world, &deals, &activities),
     ];
@@ -134,6 +149,8 @@ pub fn generate(as_of: NaiveDate, seed: u64) -> Demo {
     hubspot.extend(shared);
     Demo {
         files,
+        last_week,
+        last_week_on,
         truth,
         hubspot,
     }

@@ -137,7 +137,8 @@ pub(super) fn rep_name(world: &World, rep: usize) -> &str {
     world.reps.get(rep).map_or("", |r| r.name.as_str())
 }
 
-pub(super) fn sf_opportunities(world: &World, deals: &[Deal]) -> DemoFile {
+/// The Opportunities report of `deals`, named `name`.
+pub(super) fn sf_opportunities(world: &World, deals: &[Deal], name: &str) -> DemoFile {
     let mut csv = Csv::new(true);
     csv.row(&[
         "Opportunity ID",
@@ -203,7 +204,7 @@ pub(super) fn sf_opportunities(world: &World, deals: &[Deal]) -> DemoFile {
         "\"Copyright (c) 2000-{} salesforce.com, inc. All rights reserved.\"",
         world.as_of.year()
     ));
-    csv.file("demo-salesforce-opportunities.csv".to_owned(), false)
+    csv.file(name.to_owned(), false)
 }
 
 pub(super) fn sf_history(world: &World, deals: &[Deal]) -> DemoFile {

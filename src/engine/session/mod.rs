@@ -150,12 +150,12 @@ enum Work {
     Finished(Option<Result<Answer, EngineError>>),
 }
 
-/// The demo's files still to import, the one being read (with the bytes it reserved), and those done.
+/// The demo's files still to import (each with the day it was taken), the one being read (with the bytes
+/// it reserved), and those done.
 struct DemoJob {
-    pending: std::collections::VecDeque<DemoFile>,
+    pending: std::collections::VecDeque<(DemoFile, chrono::NaiveDate)>,
     current: Option<(Box<ImportJob>, u64)>,
     done: Vec<Imported>,
-    taken_on: chrono::NaiveDate,
 }
 
 /// What a request that needs the model does once the model is built.
@@ -349,12 +349,16 @@ impl Session {
                 })))
             }
             Request::LoadDemo(r) => {
+                // This week's files, then last week's Opportunities report (read as the older export: the
+                // deals as they stood then, and What changed between the two).
                 let demo = generate(r.as_of, r.seed);
+                let mut pending: std::collections::VecDeque<_> =
+                    demo.files.into_iter().map(|f| (f, r.as_of)).collect();
+                pending.push_back((demo.last_week, demo.last_week_on));
                 Work::Demo(Box::new(DemoJob {
-                    pending: demo.files.into_iter().collect(),
+                    pending,
                     current: None,
                     done: Vec::new(),
-                    taken_on: r.as_of,
                 }))
             }
             Request::DemoFiles(r) => {
@@ -562,9 +566,9 @@ impl Session {
             Work::Demo(demo) => {
                 if demo.current.is_none() {
                     match demo.pending.pop_front() {
-                        Some(file) => {
+                        Some((file, taken_on)) => {
                             let options = ImportOptions {
-                                taken_on: Some(demo.taken_on),
+                                taken_on: Some(taken_on),
                                 ..ImportOptions::default()
                             };
                             match self.start_import(file.name, file.bytes, options) {
