@@ -73,6 +73,7 @@ fn compare(
             settings: Box::new(settings(period)),
             before_files: vec![b],
             after_files: vec![a],
+            swap: false,
         })
         .map(|c| *c.report)
 }
@@ -449,6 +450,7 @@ fn a_group_naming_a_file_not_held_is_an_unknown_file() {
             settings: Box::new(settings(q1())),
             before_files: vec![a],
             after_files: vec![a + 7],
+            swap: false,
         })
         .expect_err("file 8 is not held");
     assert!(
@@ -569,6 +571,7 @@ fn the_changes_request_and_its_answer_cross_the_wire() {
             settings: Box::new(settings(q1())),
             before_files: vec![0, 2],
             after_files: vec![1],
+            swap: false,
         }),
     );
     let back: Envelope<Request> = wire::decode(&wire::encode(&request)).unwrap();
@@ -601,6 +604,7 @@ fn a_rep_scope_gives_that_rep_s_waterfall_and_says_what_it_left_out() {
             settings: Box::new(scoped),
             before_files: vec![b],
             after_files: vec![a],
+            swap: false,
         })
         .unwrap()
         .report;
@@ -632,6 +636,7 @@ fn with_no_groups_the_session_pairs_the_two_newest_exports_by_their_days() {
                 settings: Box::new(settings(q1())),
                 before_files,
                 after_files,
+                swap: false,
             })
             .map(|c| *c.report)
     };

@@ -1006,6 +1006,7 @@ fn last_weeks_report_changes_no_number_and_gives_the_weeks_waterfall() {
             settings: Box::new(settings.clone()),
             before_files: Vec::new(),
             after_files: Vec::new(),
+            swap: false,
         })
         .unwrap()
         .report;

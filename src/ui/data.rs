@@ -8,14 +8,16 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::engine::changes::ChangesReport;
+use crate::engine::changes::{ChangesReport, ForecastShift};
 use crate::engine::forecast::deals::{DealPage, DealQuery};
 use crate::engine::forecast::report::ForecastReport;
 use crate::engine::forecast::{ForecastPeriod, ForecastSettings};
 use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::Month;
-use crate::engine::protocol::{Ask, Changes, Forecast, ForecastDeals, Metrics, Trends};
+use crate::engine::protocol::{
+    Ask, Changes, ChangesForecast, Forecast, ForecastDeals, Metrics, Trends,
+};
 use crate::ui::filters::Filters;
 use crate::ui::state::AppState;
 
@@ -112,17 +114,69 @@ pub fn forecast(state: AppState, data: Data) -> LocalResource<Loaded<Arc<Forecas
     )
 }
 
-/// What changed between the two newest exports of deals the session holds, for the filters' period.
-pub fn changes(state: AppState, data: Data) -> LocalResource<Loaded<Arc<ChangesReport>>> {
-    engine_resource(
+/// Asks `request` of the engine whenever the filters' settings, the model or `swap` change.
+fn swappable<A: Ask + 'static, T: Clone + Send + Sync + 'static>(
+    state: AppState,
+    data: Data,
+    swap: Signal<bool>,
+    request: fn(MetricSettings, bool) -> A,
+    pick: fn(A::Answer) -> T,
+) -> LocalResource<Loaded<T>> {
+    LocalResource::new(move || {
+        let settings = data.settings.get();
+        let swap = swap.get();
+        let has_deals = state.model.with(|m| m.deals.total > 0);
+        let door = state.door();
+        async move {
+            if !has_deals {
+                return Loaded::NoData;
+            }
+            match door.ask(request(settings, swap)).await {
+                Ok(answer) => Loaded::Ready(pick(answer)),
+                Err(error) => Loaded::Failed(error.to_string()),
+            }
+        }
+    })
+}
+
+/// What changed between the two newest exports of deals the session holds, for the filters' period
+/// (`swap`: the user says the days have their order wrong).
+pub fn changes(
+    state: AppState,
+    data: Data,
+    swap: Signal<bool>,
+) -> LocalResource<Loaded<Arc<ChangesReport>>> {
+    swappable(
         state,
-        data.settings,
-        |settings| Changes {
-            settings,
+        data,
+        swap,
+        |settings, swap| Changes {
+            settings: Box::new(settings),
             before_files: Vec::new(),
             after_files: Vec::new(),
+            swap,
         },
         |answer| Arc::new(*answer.report),
+    )
+}
+
+/// The forecast of the filters' period on each of the two newest exports' days, and what moved it.
+pub fn changes_forecast(
+    state: AppState,
+    data: Data,
+    swap: Signal<bool>,
+) -> LocalResource<Loaded<Arc<ForecastShift>>> {
+    swappable(
+        state,
+        data,
+        swap,
+        |settings, swap| ChangesForecast {
+            settings: Box::new(forecast_settings(settings)),
+            before_files: Vec::new(),
+            after_files: Vec::new(),
+            swap,
+        },
+        |answer| Arc::new(*answer.shift),
     )
 }
 

@@ -89,7 +89,7 @@ test('the demo has last week\'s export: its waterfall on Pipeline is the CLI\'s 
   const then = join(dir, 'last-week', 'demo-salesforce-opportunities-last-week.csv');
   const teams = join(dir, 'demo-teams.csv');
   const expected = JSON.parse(execFileSync(cli, ['changes', '--before', then, teams, '--after', now, teams,
-    '--taken-on', `${then}=2026-03-08`, '--taken-on', `${now}=${AS_OF}`, '--period', 'this-quarter', '--format', 'json']).toString());
+    '--taken-on', `${then}=2026-03-08`, '--taken-on', `${now}=${AS_OF}`, '--period', 'this-quarter', '--forecast', '--format', 'json']).toString());
   const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
   await app.loadDemo(`?view=pipeline&asof=${AS_OF}`);
   const table = app.page.getByTestId('changes-waterfall-table');
@@ -104,7 +104,19 @@ test('the demo has last week\'s export: its waterfall on Pipeline is the CLI\'s 
     assert.deepEqual(shown[movement], [`${tally.amount > 0 ? '+' : ''}${money(tally.amount)}`, String(tally.deals)], movement);
   }
   assert.ok(Object.keys(shown).length > 3, 'the week moved deals');
+  // The forecast then and now: the CLI's two forecasts of the same exports, and its sentence.
+  const f = expected.forecast;
+  await app.page.getByTestId('shift-strip').waitFor({ timeout: 90_000 });
+  assert.equal(await app.page.getByTestId('shift-then').textContent(), money(f.then.p50));
+  assert.equal(await app.page.getByTestId('shift-now').textContent(), money(f.now.p50));
+  assert.ok((await app.page.getByTestId('shift-sentence').textContent()).startsWith(f.sentence));
   await app.page.getByTestId('what-changed').scrollIntoViewIfNeeded();
   await app.screenshot('demo-changes-1280');
+  // Swapped, the week runs backwards: the start is the end it was.
+  await app.page.getByTestId('changes-swap').click();
+  await app.page.getByTestId('changes-assumed').filter({ hasText: 'you said' }).waitFor({ timeout: 60_000 });
+  const start = await table.locator('tbody tr[data-step="start"] td').first().textContent();
+  assert.equal(start.trim(), money(t.end.amount));
+  assert.equal(await app.page.getByTestId('changes-swap').getAttribute('aria-pressed'), 'true');
   await closeClean(context, seen);
 });

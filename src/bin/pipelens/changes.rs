@@ -5,11 +5,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use pipelens::engine::changes::ForecastShift;
 use pipelens::engine::changes::{ChangesReport, Movement, Tally, Waterfall};
+use pipelens::engine::forecast::{ForecastPeriod, ForecastSettings};
 use pipelens::engine::ingest::FileId;
 use pipelens::engine::metrics::period::PeriodSpec;
 use pipelens::engine::numfmt::money;
-use pipelens::engine::protocol::{Changes, Compared};
+use pipelens::engine::protocol::{Changes, ChangesForecast, Compared, Shifted};
 
 use crate::report::{Format, Loaded, ReportArgs};
 use crate::{Opt, UsageError};
@@ -19,6 +21,8 @@ pub const CHANGES_OPTIONS: &str =
     --after FILE...           the newer export of the same deals
     --period P                the period whose pipeline is compared (default this-quarter, the one
                               holding the AFTER day); 'all' compares every open deal
+    --forecast                also the period's forecast on each export's day and what moved it,
+                              deal by deal (needs each export's day: --taken-on)
     and every report option (rates, home currency, calendar …); --taken-on FILE=DATE says the
     day of an export (FILE: its name or its path as given); --format table|json";
 
@@ -33,12 +37,14 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
     let mut args = ReportArgs::default();
     args.settings.period = PeriodSpec::ThisQuarter;
     let mut group = None;
+    let mut with_forecast = false;
     let (mut before, mut after): (Vec<PathBuf>, Vec<PathBuf>) = (Vec::new(), Vec::new());
     while let Some(arg) = parser.next()? {
         let arg = Opt::from(arg);
         match (&arg, arg.long()) {
             (_, Some("before")) => group = Some(Group::Before),
             (_, Some("after")) => group = Some(Group::After),
+            (_, Some("forecast")) => with_forecast = true,
             (Opt::Value(path), _) => match group {
                 Some(Group::Before) => before.push(PathBuf::from(path)),
                 Some(Group::After) => after.push(PathBuf::from(path)),
@@ -93,9 +99,10 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
             .collect()
     };
     let request = Changes {
-        settings: Box::new(settings),
+        settings: Box::new(settings.clone()),
         before_files: ids(0, before.len()),
         after_files: ids(before.len(), after.len()),
+        swap: false,
     };
     let report = match session.ask(request) {
         Ok(Compared { report }) => *report,
@@ -105,15 +112,43 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
             return Ok(ExitCode::from(1));
         }
     };
+    let shift = if with_forecast {
+        let ask = ChangesForecast {
+            settings: Box::new(ForecastSettings {
+                period: ForecastPeriod::for_spec(&settings.period),
+                metrics: settings,
+                ..ForecastSettings::default()
+            }),
+            before_files: ids(0, before.len()),
+            after_files: ids(before.len(), after.len()),
+            swap: false,
+        };
+        match session.ask(ask) {
+            Ok(Shifted { shift }) => Some(*shift),
+            Err(error) => {
+                crate::load::report_failures(&errors);
+                eprintln!("pipelens: the forecast then and now: {error}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    } else {
+        None
+    };
+    let json = serde_json::to_value(&report).and_then(|mut value| {
+        if let (Some(shift), Some(object)) = (&shift, value.as_object_mut()) {
+            object.insert("forecast".to_owned(), serde_json::to_value(shift)?);
+        }
+        serde_json::to_string_pretty(&value)
+    });
     let text = match format {
-        Format::Json => match serde_json::to_string_pretty(&report) {
+        Format::Json => match json {
             Ok(json) => json + "\n",
             Err(error) => {
                 eprintln!("pipelens: cannot write JSON: {error}");
                 return Ok(ExitCode::from(1));
             }
         },
-        _ => table(&report),
+        _ => table(&report) + &shift.as_ref().map(shift_table).unwrap_or_default(),
     };
     // A closed pipe (`| head`) ends the output quietly.
     let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
@@ -230,6 +265,68 @@ fn table(r: &ChangesReport) -> String {
     out.push('\n');
     for note in &r.notes {
         out.push_str(&format!("Note: {note}\n"));
+    }
+    out
+}
+
+/// The forecast then and now: both headlines, the lines by cause, the largest deals.
+fn shift_table(s: &ForecastShift) -> String {
+    let m = |v: Option<f64>| money(v);
+    let mut out = format!(
+        "\nThe forecast of {} then ({}) and now ({}) · {}\n  {}\n\n",
+        s.period, s.then.as_of, s.now.as_of, s.currency, s.sentence
+    );
+    out.push_str(&format!("  {:<48} {:>14} {:>14}\n", "", "Then", "Now"));
+    for (label, a, b) in [
+        ("Most likely (P50)", s.then.p50, s.now.p50),
+        ("P10", s.then.p10, s.now.p10),
+        ("P90", s.then.p90, s.now.p90),
+        ("Expected (mean)", s.then.mean, s.now.mean),
+        ("Closed", Some(s.then.closed), Some(s.now.closed)),
+    ] {
+        out.push_str(&format!("  {label:<48} {:>14} {:>14}\n", m(a), m(b)));
+    }
+    out.push_str(&format!(
+        "\n  {:<48} {:>6} {:>14}\n",
+        "What moved the expected value", "Deals", "Change"
+    ));
+    for line in &s.lines {
+        out.push_str(&format!(
+            "  {:<48} {:>6} {:>14}\n",
+            line.label,
+            line.deals,
+            m(Some(line.delta))
+        ));
+    }
+    out.push_str(&format!(
+        "  {:<48} {:>6} {:>14}\n",
+        "Deals not yet created",
+        "",
+        m(Some(s.new_deals_delta))
+    ));
+    out.push_str(&format!(
+        "  {:<48} {:>6} {:>14}\n",
+        "The rest (blend, closes outside the waterfall)",
+        "",
+        m(s.rest_delta)
+    ));
+    out.push_str(&format!(
+        "\n  {:<40} {:<20} {:>12} {:>12} {:>12}  Why\n",
+        "Deal", "Rep", "Then", "Now", "Change"
+    ));
+    for d in &s.deals {
+        out.push_str(&format!(
+            "  {:<40} {:<20} {:>12} {:>12} {:>12}  {}\n",
+            d.name,
+            d.rep,
+            m(Some(d.expected_then)),
+            m(Some(d.expected_now)),
+            m(Some(d.delta)),
+            d.why
+        ));
+    }
+    for note in &s.notes {
+        out.push_str(&format!("  · {note}\n"));
     }
     out
 }

@@ -51,9 +51,12 @@ pub fn compare(
             after: list(&crms_after),
         });
     }
-    let (before_day, before_from) = before.day()?;
-    let (after_day, after_from) = after.day()?;
-    if before_day > after_day {
+    let (before_day, mut before_from) = before.day()?;
+    let (after_day, mut after_from) = after.day()?;
+    if before.order_given || after.order_given {
+        before_from.push_str("; you said this export is the earlier one");
+        after_from.push_str("; you said this export is the later one");
+    } else if before_day > after_day {
         return Err(EngineError::ChangesBeforeIsNewer {
             before: before_day,
             after: after_day,

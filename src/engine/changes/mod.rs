@@ -7,12 +7,14 @@
 //! amount); [`classify`] holds the contract deal by deal; [`compare`] checks both exports are of the same
 //! deals, settles the days and the period and adds every deal up; [`report`] is the JSON answer. The
 //! session builds the two models (`Changes { before_files, after_files }`); the engine here only compares.
+//! [`shift`] sets the forecast on the earlier export's day beside the one on the later day, deal by deal.
 //!
 //! [`SalesModel`]: crate::engine::model::SalesModel
 
 pub mod classify;
 pub mod compare;
 pub mod report;
+pub mod shift;
 pub mod side;
 
 pub use compare::compare;
@@ -20,4 +22,5 @@ pub use report::{
     Change, ChangesPeriod, ChangesReport, DealChange, DealState, Movement, Movements, RepChanges,
     Tally, Waterfall,
 };
+pub use shift::{ForecastShift, attribute};
 pub use side::Side;

@@ -23,6 +23,9 @@ pub struct Side<'a> {
     pub sources: Vec<Source>,
     /// The day its deals files were exported, when given (`--taken-on`, the file's date in the app).
     pub taken_on: Option<NaiveDate>,
+    /// The user said which export is the earlier one (swapping what the days said): BEFORE is compared
+    /// as the earlier export even when its day is later.
+    pub order_given: bool,
 }
 
 impl Side<'_> {

@@ -120,6 +120,8 @@ pub struct ForecastTask {
     drawn: bool,
     explained: bool,
     fan_done: usize,
+    /// The headline only: no fan after the as-of day and no reasons per deal (see [`ForecastTask::brief`]).
+    brief: bool,
 }
 
 struct Plan {
@@ -232,6 +234,16 @@ impl ForecastTask {
             drawn: false,
             explained: false,
             fan_done: 0,
+            brief: false,
+        }
+    }
+
+    /// A forecast without the fan's future points and without each deal's reasons: the same ranges,
+    /// deals and chances, in far fewer steps (for comparing two forecasts, as What changed does).
+    pub fn brief(settings: ForecastSettings) -> ForecastTask {
+        ForecastTask {
+            brief: true,
+            ..ForecastTask::new(settings)
         }
     }
 
@@ -277,7 +289,11 @@ impl ForecastTask {
                 as_of: day,
                 as_of_from: from,
                 period,
-                future: future_days(period, day),
+                future: if self.brief {
+                    Vec::new()
+                } else {
+                    future_days(period, day)
+                },
             });
             return Ok(None);
         };
@@ -372,8 +388,9 @@ impl ForecastTask {
             blend_factor,
             points: Vec::new(),
             origin,
-            explained: false,
+            explained: self.brief,
         });
+        self.explained = self.brief;
         Ok(None)
     }
 

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineError;
-use crate::engine::changes::ChangesReport;
+use crate::engine::changes::{ChangesReport, ForecastShift};
 use crate::engine::demo::Style;
 use crate::engine::forecast::deals::{DealPage, DealQuery};
 use crate::engine::forecast::{BacktestReport, BacktestSettings, ForecastReport, ForecastSettings};
@@ -26,7 +26,7 @@ use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 13;
+pub const PROTOCOL_VERSION: u32 = 14;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;
@@ -131,6 +131,9 @@ pairs! {
     /// What changed between two exports of the same deals (a model built from each group of files): the
     /// period's pipeline waterfall per rep and team, and the deals that changed. Long: a model build each.
     Changes => Compared,
+    /// The forecast of the period on the earlier export's day beside the one on the later day, and what
+    /// moved it deal by deal (the two newest exports, as `Changes` with no groups pairs them). Long.
+    ChangesForecast => Shifted,
     /// Stop the request with this id at its next slice; answered at once.
     Cancel => CancelNoted,
     /// Drop every file and result held by the session.
@@ -262,6 +265,24 @@ pub struct Changes {
     pub settings: Box<MetricSettings>,
     pub before_files: Vec<FileId>,
     pub after_files: Vec<FileId>,
+    /// The user says the days have the order wrong: the groups (or the pair) are swapped and BEFORE is
+    /// compared as the earlier export whatever its day.
+    #[serde(default)]
+    pub swap: bool,
+}
+
+/// The forecast then and now: `settings` as the Forecast view sends them (the period a month or a quarter,
+/// this one or a named one); `swap` as in [`Changes`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesForecast {
+    pub settings: Box<ForecastSettings>,
+    /// As in [`Changes`]: both empty, the session pairs the two newest exports.
+    #[serde(default)]
+    pub before_files: Vec<FileId>,
+    #[serde(default)]
+    pub after_files: Vec<FileId>,
+    #[serde(default)]
+    pub swap: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,6 +308,7 @@ pub enum Answer {
     DealsPaged(DealsPaged),
     Backtested(Backtested),
     Compared(Compared),
+    Shifted(Shifted),
     CancelNoted(CancelNoted),
     Forgotten(Forgotten),
     DemoLoaded(DemoLoaded),
@@ -308,6 +330,7 @@ impl Answer {
             Answer::DealsPaged(_) => "DealsPaged",
             Answer::Backtested(_) => "Backtested",
             Answer::Compared(_) => "Compared",
+            Answer::Shifted(_) => "Shifted",
             Answer::CancelNoted(_) => "CancelNoted",
             Answer::Forgotten(_) => "Forgotten",
             Answer::DemoLoaded(_) => "DemoLoaded",
@@ -372,6 +395,11 @@ pub struct Backtested {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Compared {
     pub report: Box<ChangesReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shifted {
+    pub shift: Box<ForecastShift>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,14 +1,21 @@
 //! The session's `Changes` request: a model built from each group of files (BEFORE, then AFTER, a
 //! [`BuildTask`] step at a time, with the session's model settings), then the two compared by
 //! [`crate::engine::changes::compare`]. The session's own model (every file together) is neither used nor
-//! rebuilt.
+//! rebuilt. The `ChangesForecast` request ([`ShiftJob`]) adds the forecast on each export's day.
+
+use chrono::NaiveDate;
 
 use crate::engine::EngineError;
-use crate::engine::changes::{ChangesReport, Side, compare};
+use crate::engine::changes::{ChangesReport, ForecastShift, Side, attribute, compare};
+use crate::engine::forecast::{
+    ForecastPeriod, ForecastReport, ForecastSettings, ForecastTask, Grain,
+};
 use crate::engine::ingest::FileId;
 use crate::engine::metrics::MetricSettings;
+use crate::engine::metrics::period::PeriodSpec;
 use crate::engine::model::Kind;
 use crate::engine::model::build::{BuildTask, Built, FileInput};
+use crate::engine::protocol::ChangesForecast;
 use crate::engine::session::Session;
 
 /// A `Changes` request being worked on.
@@ -17,6 +24,8 @@ pub(super) struct ChangesJob {
     groups: [Vec<FileId>; 2],
     task: Option<BuildTask>,
     built: Vec<Built>,
+    /// The user swapped the two exports: BEFORE is the one the days call the later.
+    swapped: bool,
 }
 
 /// Where a `Changes` job is after one step.
@@ -53,7 +62,15 @@ impl ChangesJob {
             groups: [before_files, after_files],
             task: None,
             built: Vec::new(),
+            swapped: false,
         })
+    }
+
+    /// The job with the order the user gave (`true`: the groups were swapped from what the days say, and
+    /// BEFORE is compared as the earlier export whatever its day).
+    pub(super) fn swapped(mut self, swapped: bool) -> ChangesJob {
+        self.swapped = swapped;
+        self
     }
 
     /// One step: a step of the build of the next group's model, or the comparison of the two.
@@ -77,8 +94,10 @@ impl ChangesJob {
                 detail: "a Changes job compared before both models were built".to_owned(),
             }));
         };
-        let before = side(session, "BEFORE", before_files, before);
-        let after = side(session, "AFTER", after_files, after);
+        let mut before = side(session, "BEFORE", before_files, before);
+        let mut after = side(session, "AFTER", after_files, after);
+        before.order_given = self.swapped;
+        after.order_given = self.swapped;
         ChangesStep::Done(compare(&before, &after, &self.settings).map(Box::new))
     }
 }
@@ -177,5 +196,169 @@ fn side<'a>(session: &Session, name: &'static str, group: &[FileId], built: &'a 
         files,
         sources,
         taken_on,
+        order_given: false,
     }
+}
+
+/// A `ChangesForecast` request being worked on: the changes of the two newest exports, then the forecast
+/// of the period on the earlier export's day and on the later one's (each [`ForecastTask::brief`], on the
+/// session's model of every file together), then [`attribute`].
+pub(super) struct ShiftJob {
+    settings: ForecastSettings,
+    changes: ChangesJob,
+    report: Option<Box<ChangesReport>>,
+    /// Then's settings and task, then now's; `then_report` once then is done.
+    tasks: Vec<(ForecastSettings, ForecastTask)>,
+    then_report: Option<ForecastReport>,
+}
+
+/// Where a `ChangesForecast` job is after one step.
+pub(super) enum ShiftStep {
+    Building(usize, usize),
+    Forecasting(usize, usize),
+    Done(Result<Box<ForecastShift>, EngineError>),
+}
+
+/// The changes' period for a forecast period: the one containing the later export's day, or the named one.
+fn changes_period(period: &ForecastPeriod) -> Result<PeriodSpec, EngineError> {
+    match period {
+        ForecastPeriod::Named { spec } => Ok(spec.clone()),
+        ForecastPeriod::Relative { grain, ahead: 0 } => Ok(match grain {
+            Grain::Month => PeriodSpec::ThisMonth,
+            Grain::Quarter => PeriodSpec::ThisQuarter,
+        }),
+        ForecastPeriod::Relative { .. } => Err(EngineError::NoSuchPeriod {
+            period: "a period after the one holding the later export's day (the forecast then and now compares this month or quarter, or a named one)".to_owned(),
+        }),
+    }
+}
+
+/// `period` as seen on `day`: the same days (a relative period counts ahead from `day`'s own).
+fn same_period_on(
+    settings: &ForecastSettings,
+    from_day: NaiveDate,
+    day: NaiveDate,
+) -> Result<ForecastPeriod, EngineError> {
+    let calendar = &settings.metrics.calendar;
+    let target = settings.period.resolve(calendar, from_day);
+    match &settings.period {
+        ForecastPeriod::Named { .. } => Ok(settings.period.clone()),
+        ForecastPeriod::Relative { grain, .. } => (0..=24u32)
+            .map(|ahead| ForecastPeriod::Relative {
+                grain: *grain,
+                ahead,
+            })
+            .find(|p| target.is_some() && p.resolve(calendar, day) == target)
+            .ok_or_else(|| EngineError::NoSuchPeriod {
+                period: format!("{:?} on {day}", settings.period),
+            }),
+    }
+}
+
+impl ShiftJob {
+    /// `settings.metrics` must carry the model's calendar.
+    pub(super) fn new(session: &Session, ask: ChangesForecast) -> Result<ShiftJob, EngineError> {
+        let ChangesForecast {
+            settings,
+            before_files,
+            after_files,
+            swap,
+        } = ask;
+        let settings = *settings;
+        let mut metrics = settings.metrics.clone();
+        metrics.period = changes_period(&settings.period)?;
+        let (before, after) = if before_files.is_empty() && after_files.is_empty() {
+            pair(session)?
+        } else {
+            (before_files, after_files)
+        };
+        let (before, after) = if swap {
+            (after, before)
+        } else {
+            (before, after)
+        };
+        let changes = ChangesJob::new(session, metrics, before, after)?.swapped(swap);
+        Ok(ShiftJob {
+            settings,
+            changes,
+            report: None,
+            tasks: Vec::new(),
+            then_report: None,
+        })
+    }
+
+    pub(super) fn step(&mut self, session: &Session) -> ShiftStep {
+        let Some(report) = &self.report else {
+            return match self.changes.step(session) {
+                ChangesStep::Building(done, total) => ShiftStep::Building(done, total),
+                ChangesStep::Done(Err(error)) => ShiftStep::Done(Err(error)),
+                ChangesStep::Done(Ok(report)) => match self.plan(&report) {
+                    Ok(tasks) => {
+                        self.tasks = tasks;
+                        self.report = Some(report);
+                        ShiftStep::Forecasting(0, 1)
+                    }
+                    Err(error) => ShiftStep::Done(Err(error)),
+                },
+            };
+        };
+        let Some(model) = session.built.as_ref().map(|b| &b.model) else {
+            return ShiftStep::Done(Err(EngineError::NoDeals));
+        };
+        let first = usize::from(self.then_report.is_some());
+        let Some((_, task)) = self.tasks.get_mut(first) else {
+            return ShiftStep::Done(Err(EngineError::Protocol {
+                detail: "a ChangesForecast job ran out of forecasts".to_owned(),
+            }));
+        };
+        match task.step(model) {
+            Err(error) => ShiftStep::Done(Err(error)),
+            Ok(None) => {
+                let (done, steps) = (task.done(), task.steps());
+                ShiftStep::Forecasting(first * steps + done, 2 * steps)
+            }
+            Ok(Some(forecast)) => match self.then_report.take() {
+                None => {
+                    self.then_report = Some(forecast);
+                    ShiftStep::Forecasting(1, 2)
+                }
+                Some(then) => {
+                    let mut shift = attribute(report, &then, &forecast);
+                    if let Some(note) = period_mismatch(report, &forecast) {
+                        shift.notes.push(note);
+                    }
+                    ShiftStep::Done(Ok(Box::new(shift)))
+                }
+            },
+        }
+    }
+
+    /// The two forecasts' settings and tasks once the exports' days are known.
+    fn plan(
+        &self,
+        report: &ChangesReport,
+    ) -> Result<Vec<(ForecastSettings, ForecastTask)>, EngineError> {
+        let on = |day: NaiveDate| -> Result<ForecastSettings, EngineError> {
+            let mut s = self.settings.clone();
+            s.period = same_period_on(&self.settings, report.after, day)?;
+            s.metrics.as_of = Some(day);
+            Ok(s)
+        };
+        [report.before, report.after]
+            .into_iter()
+            .map(|day| on(day).map(|s| (s.clone(), ForecastTask::brief(s))))
+            .collect()
+    }
+}
+
+/// A note when the waterfall's period and the forecast's are not the same days.
+fn period_mismatch(report: &ChangesReport, forecast: &ForecastReport) -> Option<String> {
+    let same = report.period.start == Some(forecast.period.start)
+        && report.period.end == Some(forecast.period.end);
+    (!same).then(|| {
+        format!(
+            "The waterfall covers {} and the forecast {} ({} to {}): a deal's movement is the waterfall's, its expected value the forecast's.",
+            report.period.label, forecast.period.label, forecast.period.start, forecast.period.end
+        )
+    })
 }

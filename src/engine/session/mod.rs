@@ -35,9 +35,10 @@ use crate::engine::model::build::{BuildTask, Built, FileInput};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
 use crate::engine::protocol::{
-    Answer, Ask, Backtested, CancelNoted, Compared, Computed, DealsPaged, DemoLoaded, DemoSet,
-    Envelope, Explain, Explained, FileOk, Forecasted, Forgotten, Imported, NamedText, Overview,
-    PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage, Stage, Trended, typed,
+    Answer, Ask, Backtested, CancelNoted, ChangesForecast, Compared, Computed, DealsPaged,
+    DemoLoaded, DemoSet, Envelope, Explain, Explained, FileOk, Forecasted, Forgotten, Imported,
+    NamedText, Overview, PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage,
+    Shifted, Stage, Trended, typed,
 };
 
 /// The reply to one step of a task that answers once at its end (trends, forecast, backtest): progress,
@@ -147,6 +148,8 @@ enum Work {
     Backtest(Box<BacktestTask>),
     /// A model built from each group of files, then the two compared.
     Changes(Box<changes::ChangesJob>),
+    /// The changes, then the forecast on each export's day.
+    Shift(Box<changes::ShiftJob>),
     Finished(Option<Result<Answer, EngineError>>),
 }
 
@@ -168,7 +171,9 @@ enum Then {
     Forecast(Box<ForecastSettings>, Option<Box<DealQuery>>),
     Backtest(Box<BacktestSettings>),
     /// What changed between the two newest exports of deals (paired once the model says which are deals).
-    Changes(Box<MetricSettings>),
+    Changes(Box<MetricSettings>, bool),
+    /// The forecast on each of the two newest exports' days, and what moved it (swapped or not).
+    Shift(ChangesForecast),
 }
 
 /// What a computed report is for.
@@ -331,12 +336,18 @@ impl Session {
                 self.after_build(Then::Forecast(r.settings, Some(Box::new(r.query))))
             }
             Request::Backtest(r) => self.after_build(Then::Backtest(r.settings)),
+            Request::ChangesForecast(r) => self.after_build(Then::Shift(r)),
             Request::Changes(r) if r.before_files.is_empty() && r.after_files.is_empty() => {
-                self.after_build(Then::Changes(r.settings))
+                self.after_build(Then::Changes(r.settings, r.swap))
             }
             Request::Changes(r) => {
-                match changes::ChangesJob::new(self, *r.settings, r.before_files, r.after_files) {
-                    Ok(job) => Work::Changes(Box::new(job)),
+                let (before, after) = if r.swap {
+                    (r.after_files, r.before_files)
+                } else {
+                    (r.before_files, r.after_files)
+                };
+                match changes::ChangesJob::new(self, *r.settings, before, after) {
+                    Ok(job) => Work::Changes(Box::new(job.swapped(r.swap))),
                     Err(error) => done(Err(error)),
                 }
             }
@@ -473,11 +484,29 @@ impl Session {
                     }
                 }
             },
-            Then::Changes(settings) => match changes::pair(self).and_then(|(before, after)| {
-                changes::ChangesJob::new(self, *settings, before, after)
-            }) {
-                Ok(job) => Work::Changes(Box::new(job)),
+            Then::Changes(settings, swap) => {
+                match changes::pair(self).and_then(|(before, after)| {
+                    let (before, after) = if swap {
+                        (after, before)
+                    } else {
+                        (before, after)
+                    };
+                    changes::ChangesJob::new(self, *settings, before, after)
+                        .map(|j| j.swapped(swap))
+                }) {
+                    Ok(job) => Work::Changes(Box::new(job)),
+                    Err(error) => done(Err(error)),
+                }
+            }
+            Then::Shift(mut ask) => match self.metric_settings(&ask.settings.metrics) {
                 Err(error) => done(Err(error)),
+                Ok(metrics) => {
+                    ask.settings.metrics = metrics;
+                    match changes::ShiftJob::new(self, ask) {
+                        Ok(job) => Work::Shift(Box::new(job)),
+                        Err(error) => done(Err(error)),
+                    }
+                }
             },
             Then::Backtest(mut settings) => match self.metric_settings(&settings.metrics) {
                 Err(error) => done(Err(error)),
@@ -716,6 +745,16 @@ impl Session {
                 changes::ChangesStep::Done(result) => {
                     job.work = Work::Finished(None);
                     Reply::from_result(result.map(|report| Answer::Compared(Compared { report })))
+                }
+            },
+            Work::Shift(shift) => match shift.step(self) {
+                changes::ShiftStep::Building(done, total) => progress(Stage::Building, done, total),
+                changes::ShiftStep::Forecasting(done, total) => {
+                    progress(Stage::Computing, done, total)
+                }
+                changes::ShiftStep::Done(result) => {
+                    job.work = Work::Finished(None);
+                    Reply::from_result(result.map(|shift| Answer::Shifted(Shifted { shift })))
                 }
             },
             Work::Finished(result) => match result.take() {

@@ -2,7 +2,9 @@
 //! period's pipeline waterfall from BEFORE to AFTER (won, lost, moved out, missing, new, pulled in,
 //! reopened, amount changes), what the engine assumed about which export is older, the deals behind the
 //! step a manager picks, each rep's waterfall, and the other changes (close dates, stages, categories,
-//! owners). The engine pairs the exports and computes every figure; this lays them out.
+//! owners), with the forecast then and now ([`ForecastThenNow`]). The user may swap the two exports when
+//! the days have them the wrong way round. The engine pairs the exports and computes every figure; this
+//! lays them out.
 
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ use crate::engine::numfmt::money;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::components::waterfall::{Step, Waterfall};
 use crate::ui::data::{Loaded, changes, use_data};
+use crate::ui::routes::changes_forecast::ForecastThenNow;
 use crate::ui::routes::shared::{Missing, Section};
 use crate::ui::state::use_app_state;
 
@@ -105,13 +108,15 @@ fn deal_columns() -> Vec<Column> {
 pub fn WhatChanged() -> impl IntoView {
     let state = use_app_state();
     let data = use_data();
-    let answer = changes(state, data);
+    // The user says the days have the two exports the wrong way round.
+    let swap = RwSignal::new(false);
+    let answer = changes(state, data, swap.into());
     let body = move || {
         match answer.get() {
         None => view! { <p class="missing" role="status">"Comparing the exports…"</p> }.into_any(),
         Some(Loaded::NoData) => ().into_any(),
         Some(Loaded::Failed(why)) => view! { <Missing text=format!("{why}. Import last week's export of the same deals next to this one to see what moved since.") /> }.into_any(),
-        Some(Loaded::Ready(r)) => view! { <ChangesBody report=r /> }.into_any(),
+        Some(Loaded::Ready(r)) => view! { <ChangesBody report=r swap=swap /> }.into_any(),
     }
     };
     view! {
@@ -122,7 +127,7 @@ pub fn WhatChanged() -> impl IntoView {
 }
 
 #[component]
-fn ChangesBody(report: Arc<ChangesReport>) -> impl IntoView {
+fn ChangesBody(report: Arc<ChangesReport>, swap: RwSignal<bool>) -> impl IntoView {
     let picked: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let on_pick = Callback::new(move |key: &'static str| picked.set(Some(key)));
     let r = report.clone();
@@ -200,8 +205,15 @@ fn ChangesBody(report: Arc<ChangesReport>) -> impl IntoView {
     );
     let notes = report.notes.clone();
     view! {
-        <p class="changes-assumed" data-testid="changes-assumed">{assumed}</p>
+        <p class="changes-assumed" data-testid="changes-assumed">
+            {assumed}
+            " "
+            <button type="button" class="link" data-testid="changes-swap" aria-pressed=move || swap.get().to_string() on:click=move |_| swap.update(|s| *s = !*s)>
+                {move || if swap.get() { "Back to the order the days say" } else { "Wrong way round? Swap the exports" }}
+            </button>
+        </p>
         <Waterfall testid="changes-waterfall" title="Pipeline of the period: start, what moved it, end" unit=report.currency.clone() steps=steps(&report.team) on_pick=on_pick />
+        <ForecastThenNow swap=Signal::from(swap) />
         {move || {
             let rows = picked_rows.clone();
             let caption = picked_title();

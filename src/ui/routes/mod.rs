@@ -1,6 +1,7 @@
 //! One module per view: Import, then the five foundations of the sales manager's role, then the forecast call.
 
 pub mod changes;
+pub mod changes_forecast;
 pub mod forecast;
 pub mod import;
 pub mod people;
