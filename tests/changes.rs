@@ -662,3 +662,73 @@ fn with_no_groups_the_session_pairs_the_two_newest_exports_by_their_days() {
     );
     assert!(error.to_string().contains("2026-02-16"), "{error}");
 }
+
+/// Three exports give two steps, each the waterfall of that pair alone, for one period; the end of a
+/// step is the start of the next. Two exports give one step; one export says what is missing.
+#[test]
+fn three_exports_give_a_week_over_week_trend() {
+    use pipelens::engine::protocol::ChangesTrend;
+    let (d1, d2, d3) = (day("2026-02-02"), day("2026-02-09"), day("2026-02-16"));
+    // The third week: Juno's amount raised and Orca lost.
+    let third = String::from_utf8(read("after.csv"))
+        .unwrap()
+        .replace(
+            r#""U1","Juno starter","Juno","Cara Cruz","2,000.00""#,
+            r#""U1","Juno starter","Juno","Cara Cruz","4,500.00""#,
+        )
+        .replace(
+            r#""2026-02-06","2026-03-20","Prospecting","10%","Pipeline""#,
+            r#""2026-02-06","2026-02-12","Closed Lost","0%","Omitted""#,
+        );
+    assert_ne!(third.as_bytes(), read("after.csv").as_slice());
+    let trend = |files: &[(&str, Vec<u8>, NaiveDate)]| {
+        let mut session = Session::new();
+        for (name, bytes, on) in files {
+            import(&mut session, name, bytes.clone(), Some(*on)).unwrap();
+        }
+        session.ask(ChangesTrend {
+            settings: Box::new(settings(q1())),
+        })
+    };
+    let pair = |a: (&str, Vec<u8>, NaiveDate), b: (&str, Vec<u8>, NaiveDate)| {
+        let mut session = Session::new();
+        let x = import(&mut session, a.0, a.1, Some(a.2)).unwrap();
+        let y = import(&mut session, b.0, b.1, Some(b.2)).unwrap();
+        session
+            .ask(Changes {
+                settings: Box::new(settings(q1())),
+                before_files: vec![x],
+                after_files: vec![y],
+                swap: false,
+            })
+            .unwrap()
+            .report
+    };
+    let files = [
+        ("before.csv", read("before.csv"), d1),
+        ("after.csv", read("after.csv"), d2),
+        ("third.csv", third.clone().into_bytes(), d3),
+    ];
+    let got = trend(&files).unwrap().trend;
+    assert_eq!(got.steps.len(), 2);
+    assert_eq!(
+        (got.steps[0].before, got.steps[0].after, got.steps[1].after),
+        (d1, d2, d3)
+    );
+    let first = pair(files[0].clone(), files[1].clone());
+    let second = pair(files[1].clone(), files[2].clone());
+    assert_eq!(got.steps[0].team, first.team);
+    assert_eq!(got.steps[1].team, second.team);
+    assert_eq!(got.steps[1].team.start, got.steps[0].team.end);
+    let m = &got.steps[1].team.movements;
+    assert_eq!((m.lost.deals, m.amount_change.deals), (1, 1));
+    assert_eq!(m.amount_change.amount_home_cents, 250_000);
+
+    let two = trend(&files[..2]).unwrap().trend;
+    assert_eq!(two.steps.len(), 1);
+    let one = trend(&files[..1]).unwrap_err();
+    assert!(
+        matches!(one, EngineError::ChangesNeedTwoExports { exports: 1, .. }),
+        "{one:?}"
+    );
+}

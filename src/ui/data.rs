@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::engine::changes::{ChangesReport, ForecastShift};
+use crate::engine::changes::{ChangesReport, ChangesTrend, ForecastShift};
 use crate::engine::forecast::deals::{DealPage, DealQuery};
 use crate::engine::forecast::report::ForecastReport;
 use crate::engine::forecast::{ForecastPeriod, ForecastSettings};
@@ -16,7 +16,8 @@ use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::Month;
 use crate::engine::protocol::{
-    Ask, Changes, ChangesForecast, Forecast, ForecastDeals, Metrics, Trends,
+    Ask, Changes, ChangesForecast, ChangesTrend as ChangesTrendAsk, Forecast, ForecastDeals,
+    Metrics, Trends,
 };
 use crate::ui::filters::Filters;
 use crate::ui::state::AppState;
@@ -157,6 +158,16 @@ pub fn changes(
             swap,
         },
         |answer| Arc::new(*answer.report),
+    )
+}
+
+/// Week over week: the waterfall of every pair of consecutive exports, for the filters' period.
+pub fn changes_trend(state: AppState, data: Data) -> LocalResource<Loaded<Arc<ChangesTrend>>> {
+    engine_resource(
+        state,
+        data.settings,
+        |settings| ChangesTrendAsk { settings },
+        |answer| Arc::new(*answer.trend),
     )
 }
 

@@ -19,8 +19,8 @@ pub mod side;
 
 pub use compare::compare;
 pub use report::{
-    Change, ChangesPeriod, ChangesReport, DealChange, DealState, Movement, Movements, RepChanges,
-    Tally, Waterfall,
+    Change, ChangesPeriod, ChangesReport, ChangesTrend, DealChange, DealState, Movement, Movements,
+    RepChanges, Tally, TrendStep, Waterfall,
 };
 pub use shift::{ForecastShift, attribute};
 pub use side::Side;

@@ -255,3 +255,22 @@ pub struct ChangesReport {
     pub unconverted: Vec<Unconverted>,
     pub notes: Vec<String>,
 }
+
+/// One step of the trend: the waterfall from one export to the next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendStep {
+    pub before: NaiveDate,
+    pub after: NaiveDate,
+    pub team: Waterfall,
+}
+
+/// The waterfall of every pair of consecutive exports (three exports, two steps …), all for the same
+/// period: the one the settings name on the newest export's day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesTrend {
+    pub period: ChangesPeriod,
+    pub currency: String,
+    /// Oldest first.
+    pub steps: Vec<TrendStep>,
+    pub notes: Vec<String>,
+}

@@ -134,6 +134,9 @@ pairs! {
     /// The forecast of the period on the earlier export's day beside the one on the later day, and what
     /// moved it deal by deal (the two newest exports, as `Changes` with no groups pairs them). Long.
     ChangesForecast => Shifted,
+    /// The waterfall of every pair of consecutive exports of deals the session holds (three exports, two
+    /// steps), all for one period. Long: two model builds a step.
+    ChangesTrend => TrendCompared,
     /// Stop the request with this id at its next slice; answered at once.
     Cancel => CancelNoted,
     /// Drop every file and result held by the session.
@@ -271,6 +274,13 @@ pub struct Changes {
     pub swap: bool,
 }
 
+/// The week-over-week trend of what changed; `settings` as in [`Changes`] (a relative period is the one
+/// holding the newest export's day, for every step).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesTrend {
+    pub settings: Box<MetricSettings>,
+}
+
 /// The forecast then and now: `settings` as the Forecast view sends them (the period a month or a quarter,
 /// this one or a named one); `swap` as in [`Changes`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -309,6 +319,7 @@ pub enum Answer {
     Backtested(Backtested),
     Compared(Compared),
     Shifted(Shifted),
+    TrendCompared(TrendCompared),
     CancelNoted(CancelNoted),
     Forgotten(Forgotten),
     DemoLoaded(DemoLoaded),
@@ -331,6 +342,7 @@ impl Answer {
             Answer::Backtested(_) => "Backtested",
             Answer::Compared(_) => "Compared",
             Answer::Shifted(_) => "Shifted",
+            Answer::TrendCompared(_) => "TrendCompared",
             Answer::CancelNoted(_) => "CancelNoted",
             Answer::Forgotten(_) => "Forgotten",
             Answer::DemoLoaded(_) => "DemoLoaded",
@@ -395,6 +407,11 @@ pub struct Backtested {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Compared {
     pub report: Box<ChangesReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendCompared {
+    pub trend: Box<crate::engine::changes::ChangesTrend>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,9 @@
 use chrono::NaiveDate;
 
 use crate::engine::EngineError;
-use crate::engine::changes::{ChangesReport, ForecastShift, Side, attribute, compare};
+use crate::engine::changes::{
+    ChangesPeriod, ChangesReport, ChangesTrend, ForecastShift, Side, TrendStep, attribute, compare,
+};
 use crate::engine::forecast::{
     ForecastPeriod, ForecastReport, ForecastSettings, ForecastTask, Grain,
 };
@@ -102,11 +104,11 @@ impl ChangesJob {
     }
 }
 
-/// The two newest exports of deals the session holds, by the day each was taken: (BEFORE, AFTER), each
-/// with the roster files (users, teams) so reps are named alike on both sides. Stage history, activities
-/// and the rest describe today and stay out of BEFORE. Needs the session's model built (for each file's
+/// Every export of deals the session holds, oldest first, by the day each was taken: (day, its deals files
+/// with the roster files — users, teams — so reps are named alike on every side). Stage history,
+/// activities and the rest describe today and stay out. Needs the session's model built (for each file's
 /// kind); an error says what is missing when there are not two exports of two different days.
-pub(super) fn pair(session: &Session) -> Result<(Vec<FileId>, Vec<FileId>), EngineError> {
+fn exports(session: &Session) -> Result<Vec<(NaiveDate, Vec<FileId>)>, EngineError> {
     let Some(built) = &session.built else {
         return Err(EngineError::ChangesNeedTwoExports {
             exports: 0,
@@ -120,16 +122,16 @@ pub(super) fn pair(session: &Session) -> Result<(Vec<FileId>, Vec<FileId>), Engi
             .find(|m| m.file_id == id)
             .map(|m| m.mapping.kind)
     };
-    let deals: Vec<(FileId, Option<chrono::NaiveDate>)> = session
+    let deals: Vec<(FileId, Option<NaiveDate>)> = session
         .files
         .iter()
         .filter(|f| kind_of(f.file_id) == Some(Kind::Deals))
         .map(|f| (f.file_id, f.report.taken_on))
         .collect();
-    let mut days: Vec<chrono::NaiveDate> = deals.iter().filter_map(|(_, d)| *d).collect();
+    let mut days: Vec<NaiveDate> = deals.iter().filter_map(|(_, d)| *d).collect();
     days.sort_unstable();
     days.dedup();
-    let [.., older, newer] = days[..] else {
+    if days.len() < 2 {
         return Err(EngineError::ChangesNeedTwoExports {
             exports: deals.len(),
             days: if days.is_empty() {
@@ -141,22 +143,143 @@ pub(super) fn pair(session: &Session) -> Result<(Vec<FileId>, Vec<FileId>), Engi
                     .join(", ")
             },
         });
-    };
+    }
     let roster: Vec<FileId> = session
         .files
         .iter()
         .filter(|f| matches!(kind_of(f.file_id), Some(Kind::Users | Kind::Teams)))
         .map(|f| f.file_id)
         .collect();
-    let group = |day: chrono::NaiveDate| -> Vec<FileId> {
-        deals
-            .iter()
-            .filter(|(_, d)| *d == Some(day))
-            .map(|(id, _)| *id)
-            .chain(roster.iter().copied())
-            .collect()
-    };
-    Ok((group(older), group(newer)))
+    Ok(days
+        .into_iter()
+        .map(|day| {
+            let group = deals
+                .iter()
+                .filter(|(_, d)| *d == Some(day))
+                .map(|(id, _)| *id)
+                .chain(roster.iter().copied())
+                .collect();
+            (day, group)
+        })
+        .collect())
+}
+
+/// The two newest exports of deals (BEFORE, AFTER), as [`exports`] finds them.
+pub(super) fn pair(session: &Session) -> Result<(Vec<FileId>, Vec<FileId>), EngineError> {
+    let mut all = exports(session)?;
+    match (all.pop(), all.pop()) {
+        (Some((_, after)), Some((_, before))) => Ok((before, after)),
+        _ => Err(EngineError::Protocol {
+            detail: "exports() gave fewer than two exports".to_owned(),
+        }),
+    }
+}
+
+/// A `ChangesTrend` request being worked on: one [`ChangesJob`] per pair of consecutive exports, oldest
+/// first, all for the period the settings name on the newest export's day.
+pub(super) struct TrendJob {
+    settings: MetricSettings,
+    pending: std::collections::VecDeque<(Vec<FileId>, Vec<FileId>)>,
+    current: Option<ChangesJob>,
+    pairs: usize,
+    steps: Vec<TrendStep>,
+    period: Option<ChangesPeriod>,
+    currency: String,
+}
+
+impl TrendJob {
+    /// `settings` must carry the model's calendar.
+    pub(super) fn new(
+        session: &Session,
+        settings: MetricSettings,
+    ) -> Result<TrendJob, EngineError> {
+        let all = exports(session)?;
+        let mut settings = settings;
+        // One period for every step: the one named, as it stands on the newest export's day.
+        if let Some(&(newest, _)) = all.last()
+            && settings.period != PeriodSpec::All
+        {
+            let range = settings
+                .period
+                .resolve(&settings.calendar, newest, newest)
+                .ok_or_else(|| EngineError::NoSuchPeriod {
+                    period: settings.period.to_string(),
+                })?;
+            settings.period = PeriodSpec::Custom {
+                start: range.start,
+                end: range.end,
+            };
+        }
+        let pending: std::collections::VecDeque<_> = all
+            .windows(2)
+            .map(|w| (w[0].1.clone(), w[1].1.clone()))
+            .collect();
+        Ok(TrendJob {
+            settings,
+            pairs: pending.len(),
+            pending,
+            current: None,
+            steps: Vec::new(),
+            period: None,
+            currency: String::new(),
+        })
+    }
+
+    /// One step of the current pair's job.
+    pub(super) fn step(&mut self, session: &Session) -> TrendProgress {
+        if self.current.is_none() {
+            let Some((before, after)) = self.pending.pop_front() else {
+                return TrendProgress::Done(Ok(self.finish()));
+            };
+            match ChangesJob::new(session, self.settings.clone(), before, after) {
+                Ok(job) => self.current = Some(job),
+                Err(error) => return TrendProgress::Done(Err(error)),
+            }
+        }
+        let Some(job) = self.current.as_mut() else {
+            return TrendProgress::Working(self.steps.len(), self.pairs);
+        };
+        match job.step(session) {
+            ChangesStep::Building(..) => {}
+            ChangesStep::Done(Err(error)) => return TrendProgress::Done(Err(error)),
+            ChangesStep::Done(Ok(report)) => {
+                self.current = None;
+                self.period.get_or_insert_with(|| report.period.clone());
+                self.currency.clone_from(&report.currency);
+                self.steps.push(TrendStep {
+                    before: report.before,
+                    after: report.after,
+                    team: report.team,
+                });
+            }
+        }
+        TrendProgress::Working(self.steps.len(), self.pairs)
+    }
+
+    fn finish(&mut self) -> ChangesTrend {
+        let period = self.period.take().unwrap_or(ChangesPeriod {
+            label: self.settings.period.to_string(),
+            start: None,
+            end: None,
+        });
+        ChangesTrend {
+            notes: vec![format!(
+                "{} exports, {} steps: each step compares an export with the next one, every step for the same period ({}).",
+                self.pairs + 1,
+                self.pairs,
+                period.label
+            )],
+            period,
+            currency: std::mem::take(&mut self.currency),
+            steps: std::mem::take(&mut self.steps),
+        }
+    }
+}
+
+/// Where a `ChangesTrend` job is after one step: (pairs compared, pairs) or the answer.
+pub(super) enum TrendProgress {
+    Working(usize, usize),
+    Done(Result<ChangesTrend, EngineError>),
 }
 
 /// The files of a group, in import order, as the build reads them.

@@ -38,7 +38,7 @@ use crate::engine::protocol::{
     Answer, Ask, Backtested, CancelNoted, ChangesForecast, Compared, Computed, DealsPaged,
     DemoLoaded, DemoSet, Envelope, Explain, Explained, FileOk, Forecasted, Forgotten, Imported,
     NamedText, Overview, PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage,
-    Shifted, Stage, Trended, typed,
+    Shifted, Stage, TrendCompared, Trended, typed,
 };
 
 /// The reply to one step of a task that answers once at its end (trends, forecast, backtest): progress,
@@ -150,6 +150,8 @@ enum Work {
     Changes(Box<changes::ChangesJob>),
     /// The changes, then the forecast on each export's day.
     Shift(Box<changes::ShiftJob>),
+    /// One changes job per pair of consecutive exports.
+    Trend(Box<changes::TrendJob>),
     Finished(Option<Result<Answer, EngineError>>),
 }
 
@@ -174,6 +176,8 @@ enum Then {
     Changes(Box<MetricSettings>, bool),
     /// The forecast on each of the two newest exports' days, and what moved it (swapped or not).
     Shift(ChangesForecast),
+    /// Every pair of consecutive exports' waterfall.
+    Trend(Box<MetricSettings>),
 }
 
 /// What a computed report is for.
@@ -337,6 +341,7 @@ impl Session {
             }
             Request::Backtest(r) => self.after_build(Then::Backtest(r.settings)),
             Request::ChangesForecast(r) => self.after_build(Then::Shift(r)),
+            Request::ChangesTrend(r) => self.after_build(Then::Trend(r.settings)),
             Request::Changes(r) if r.before_files.is_empty() && r.after_files.is_empty() => {
                 self.after_build(Then::Changes(r.settings, r.swap))
             }
@@ -498,6 +503,13 @@ impl Session {
                     Err(error) => done(Err(error)),
                 }
             }
+            Then::Trend(settings) => match self
+                .metric_settings(&settings)
+                .and_then(|settings| changes::TrendJob::new(self, settings))
+            {
+                Ok(job) => Work::Trend(Box::new(job)),
+                Err(error) => done(Err(error)),
+            },
             Then::Shift(mut ask) => match self.metric_settings(&ask.settings.metrics) {
                 Err(error) => done(Err(error)),
                 Ok(metrics) => {
@@ -745,6 +757,19 @@ impl Session {
                 changes::ChangesStep::Done(result) => {
                     job.work = Work::Finished(None);
                     Reply::from_result(result.map(|report| Answer::Compared(Compared { report })))
+                }
+            },
+            Work::Trend(trend) => match trend.step(self) {
+                changes::TrendProgress::Working(done, total) => {
+                    progress(Stage::Building, done, total)
+                }
+                changes::TrendProgress::Done(result) => {
+                    job.work = Work::Finished(None);
+                    Reply::from_result(result.map(|trend| {
+                        Answer::TrendCompared(TrendCompared {
+                            trend: Box::new(trend),
+                        })
+                    }))
                 }
             },
             Work::Shift(shift) => match shift.step(self) {

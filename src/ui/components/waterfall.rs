@@ -52,6 +52,8 @@ fn draw(
     steps: &[Step],
     unit: &str,
     dpr: f64,
+    scale: Option<(f64, f64)>,
+    compact: bool,
 ) -> Option<Trans> {
     let css_width = f64::from(canvas.client_width().max(200));
     let css_height = f64::from(canvas.client_height().max(120));
@@ -70,16 +72,14 @@ fn draw(
     );
     root.fill(&surface).ok()?;
     let spans = spans(steps);
-    let top = spans.iter().map(|s| s.1).fold(0f64, f64::max);
-    let bottom = spans.iter().map(|s| s.0).fold(0f64, f64::min);
-    let top = if top <= 0.0 { 1.0 } else { top * 1.08 };
+    let (bottom, top) = scale.unwrap_or_else(|| extent(steps));
     let n = steps.len().max(1);
     let px = |v: f64| (v * dpr) as u32;
     let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&text);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(8.0))
-        .x_label_area_size(px(34.0))
-        .y_label_area_size(px(64.0))
+        .x_label_area_size(px(if compact { 28.0 } else { 34.0 }))
+        .y_label_area_size(px(if compact { 48.0 } else { 64.0 }))
         .build_cartesian_2d(
             (0..n.saturating_sub(1).max(1)).into_segmented(),
             bottom..top,
@@ -92,7 +92,7 @@ fn draw(
         .light_line_style(TRANSPARENT)
         .bold_line_style(hairline)
         .axis_style(muted)
-        .y_labels(6)
+        .y_labels(if compact { 3 } else { 6 })
         .x_labels(n)
         .x_label_formatter(&|x| match x {
             SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
@@ -100,7 +100,7 @@ fn draw(
         })
         .y_desc(unit)
         .y_label_formatter(&|v| money_short(Some(*v)))
-        .label_style(font(11.0))
+        .label_style(font(if compact { 10.0 } else { 11.0 }))
         .axis_desc_style(font(12.0))
         .draw()
         .ok()?;
@@ -134,6 +134,14 @@ fn draw(
     Some(Box::new(chart.into_coord_trans()))
 }
 
+/// The value axis that holds every bar of `steps`: (bottom, top), a little headroom above.
+pub fn extent(steps: &[Step]) -> (f64, f64) {
+    let spans = spans(steps);
+    let top = spans.iter().map(|s| s.1).fold(0f64, f64::max);
+    let bottom = spans.iter().map(|s| s.0).fold(0f64, f64::min);
+    (bottom, if top <= 0.0 { 1.0 } else { top * 1.08 })
+}
+
 fn step_text(s: &Step) -> String {
     let sign = if !s.total && s.amount > 0.0 { "+" } else { "" };
     format!(
@@ -147,7 +155,7 @@ fn step_text(s: &Step) -> String {
 
 #[component]
 pub fn Waterfall(
-    testid: &'static str,
+    #[prop(into)] testid: String,
     #[prop(into)] title: String,
     /// The currency of the value axis.
     #[prop(into)]
@@ -155,6 +163,12 @@ pub fn Waterfall(
     steps: Vec<Step>,
     /// Called with the step a click picks.
     on_pick: Callback<&'static str>,
+    /// A small multiple: a smaller chart, its numbers folded under it.
+    #[prop(optional)]
+    compact: bool,
+    /// The value axis (bottom, top), shared by small multiples; its own extent otherwise.
+    #[prop(optional)]
+    scale: Option<(f64, f64)>,
 ) -> impl IntoView {
     let state = use_app_state();
     let canvas_ref = NodeRef::<html::Canvas>::new();
@@ -168,7 +182,7 @@ pub fn Waterfall(
             let dpr = web_sys::window()
                 .map_or(1.0, |w| w.device_pixel_ratio())
                 .max(1.0);
-            let t = steps.with_value(|s| draw(&canvas, s, &unit_for_draw, dpr));
+            let t = steps.with_value(|s| draw(&canvas, s, &unit_for_draw, dpr, scale, compact));
             trans.set_value(t);
         }
     });
@@ -201,6 +215,12 @@ pub fn Waterfall(
         }
     };
     let png_name = format!("{testid}.png");
+    // The team's chart keeps the plain names (`waterfall-pick-won`); a small multiple's carry its own.
+    let pick_prefix = if compact {
+        testid.clone()
+    } else {
+        "waterfall".to_owned()
+    };
     let export = move |_| {
         if let Some(canvas) = canvas_ref.get_untracked() {
             download_canvas(&png_name, &canvas);
@@ -225,7 +245,7 @@ pub fn Waterfall(
                 let label = step.label.clone();
                 let cell = match step.key {
                     Some(key) => view! {
-                        <button type="button" class="link" data-testid=format!("waterfall-pick-{key}") on:click=move |_| on_pick.run(key)>{label}</button>
+                        <button type="button" class="link" data-testid=format!("{pick_prefix}-pick-{key}") on:click=move |_| on_pick.run(key)>{label}</button>
                     }
                     .into_any(),
                     None => label.into_any(),
@@ -242,8 +262,27 @@ pub fn Waterfall(
             .collect_view()
     });
     let title_for_table = title.clone();
+    let table_testid = format!("{testid}-table");
+    let table = view! {
+        <table class="data compact" data-testid=table_testid>
+            <caption class="visually-hidden">{title_for_table}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Step"</th>
+                    <th scope="col" class="num">{format!("Amount ({unit})")}</th>
+                    <th scope="col" class="num">"Deals"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    };
+    let table = if compact {
+        view! { <details class="math"><summary>"Numbers"</summary>{table}</details> }.into_any()
+    } else {
+        table.into_any()
+    };
     view! {
-        <figure class="chart waterfall" data-testid=testid>
+        <figure class=if compact { "chart waterfall compact" } else { "chart waterfall" } data-testid=testid>
             <figcaption>
                 <span class="chart-title">{title}</span>
                 <button type="button" class="quiet small" on:click=export>"PNG"</button>
@@ -252,17 +291,7 @@ pub fn Waterfall(
                 <canvas node_ref=canvas_ref aria-hidden="true" class="clickable" on:mousemove=on_move on:mouseleave=move |_| hover.set(None) on:click=on_click></canvas>
                 {tooltip}
             </div>
-            <table class="data compact" data-testid=format!("{testid}-table")>
-                <caption class="visually-hidden">{title_for_table}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Step"</th>
-                        <th scope="col" class="num">{format!("Amount ({unit})")}</th>
-                        <th scope="col" class="num">"Deals"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {table}
         </figure>
     }
 }

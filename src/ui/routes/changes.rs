@@ -13,9 +13,10 @@ use leptos::prelude::*;
 use crate::engine::changes::{ChangesReport, DealChange, DealState, Movement, Waterfall as Fall};
 use crate::engine::numfmt::money;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
-use crate::ui::components::waterfall::{Step, Waterfall};
+use crate::ui::components::waterfall::{Step, Waterfall, extent};
 use crate::ui::data::{Loaded, changes, use_data};
 use crate::ui::routes::changes_forecast::ForecastThenNow;
+use crate::ui::routes::changes_trend::ChangesTrendView;
 use crate::ui::routes::shared::{Missing, Section};
 use crate::ui::state::use_app_state;
 
@@ -128,27 +129,68 @@ pub fn WhatChanged() -> impl IntoView {
 
 #[component]
 fn ChangesBody(report: Arc<ChangesReport>, swap: RwSignal<bool>) -> impl IntoView {
-    let picked: RwSignal<Option<&'static str>> = RwSignal::new(None);
-    let on_pick = Callback::new(move |key: &'static str| picked.set(Some(key)));
+    // The step picked: (the rep's name, or none for the team; the movement).
+    let picked: RwSignal<Option<(Option<String>, &'static str)>> = RwSignal::new(None);
+    let on_pick = Callback::new(move |key: &'static str| picked.set(Some((None, key))));
     let r = report.clone();
     let picked_rows = move || {
-        let Some(key) = picked.get() else {
+        let Some((rep, key)) = picked.get() else {
             return Vec::new();
         };
         let deals: Vec<&DealChange> = r
             .deals
             .iter()
             .filter(|d| d.movement.is_some_and(|m| m.id() == key))
+            .filter(|d| rep.as_ref().is_none_or(|rep| d.rep == *rep))
             .collect();
         deal_rows(&deals)
     };
     let picked_title = move || {
         picked
             .get()
-            .and_then(|key| Movement::ALL.into_iter().find(|m| m.id() == key))
-            .map(|m| format!("Deals · {}", m.label()))
+            .and_then(|(rep, key)| {
+                let m = Movement::ALL.into_iter().find(|m| m.id() == key)?;
+                Some(match rep {
+                    Some(rep) => format!("Deals · {rep} · {}", m.label()),
+                    None => format!("Deals · {}", m.label()),
+                })
+            })
             .unwrap_or_default()
     };
+    // A pick shows its deals under the small multiples: bring them into view.
+    Effect::new(move |_| {
+        if picked.get().is_some()
+            && let Some(table) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+                d.query_selector("[data-testid=changes-deals]")
+                    .ok()
+                    .flatten()
+            })
+        {
+            table.scroll_into_view();
+        }
+    });
+    // Each rep's waterfall, on one value axis so the bars compare across reps.
+    let rep_steps: Vec<(String, Vec<Step>)> = report
+        .reps
+        .iter()
+        .map(|rep| (rep.rep.clone(), steps(&rep.waterfall)))
+        .collect();
+    let shared = rep_steps
+        .iter()
+        .map(|(_, s)| extent(s))
+        .fold((0f64, 1f64), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let currency = report.currency.clone();
+    let multiples = rep_steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, (rep, steps))| {
+            let name = rep.clone();
+            let pick = Callback::new(move |key: &'static str| picked.set(Some((Some(name.clone()), key))));
+            view! {
+                <Waterfall testid=format!("rep-fall-{i}") title=rep unit=currency.clone() steps=steps on_pick=pick compact=true scale=shared />
+            }
+        })
+        .collect_view();
     let other: Vec<&DealChange> = report
         .deals
         .iter()
@@ -213,7 +255,8 @@ fn ChangesBody(report: Arc<ChangesReport>, swap: RwSignal<bool>) -> impl IntoVie
             </button>
         </p>
         <Waterfall testid="changes-waterfall" title="Pipeline of the period: start, what moved it, end" unit=report.currency.clone() steps=steps(&report.team) on_pick=on_pick />
-        <ForecastThenNow swap=Signal::from(swap) />
+        <h3>"By rep"</h3>
+        <div class="rep-falls" data-testid="rep-falls">{multiples}</div>
         {move || {
             let rows = picked_rows.clone();
             let caption = picked_title();
@@ -226,5 +269,7 @@ fn ChangesBody(report: Arc<ChangesReport>, swap: RwSignal<bool>) -> impl IntoVie
             <DataTable testid="changes-other" caption="Other changes: close dates, stages, categories, owners" columns=deal_columns() rows=Signal::derive(move || other_rows.clone()) export_name="changes-other" />
         })}
         <ul class="note">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+        <ForecastThenNow swap=Signal::from(swap) />
+        <ChangesTrendView />
     }
 }

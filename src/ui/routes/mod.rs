@@ -2,6 +2,7 @@
 
 pub mod changes;
 pub mod changes_forecast;
+pub mod changes_trend;
 pub mod forecast;
 pub mod import;
 pub mod people;
