@@ -3,7 +3,7 @@
 // opens its deals, and one export alone says what is missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, utimesSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,8 +63,52 @@ test('two weekly exports give the CLI\'s waterfall on Pipeline, and a step opens
   await deals.waitFor();
   assert.equal(await deals.locator('tbody tr').count(), won.length);
   assert.equal(await app.page.getByTestId('changes-reps').locator('tbody tr').count(), expected.reps.length);
+  // Each rep's small multiple; a step of one picks that rep's deals only.
+  const falls = app.page.getByTestId('rep-falls').locator('figure');
+  assert.equal(await falls.count(), expected.reps.length);
+  const i = expected.reps.findIndex((r) => r.movements.won.deals > 0);
+  const rep = expected.reps[i];
+  await falls.nth(i).locator('summary').click();
+  await app.page.getByTestId(`rep-fall-${i}-pick-won`).click();
+  await app.page.getByTestId('changes-deals').locator('caption').filter({ hasText: rep.rep }).waitFor();
+  assert.equal(await deals.locator('tbody tr').count(), won.filter((d) => d.rep === rep.rep).length);
+  // Two exports: the trend asks for a third.
+  await app.page.getByTestId('changes-trend-missing').waitFor({ timeout: 60_000 });
   await app.page.getByTestId('what-changed').scrollIntoViewIfNeeded();
   await app.screenshot('changes-pipeline-1280');
+  await closeClean(context, seen);
+});
+
+test('three weekly exports give the week-over-week trend, each step the CLI\'s waterfall of its pair', async () => {
+  const [before, after] = weeklyExports();
+  const third = { path: join(mkdtempSync(join(tmpdir(), 'pipelens-third-')), 'third.csv'), day: '2026-02-23' };
+  writeFileSync(third.path, readFileSync(after.path, 'utf8')
+    .replace('"U1","Juno starter","Juno","Cara Cruz","2,000.00"', '"U1","Juno starter","Juno","Cara Cruz","4,500.00"'));
+  const at = new Date(`${third.day}T12:00:00Z`);
+  utimesSync(third.path, at, at);
+  const cli = join(REPO, 'target/debug/pipelens');
+  const step = (a, b) => JSON.parse(execFileSync(cli, ['changes', '--before', a.path, '--after', b.path,
+    '--taken-on', `${a.path}=${a.day}`, '--taken-on', `${b.path}=${b.day}`, '--period', '2026-Q1', '--format', 'json']).toString());
+  const expected = [step(before, after), step(after, third)];
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.open('?view=import&period=2026-Q1&asof=2026-02-23');
+  await app.importFiles([before.path, after.path, third.path]);
+  await app.nav('pipeline').click();
+  const table = app.page.getByTestId('changes-trend-table');
+  await table.waitFor({ timeout: 90_000 });
+  const rows = await table.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent.trim())));
+  assert.equal(rows.length, 2);
+  rows.forEach((cells, k) => {
+    const e = expected[k];
+    assert.equal(cells[0], `${e.before} → ${e.after}`);
+    assert.equal(cells[1], money(e.team.start.amount));
+    assert.equal(cells[cells.length - 1], money(e.team.end.amount));
+  });
+  // The newest pair is the waterfall above it.
+  assert.match(plain(await app.page.getByTestId('changes-assumed').textContent()), new RegExp(`${after.day}.*${third.day}`));
+  await app.page.getByTestId('changes-trend').scrollIntoViewIfNeeded();
+  await app.screenshot('changes-trend-1280');
   await closeClean(context, seen);
 });
 
