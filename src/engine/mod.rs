@@ -8,6 +8,7 @@
 //! and the CLI reach the engine only through the message door in [`protocol`] and [`session`].
 
 pub mod changes;
+pub mod coaching;
 pub mod demo;
 pub mod error;
 pub mod export;

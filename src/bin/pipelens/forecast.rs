@@ -120,7 +120,7 @@ pub fn run_backtest(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError>
 
 /// Reads the files, asks the session `request` with the report options' settings, and prints the report
 /// `pick` takes out of the answer as JSON (the contract) or as `table` lays it out.
-fn ask_and_print<A: Ask, T: serde::Serialize>(
+pub(crate) fn ask_and_print<A: Ask, T: serde::Serialize>(
     args: ReportArgs,
     command: &str,
     request: impl FnOnce(MetricSettings) -> A,

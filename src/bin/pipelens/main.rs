@@ -2,6 +2,7 @@
 //! runs the same engine the browser runs (through the same message door), and prints what it finds.
 
 mod changes;
+mod coach;
 mod demo;
 mod explain;
 mod forecast;
@@ -28,6 +29,9 @@ USAGE:
     pipelens changes --before FILE... --after FILE... [--period P] [OPTIONS]
                                           what changed between two exports of the same deals:
                                           the pipeline waterfall per rep and team, the deals
+    pipelens coach FILE... [--rep NAME] [OPTIONS]
+                                          what to coach with whom and what it is worth: each
+                                          rep's insights against like peers, ranked by impact
     pipelens demo DIR --as-of DATE [OPTIONS]   write the demo team's exports and truth into DIR
     pipelens --help | --version
 
@@ -50,6 +54,9 @@ BACKTEST OPTIONS:
 CHANGES OPTIONS:
 {CHANGES_OPTIONS}
 
+COACH OPTIONS:
+{COACH_OPTIONS}
+
 DEMO OPTIONS:
 {DEMO_OPTIONS}
 
@@ -66,6 +73,7 @@ fn help() -> String {
         .replace("{FORECAST_OPTIONS}", forecast::FORECAST_OPTIONS)
         .replace("{BACKTEST_OPTIONS}", forecast::BACKTEST_OPTIONS)
         .replace("{CHANGES_OPTIONS}", changes::CHANGES_OPTIONS)
+        .replace("{COACH_OPTIONS}", coach::COACH_OPTIONS)
         .replace("{DEMO_OPTIONS}", demo::DEMO_OPTIONS)
 }
 
@@ -100,6 +108,7 @@ fn main() -> ExitCode {
             "forecast" => forecast::run_forecast(&mut parser),
             "backtest" => forecast::run_backtest(&mut parser),
             "changes" => changes::run(&mut parser),
+            "coach" => coach::run(&mut parser),
             "demo" => demo::run(&mut parser),
             "help" => {
                 print!("{}", help());

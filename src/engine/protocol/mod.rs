@@ -131,6 +131,9 @@ pairs! {
     /// What changed between two exports of the same deals (a model built from each group of files): the
     /// period's pipeline waterfall per rep and team, and the deals that changed. Long: a model build each.
     Changes => Compared,
+    /// What to coach with whom and what it is worth: each rep's insights and strengths against like peers,
+    /// and the team's ranking by impact.
+    Coach => Coached,
     /// The forecast of the period on the earlier export's day beside the one on the later day, and what
     /// moved it deal by deal (the two newest exports, as `Changes` with no groups pairs them). Long.
     ChangesForecast => Shifted,
@@ -274,6 +277,12 @@ pub struct Changes {
     pub swap: bool,
 }
 
+/// Coaching for the settings' period (rates over the 12 months to the as-of day).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coach {
+    pub settings: Box<crate::engine::coaching::CoachSettings>,
+}
+
 /// The week-over-week trend of what changed; `settings` as in [`Changes`] (a relative period is the one
 /// holding the newest export's day, for every step).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -320,6 +329,7 @@ pub enum Answer {
     Compared(Compared),
     Shifted(Shifted),
     TrendCompared(TrendCompared),
+    Coached(Coached),
     CancelNoted(CancelNoted),
     Forgotten(Forgotten),
     DemoLoaded(DemoLoaded),
@@ -343,6 +353,7 @@ impl Answer {
             Answer::Compared(_) => "Compared",
             Answer::Shifted(_) => "Shifted",
             Answer::TrendCompared(_) => "TrendCompared",
+            Answer::Coached(_) => "Coached",
             Answer::CancelNoted(_) => "CancelNoted",
             Answer::Forgotten(_) => "Forgotten",
             Answer::DemoLoaded(_) => "DemoLoaded",
@@ -407,6 +418,11 @@ pub struct Backtested {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Compared {
     pub report: Box<ChangesReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coached {
+    pub report: Box<crate::engine::coaching::CoachReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -35,7 +35,7 @@ use crate::engine::model::build::{BuildTask, Built, FileInput};
 use crate::engine::model::summary::{ModelSummary, enrich, summarize};
 use crate::engine::model::{ModelSettings, SalesModel};
 use crate::engine::protocol::{
-    Answer, Ask, Backtested, CancelNoted, ChangesForecast, Compared, Computed, DealsPaged,
+    Answer, Ask, Backtested, CancelNoted, ChangesForecast, Coached, Compared, Computed, DealsPaged,
     DemoLoaded, DemoSet, Envelope, Explain, Explained, FileOk, Forecasted, Forgotten, Imported,
     NamedText, Overview, PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage,
     Shifted, Stage, TrendCompared, Trended, typed,
@@ -178,6 +178,7 @@ enum Then {
     Shift(ChangesForecast),
     /// Every pair of consecutive exports' waterfall.
     Trend(Box<MetricSettings>),
+    Coach(Box<crate::engine::coaching::CoachSettings>),
 }
 
 /// What a computed report is for.
@@ -342,6 +343,7 @@ impl Session {
             Request::Backtest(r) => self.after_build(Then::Backtest(r.settings)),
             Request::ChangesForecast(r) => self.after_build(Then::Shift(r)),
             Request::ChangesTrend(r) => self.after_build(Then::Trend(r.settings)),
+            Request::Coach(r) => self.after_build(Then::Coach(r.settings)),
             Request::Changes(r) if r.before_files.is_empty() && r.after_files.is_empty() => {
                 self.after_build(Then::Changes(r.settings, r.swap))
             }
@@ -518,6 +520,23 @@ impl Session {
                         Ok(job) => Work::Shift(Box::new(job)),
                         Err(error) => done(Err(error)),
                     }
+                }
+            },
+            Then::Coach(mut settings) => match self.metric_settings(&settings.metrics) {
+                Err(error) => done(Err(error)),
+                Ok(metrics) => {
+                    settings.metrics = metrics;
+                    let answer = self
+                        .built
+                        .as_ref()
+                        .ok_or(EngineError::NoDeals)
+                        .and_then(|b| crate::engine::coaching::coach(&b.model, &settings))
+                        .map(|report| {
+                            Answer::Coached(Coached {
+                                report: Box::new(report),
+                            })
+                        });
+                    done(answer)
                 }
             },
             Then::Backtest(mut settings) => match self.metric_settings(&settings.metrics) {

@@ -1,0 +1,169 @@
+//! The coaching run: the metrics of the history window (the [`WINDOW_DAYS`] to the as-of day, for rates)
+//! and of the period (for the period's pipeline and quota), each rep's peers, every rule, and the team's
+//! ranking by impact. Chained insights (a stage leak and the win rate it lowers) are never added up: the
+//! ranking lists each on its own and the notes say so.
+
+use chrono::Days;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::EngineError;
+use crate::engine::metrics::compute::compute;
+use crate::engine::metrics::period::PeriodSpec;
+use crate::engine::metrics::prepared::Prepared;
+use crate::engine::metrics::{MetricSettings, MetricsReport};
+use crate::engine::model::SalesModel;
+
+use super::insights::{
+    self, Facts, MIN_DECIDED, RepFacts, concentration, shortfall, stages, stalled, win_rate,
+};
+use super::peers::{MIN_PEERS, groups};
+use super::report::{CoachReport, Ranked, RepCoaching, Span, TeamCoaching};
+
+/// The history rates are measured over, in days up to the as-of day.
+pub const WINDOW_DAYS: u64 = 365;
+
+/// A coaching request's settings: the period, as-of day, money and scope of the metrics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoachSettings {
+    pub metrics: MetricSettings,
+}
+
+fn span(label: String, report: &MetricsReport) -> Span {
+    Span {
+        label,
+        start: report.period.start,
+        end: report.period.end,
+    }
+}
+
+/// Every rep's coaching for the settings' period (the settings must carry the model's calendar).
+pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport, EngineError> {
+    let period = compute(model, &settings.metrics)?;
+    let as_of = period.period.as_of;
+    let mut window_settings = settings.metrics.clone();
+    window_settings.as_of = Some(as_of);
+    window_settings.period = PeriodSpec::Custom {
+        start: as_of
+            .checked_sub_days(Days::new(WINDOW_DAYS - 1))
+            .unwrap_or(as_of),
+        end: as_of,
+    };
+    let window = compute(model, &window_settings)?;
+    let prepared = Prepared::new(model, &window_settings)?;
+    let facts = Facts {
+        prepared: &prepared,
+        window: &window,
+        period: &period,
+    };
+    let empty = Vec::new();
+    let reps: Vec<RepFacts<'_>> = window
+        .reps
+        .iter()
+        .map(|m| RepFacts {
+            rep: &m.rep,
+            rep_ix: m.rep_ix,
+            window: m,
+            funnels: window.process.by_rep.get(&m.rep_ix).unwrap_or(&empty),
+            pipeline: facts
+                .period
+                .pipeline
+                .reps
+                .iter()
+                .find(|p| p.rep_ix == m.rep_ix),
+            period: facts.period.reps.iter().find(|p| p.rep_ix == m.rep_ix),
+        })
+        .collect();
+    let peer_groups = groups(model, &window.reps);
+    let mut out = Vec::new();
+    for (rep, (peer_ix, peers)) in reps.iter().zip(&peer_groups) {
+        if rep.rep_ix.is_none() {
+            continue;
+        }
+        let peer_facts: Vec<RepFacts<'_>> = peer_ix.iter().map(|&j| copy(&reps[j])).collect();
+        let limited = rep.window.win_rate_n < MIN_DECIDED;
+        let mut found = Vec::new();
+        let mut strengths = Vec::new();
+        if !limited {
+            let (leaks, strong) = stages(rep, &peer_facts, &facts);
+            found.extend(leaks);
+            strengths.extend(strong);
+            found.extend(win_rate(rep, &peer_facts));
+        }
+        found.extend(stalled(rep, &facts));
+        found.extend(concentration(rep, &facts));
+        found.extend(shortfall(rep, &peer_facts));
+        found.sort_by(|a, b| {
+            b.impact
+                .unwrap_or(0.0)
+                .total_cmp(&a.impact.unwrap_or(0.0))
+                .then_with(|| a.kind.cmp(&b.kind))
+        });
+        strengths.sort_by(|a, b| b.impact.unwrap_or(0.0).total_cmp(&a.impact.unwrap_or(0.0)));
+        out.push(RepCoaching {
+            rep: rep.rep.to_owned(),
+            rep_id: rep.window.rep_id.clone(),
+            peers: peers.clone(),
+            limited_history: limited,
+            decided_deals: rep.window.win_rate_n,
+            insights: found,
+            strengths,
+        });
+    }
+    out.sort_by(|a, b| a.rep.cmp(&b.rep));
+    let mut ranked: Vec<Ranked> = out
+        .iter()
+        .flat_map(|r| {
+            r.insights.iter().filter_map(|i| {
+                i.impact.map(|impact| Ranked {
+                    rep: r.rep.clone(),
+                    kind: i.kind,
+                    stage: i.stage.clone(),
+                    impact,
+                    text: i.text.clone(),
+                })
+            })
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.impact
+            .total_cmp(&a.impact)
+            .then_with(|| a.rep.cmp(&b.rep))
+    });
+    let notes = vec![
+        format!(
+            "Rates (stage conversion, win rate) are measured over the {WINDOW_DAYS} days to {as_of}; the pipeline, quota and concentration over {}.",
+            settings.metrics.period
+        ),
+        format!(
+            "Peers: the other reps of the same team and role when there are at least {MIN_PEERS}, else of the same team, else the rest of the team; peers are never named."
+        ),
+        format!(
+            "A rate-based insight needs {MIN_DECIDED} decided deals and the rep's 80% interval (beta-binomial, shrunk toward the peers) wholly on one side of the peer median; reps with fewer decided deals are marked limited history and not judged on rates."
+        ),
+        "Impact is valued at the peer median, never the top quartile. Insights on the same deals overlap (a stage leak lowers the win rate): their impacts do not add up.".to_owned(),
+        format!(
+            "A stage's decided deals are those that moved on or were lost there; a peer's rate counts toward the median with at least {} of them.",
+            insights::MIN_PEER_DECIDED
+        ),
+    ];
+    Ok(CoachReport {
+        period: span(settings.metrics.period.to_string(), &period),
+        window: span(format!("the {WINDOW_DAYS} days to {as_of}"), &window),
+        as_of,
+        currency: period.home_currency.clone(),
+        team: TeamCoaching { ranked },
+        reps: out,
+        notes,
+    })
+}
+
+fn copy<'a>(r: &RepFacts<'a>) -> RepFacts<'a> {
+    RepFacts {
+        rep: r.rep,
+        rep_ix: r.rep_ix,
+        window: r.window,
+        funnels: r.funnels,
+        pipeline: r.pipeline,
+        period: r.period,
+    }
+}

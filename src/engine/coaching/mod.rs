@@ -1,0 +1,18 @@
+//! Coaching: what to work on with whom and what it is worth. For each rep, insights drawn from the rep's
+//! own numbers against like peers — each with a sentence, an impact in money valued at the peer median
+//! (never the top quartile), the confidence and denominator behind it, and the deals it rests on — the
+//! strengths to keep, and the team's opportunities ranked by impact.
+//!
+//! The flow inside: [`peers`] says who a rep is compared with (same team and role where there are enough,
+//! else the rest of the team) and the peer medians; [`insights`] holds each kind's rule and its impact;
+//! [`coach`] runs them over the metrics of the history window and the period and ranks them; [`report`]
+//! is the JSON answer the CLI prints and the app lays out. It reads the metrics engine's report and the
+//! model; it never recomputes a metric the metrics engine owns.
+
+pub mod coach;
+pub mod insights;
+pub mod peers;
+pub mod report;
+
+pub use coach::{CoachSettings, coach};
+pub use report::{CoachReport, Insight, Kind, RepCoaching};
