@@ -41,7 +41,10 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
         args,
         "coach",
         |metrics| Coach {
-            settings: Box::new(CoachSettings { metrics }),
+            settings: Box::new(CoachSettings {
+                metrics,
+                ..CoachSettings::default()
+            }),
         },
         move |Coached { report }| {
             let mut report = *report;

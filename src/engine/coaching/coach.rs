@@ -19,13 +19,29 @@ use super::insights::{
 use super::peers::{MIN_PEERS, groups};
 use super::report::{CoachReport, Ranked, RepCoaching, Span, TeamCoaching};
 
-/// The history rates are measured over, in days up to the as-of day.
+/// The history rates are measured over by default, in days up to the as-of day.
 pub const WINDOW_DAYS: u64 = 365;
 
-/// A coaching request's settings: the period, as-of day, money and scope of the metrics.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// A coaching request's settings: the period, as-of day, money and scope of the metrics, and the days of
+/// history the rates are measured over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoachSettings {
     pub metrics: MetricSettings,
+    #[serde(default = "default_window")]
+    pub window_days: u64,
+}
+
+fn default_window() -> u64 {
+    WINDOW_DAYS
+}
+
+impl Default for CoachSettings {
+    fn default() -> Self {
+        CoachSettings {
+            metrics: MetricSettings::default(),
+            window_days: WINDOW_DAYS,
+        }
+    }
 }
 
 fn span(label: String, report: &MetricsReport) -> Span {
@@ -44,7 +60,7 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
     window_settings.as_of = Some(as_of);
     window_settings.period = PeriodSpec::Custom {
         start: as_of
-            .checked_sub_days(Days::new(WINDOW_DAYS - 1))
+            .checked_sub_days(Days::new(settings.window_days.max(1) - 1))
             .unwrap_or(as_of),
         end: as_of,
     };
@@ -131,8 +147,8 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
     });
     let notes = vec![
         format!(
-            "Rates (stage conversion, win rate) are measured over the {WINDOW_DAYS} days to {as_of}; the pipeline, quota and concentration over {}.",
-            settings.metrics.period
+            "Rates (stage conversion, win rate) are measured over the {} days to {as_of}; the pipeline, quota and concentration over {}.",
+            settings.window_days, settings.metrics.period
         ),
         format!(
             "Peers: the other reps of the same team and role when there are at least {MIN_PEERS}, else of the same team, else the rest of the team; peers are never named."
@@ -148,7 +164,10 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
     ];
     Ok(CoachReport {
         period: span(settings.metrics.period.to_string(), &period),
-        window: span(format!("the {WINDOW_DAYS} days to {as_of}"), &window),
+        window: span(
+            format!("the {} days to {as_of}", settings.window_days),
+            &window,
+        ),
         as_of,
         currency: period.home_currency.clone(),
         team: TeamCoaching { ranked },

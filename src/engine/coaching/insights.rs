@@ -375,44 +375,48 @@ pub fn stalled(rep: &RepFacts<'_>, facts: &Facts<'_>) -> Option<Insight> {
     })
 }
 
-/// The period rides on one deal: its share of the rep's open pipeline.
+/// The period rides on one deal: the largest of the rep's open deals expected to close in the period (past
+/// due ones in it included) holds at least [`CONCENTRATION_SHARE`] of their amount.
 pub fn concentration(rep: &RepFacts<'_>, facts: &Facts<'_>) -> Option<Insight> {
-    let pipe = rep.pipeline?;
-    let share = pipe.top1_share?;
-    if pipe.open_deals < CONCENTRATION_MIN_DEALS || share < CONCENTRATION_SHARE {
+    let p = facts.prepared;
+    let d = &p.model.deals;
+    let (start, end) = (facts.period.period.start, facts.period.period.end);
+    let open: Vec<(DealIx, f64)> = (0..d.len())
+        .filter(|&i| p.in_scope[i] && d.status[i] == DealStatus::Open)
+        .filter(|&i| rep.rep_ix.is_some() && p.credited(i) == rep.rep_ix)
+        .filter(|&i| d.expected_close_on[i].is_some_and(|c| c >= start && c <= end))
+        .map(|i| (i as DealIx, facts.amount(i as DealIx)))
+        .collect();
+    let total: f64 = open.iter().map(|(_, a)| a).sum();
+    let &(largest, top) = open.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let share = top / total;
+    if (open.len() as u64) < CONCENTRATION_MIN_DEALS || !share.is_finite() || share < CONCENTRATION_SHARE {
         return None;
     }
-    let largest = pipe
-        .coverage
-        .deals
-        .iter()
-        .copied()
-        .max_by(|a, b| facts.amount(*a).total_cmp(&facts.amount(*b)));
-    let top = share * pipe.open_amount;
     Some(Insight {
         kind: Kind::Concentration,
         stage: None,
         text: format!(
-            "{}'s open pipeline rides on one deal: {} of {} ({}) across {} open deals.",
+            "{}'s period rides on one deal: {} of the {} open and expected to close by {end} ({}), across {} deals.",
             rep.rep,
             money(Some(top)),
-            money(Some(pipe.open_amount)),
+            money(Some(total)),
             percent(Some(share)),
-            pipe.open_deals
+            open.len()
         ),
         impact: Some(top),
         impact_math: format!(
-            "the largest open deal: {} × {} open = {}",
-            percent(Some(share)),
-            money(Some(pipe.open_amount)),
-            money(Some(top))
+            "the largest open deal closing in the period: {} of {} over {} deals",
+            money(Some(top)),
+            money(Some(total)),
+            open.len()
         ),
         confidence: 1.0,
-        denominator: pipe.open_deals,
+        denominator: open.len() as u64,
         rep_value: Some(share),
         peer_value: None,
         interval: None,
-        deals: largest.map(|d| vec![facts.id(d)]).unwrap_or_default(),
+        deals: vec![facts.id(largest)],
     })
 }
 
