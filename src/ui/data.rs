@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::engine::changes::{ChangesReport, ChangesTrend, ForecastShift};
+use crate::engine::coaching::{CoachReport, CoachSettings};
 use crate::engine::forecast::deals::{DealPage, DealQuery};
 use crate::engine::forecast::report::ForecastReport;
 use crate::engine::forecast::{ForecastPeriod, ForecastSettings};
@@ -16,7 +17,7 @@ use crate::engine::metrics::MetricSettings;
 use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::metrics::trend::Month;
 use crate::engine::protocol::{
-    Ask, Changes, ChangesForecast, ChangesTrend as ChangesTrendAsk, Forecast, ForecastDeals,
+    Ask, Changes, ChangesForecast, ChangesTrend as ChangesTrendAsk, Coach, Forecast, ForecastDeals,
     Metrics, Trends,
 };
 use crate::ui::filters::Filters;
@@ -156,6 +157,21 @@ pub fn changes(
             before_files: Vec::new(),
             after_files: Vec::new(),
             swap,
+        },
+        |answer| Arc::new(*answer.report),
+    )
+}
+
+/// Coaching for the filters' period: each rep's insights and strengths, and the team's ranking.
+pub fn coaching(state: AppState, data: Data) -> LocalResource<Loaded<Arc<CoachReport>>> {
+    engine_resource(
+        state,
+        data.settings,
+        |metrics| Coach {
+            settings: Box::new(CoachSettings {
+                metrics: *metrics,
+                ..CoachSettings::default()
+            }),
         },
         |answer| Arc::new(*answer.report),
     )

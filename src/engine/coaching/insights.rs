@@ -390,7 +390,10 @@ pub fn concentration(rep: &RepFacts<'_>, facts: &Facts<'_>) -> Option<Insight> {
     let total: f64 = open.iter().map(|(_, a)| a).sum();
     let &(largest, top) = open.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
     let share = top / total;
-    if (open.len() as u64) < CONCENTRATION_MIN_DEALS || !share.is_finite() || share < CONCENTRATION_SHARE {
+    if (open.len() as u64) < CONCENTRATION_MIN_DEALS
+        || !share.is_finite()
+        || share < CONCENTRATION_SHARE
+    {
         return None;
     }
     Some(Insight {

@@ -3,6 +3,7 @@
 pub mod changes;
 pub mod changes_forecast;
 pub mod changes_trend;
+pub mod coaching;
 pub mod forecast;
 pub mod import;
 pub mod people;

@@ -17,6 +17,7 @@ use crate::ui::components::math::Figure;
 use crate::ui::components::table::{Cell, Column, DataTable, NEUTRAL_SHADE, Row};
 use crate::ui::data::{Loaded, trends, use_data};
 use crate::ui::filters::with_param;
+use crate::ui::routes::coaching::{RepCoachingPanel, TeamCoaching};
 use crate::ui::routes::forecast::RepForecast;
 use crate::ui::routes::shared::{
     Missing, Section, context, deal_columns, deal_rows, explain_resource, gate, heat, list_summary,
@@ -40,7 +41,7 @@ pub fn PeopleView() -> impl IntoView {
                     <h1>"People"</h1>
                     <p class="purpose">"Coach each rep from their own numbers. Pick a rep for their page."</p>
                     {gate(data, "People needs data: the team's deals, and activities if you have them.", |report| {
-                        view! { <TeamStrip report=report.clone() /> <TeamTable report=report /> }.into_any()
+                        view! { <TeamStrip report=report.clone() /> <TeamCoaching /> <TeamTable report=report /> }.into_any()
                     })}
                 }
                 .into_any(),
@@ -274,6 +275,7 @@ fn RepPage(rep: String) -> impl IntoView {
                     view! {
                         <p class="purpose">{format!("{} · {}", m.team.clone().unwrap_or_else(|| "no team".to_owned()), if m.active { "active" } else { "has left" })}</p>
                         <Scorecard report=report.clone() rep=rep.clone() />
+                        <RepCoachingPanel rep=rep.clone() />
                         <RepFunnel report=report.clone() rep=rep.clone() />
                         <RepForecast rep=rep.clone() />
                         <RepTrends rep=rep.clone() />

@@ -1,0 +1,193 @@
+//! What to coach, on People: the team's biggest coaching opportunities ranked by impact, and on a rep's
+//! page their insights (each with its impact's math, the peers it is measured against and its deals) and
+//! the strengths to keep. The engine finds, values and ranks every insight (`Coach`); this lays them out.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::engine::coaching::{CoachReport, Insight, RepCoaching};
+use crate::engine::numfmt::{money, percent};
+use crate::ui::components::table::{Cell, Column, DataTable, Row};
+use crate::ui::data::{Loaded, coaching, use_data};
+use crate::ui::filters::with_param;
+use crate::ui::routes::shared::{Missing, Section};
+use crate::ui::state::use_app_state;
+
+/// Opportunities the team's list shows.
+const TEAM_TOP: usize = 5;
+
+#[component]
+pub fn TeamCoaching() -> impl IntoView {
+    let state = use_app_state();
+    let data = use_data();
+    let answer = coaching(state, data);
+    let body = move || match answer.get() {
+        None => {
+            view! { <p class="missing" role="status">"Looking for what to coach…"</p> }.into_any()
+        }
+        Some(Loaded::NoData) => ().into_any(),
+        Some(Loaded::Failed(why)) => {
+            view! { <Missing text=format!("No coaching: {why}.") /> }.into_any()
+        }
+        Some(Loaded::Ready(r)) => view! { <TeamList report=r /> }.into_any(),
+    };
+    view! {
+        <Section title="What to coach" testid="what-to-coach" lede="The team's biggest coaching opportunities, each valued at the peer median (never the top quartile). Insights on the same deals overlap: their values do not add up.">
+            {body}
+        </Section>
+    }
+}
+
+#[component]
+fn TeamList(report: Arc<CoachReport>) -> impl IntoView {
+    let query = use_query_map();
+    let rows: Vec<Row> = report
+        .team
+        .ranked
+        .iter()
+        .take(TEAM_TOP)
+        .enumerate()
+        .map(|(i, x)| {
+            let href = query.with_untracked(|q| with_param(q, "rep", Some(&x.rep)));
+            Row {
+                key: format!("{i}"),
+                cells: vec![
+                    Cell::text(x.rep.clone()).href(href),
+                    Cell::text(x.kind.label()),
+                    Cell::text(x.stage.clone().unwrap_or_default()),
+                    Cell::number(money(Some(x.impact)), Some(x.impact)),
+                    Cell::text(x.text.clone()),
+                ],
+                pinned: false,
+            }
+        })
+        .collect();
+    let columns = vec![
+        Column::text("Rep"),
+        Column::text("What"),
+        Column::text("Stage"),
+        Column::number(
+            "Worth",
+            Some(
+                "What closing the gap to the peer median is worth over the window (a year), in the home currency.",
+            ),
+        ),
+        Column::text("Why"),
+    ];
+    let limited: Vec<String> = report
+        .reps
+        .iter()
+        .filter(|r| r.limited_history)
+        .map(|r| r.rep.clone())
+        .collect();
+    let notes = report.notes.clone();
+    view! {
+        <p class="note">{format!("{} · rates over {} · amounts in {}", report.period.label, report.window.label, report.currency)}</p>
+        {if rows.is_empty() {
+            view! { <p class="missing">"Nothing stands out: no rep is clearly below their peers, and no deal is stalled or carrying a period."</p> }.into_any()
+        } else {
+            view! { <DataTable testid="coach-ranked" caption="The biggest opportunities" columns=columns rows=Signal::derive(move || rows.clone()) export_name="coaching-ranked" /> }.into_any()
+        }}
+        {(!limited.is_empty()).then(|| view! {
+            <p class="note" data-testid="coach-limited">{format!("Limited history, not judged on rates: {}.", limited.join(", "))}</p>
+        })}
+        <details class="math"><summary>"How insights are found"</summary>
+            <ul class="note">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+        </details>
+    }
+}
+
+/// A rep's insights and strengths, on their page.
+#[component]
+pub fn RepCoachingPanel(rep: String) -> impl IntoView {
+    let state = use_app_state();
+    let data = use_data();
+    let answer = coaching(state, data);
+    let rep = StoredValue::new(rep);
+    let body = move || match answer.get() {
+        None => {
+            view! { <p class="missing" role="status">"Looking for what to coach…"</p> }.into_any()
+        }
+        Some(Loaded::NoData) => ().into_any(),
+        Some(Loaded::Failed(why)) => {
+            view! { <Missing text=format!("No coaching: {why}.") /> }.into_any()
+        }
+        Some(Loaded::Ready(r)) => {
+            let name = rep.get_value();
+            match r.reps.iter().find(|x| x.rep == name || x.rep_id.as_deref() == Some(&name)) {
+                None => view! { <Missing text=format!("{name} has no deals in the coaching window.") /> }.into_any(),
+                Some(x) => view! { <RepBody rep=x.clone() currency=r.currency.clone() /> }.into_any(),
+            }
+        }
+    };
+    view! {
+        <Section title="What to coach" testid="rep-coaching" lede="What to work on with this rep and what it is worth, from their own numbers against like peers; the strengths to keep.">
+            {body}
+        </Section>
+    }
+}
+
+fn insight_view(i: &Insight, testid: &'static str) -> impl IntoView + use<> {
+    let deals = if i.deals.is_empty() {
+        "—".to_owned()
+    } else {
+        i.deals.join(", ")
+    };
+    let facts = format!(
+        "{} cases{}{}{}",
+        i.denominator,
+        i.rep_value
+            .map(|v| format!(
+                " · rep {}",
+                if v <= 1.0 {
+                    percent(Some(v))
+                } else {
+                    money(Some(v))
+                }
+            ))
+            .unwrap_or_default(),
+        i.peer_value
+            .map(|v| format!(" · peer median {}", percent(Some(v))))
+            .unwrap_or_default(),
+        i.interval
+            .map(|(a, b)| format!(" · 80% interval {}–{}", percent(Some(a)), percent(Some(b))))
+            .unwrap_or_default()
+    );
+    view! {
+        <li class="insight" data-testid=testid data-kind=format!("{:?}", i.kind)>
+            <p><strong>{i.kind.label()}</strong>{i.stage.clone().map(|s| format!(" · {s}"))}" · "<span class="num">{money(i.impact)}</span></p>
+            <p>{i.text.clone()}</p>
+            <details class="math">
+                <summary>"Show the math"</summary>
+                <p>{i.impact_math.clone()}</p>
+                <p class="note">{facts}</p>
+                <p class="note">{format!("Deals: {deals}")}</p>
+            </details>
+        </li>
+    }
+}
+
+#[component]
+fn RepBody(rep: RepCoaching, currency: String) -> impl IntoView {
+    let peers = format!(
+        "Peers: {} ({} reps) · {} decided deals in the window · amounts in {currency}",
+        rep.peers.basis, rep.peers.size, rep.decided_deals
+    );
+    view! {
+        <p class="note">{peers}</p>
+        {rep.limited_history.then(|| view! {
+            <p class="note" data-testid="rep-limited">"Limited history: fewer than 20 decided deals, so nothing is said about rates."</p>
+        })}
+        {if rep.insights.is_empty() {
+            view! { <p class="missing">"Nothing to work on stands out."</p> }.into_any()
+        } else {
+            view! { <ol class="insights">{rep.insights.iter().map(|i| insight_view(i, "rep-insight")).collect_view()}</ol> }.into_any()
+        }}
+        {(!rep.strengths.is_empty()).then(|| view! {
+            <h3>"Strengths to keep"</h3>
+            <ul class="insights">{rep.strengths.iter().map(|i| insight_view(i, "rep-strength")).collect_view()}</ul>
+        })}
+    }
+}
