@@ -1,0 +1,57 @@
+// Coaching in the app, on the demo team, against `pipelens coach --format json` of the demo's own export
+// files (same as-of day and period): People's "What to coach" lists the CLI's five biggest opportunities in
+// its order with their worth; a rep's page lists that rep's insights and strengths, each with its math.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO, closeClean, openApp, servedApp } from './harness.mjs';
+
+const AS_OF = '2026-03-15';
+const env = servedApp();
+const money = (v) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
+
+function cliCoach() {
+  const cli = join(REPO, 'target/debug/pipelens');
+  const dir = mkdtempSync(join(tmpdir(), 'pipelens-demo-'));
+  try {
+    execFileSync(cli, ['demo', dir, '--as-of', AS_OF]);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => join(dir, f));
+    const out = execFileSync(cli, ['coach', ...files, '--as-of', AS_OF, '--period', 'this-quarter', '--format', 'json'],
+      { maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(out.toString());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('People ranks the CLI\'s coaching opportunities, and a rep\'s page has their insights with the math', async () => {
+  const expected = cliCoach();
+  assert.ok(expected.team.ranked.length >= 5, 'the demo has coaching opportunities');
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.loadDemo(`?view=people&period=this-quarter&asof=${AS_OF}`);
+  const table = app.page.getByTestId('coach-ranked');
+  await table.waitFor({ timeout: 60_000 });
+  const rows = await table.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent.trim())));
+  assert.deepEqual(rows.map((r) => [r[0], r[3]]),
+    expected.team.ranked.slice(0, 5).map((x) => [x.rep, money(x.impact)]));
+  await app.page.getByTestId('what-to-coach').scrollIntoViewIfNeeded();
+  await app.screenshot('people-coaching-1280');
+  // The top rep's page: their insights in the CLI's order, each with its math.
+  const top = expected.reps.find((r) => r.rep === expected.team.ranked[0].rep);
+  await table.getByRole('link', { name: top.rep }).first().click();
+  const items = app.page.getByTestId('rep-insight');
+  await items.first().waitFor({ timeout: 60_000 });
+  assert.equal(await items.count(), top.insights.length);
+  const first = items.first();
+  assert.match(await first.textContent(), new RegExp(money(top.insights[0].impact)));
+  await first.locator('summary').click();
+  assert.ok((await first.textContent()).includes(top.insights[0].impact_math));
+  assert.equal(await app.page.getByTestId('rep-strength').count(), top.strengths.length);
+  await app.page.getByTestId('rep-coaching').scrollIntoViewIfNeeded();
+  await app.screenshot('rep-coaching-1280');
+  await closeClean(context, seen);
+});
