@@ -216,3 +216,72 @@ fn the_team_ranking_is_by_impact() {
         .map_or(0, |i| i.denominator);
     assert!(n < 27, "{n}");
 }
+
+/// The reverse funnel against a worked example: 100,000 to go at 10,000 a win and a 25% win rate is 10 wins
+/// and 40 opportunities, 800 activities at 20 an opportunity; with 40 working days left and a 28-day cycle
+/// (20 working days), only the first 20 days can still create what closes in time: 40 a day against 10 today.
+#[test]
+fn the_plan_and_its_levers_follow_the_worked_example() {
+    use pipelens::engine::coaching::{Levers, PlanInputs};
+    use pipelens::engine::protocol::WhatIf;
+    let inputs = PlanInputs {
+        rep: "Ana".to_owned(),
+        gap: Some(100_000.0),
+        win_rate: Some(0.25),
+        avg_deal: Some(10_000.0),
+        cycle_days: Some(28.0),
+        activities_per_opportunity: Some(20.0),
+        activities_per_day_now: Some(10.0),
+        days_left: 40,
+        from_team: Vec::new(),
+    };
+    let mut session = pipelens::engine::session::Session::new();
+    let mut ask = |levers: Levers| {
+        *session
+            .ask(WhatIf {
+                inputs: Box::new(inputs.clone()),
+                levers,
+            })
+            .unwrap()
+            .plan
+    };
+    let base = ask(Levers::default());
+    close(base.wins.unwrap(), 10.0, "wins");
+    close(base.opportunities.unwrap(), 40.0, "opportunities");
+    close(base.activities.unwrap(), 800.0, "activities");
+    close(base.creation_days.unwrap(), 20.0, "creation days");
+    close(base.activities_per_day.unwrap(), 40.0, "per day");
+    close(base.covered.unwrap(), 0.25, "covered");
+    let moved = ask(Levers {
+        win_rate_points: 0.05,
+        deal_size_share: 0.10,
+        cycle_days: -10.0,
+        per_day: 1.0,
+    });
+    close(moved.wins.unwrap(), 100_000.0 / 11_000.0, "wins at +10% size");
+    close(moved.opportunities.unwrap(), 100_000.0 / 11_000.0 / 0.30, "opportunities at +5 points");
+    close(moved.creation_days.unwrap(), 40.0 - 18.0 * 5.0 / 7.0, "creation days at −10 days");
+    close(moved.per_day_capacity.unwrap(), 11.0, "one more a day");
+    assert!(moved.covered.unwrap() > base.covered.unwrap());
+    // A cycle as long as the days left: nothing created now closes in time, and the sentence says so.
+    let late = ask(Levers {
+        cycle_days: 40.0,
+        ..Levers::default()
+    });
+    assert_eq!(late.creation_days, Some(0.0));
+    assert_eq!(late.activities_per_day, None);
+    assert!(late.sentence.contains("no opportunity created now closes"), "{}", late.sentence);
+}
+
+/// A rep with too few decided deals is planned at the team's rates, and the plan says which.
+#[test]
+fn a_small_sample_is_planned_at_the_teams_rates() {
+    let r = whole_history();
+    let eve = rep(&r, "Eve Evans");
+    assert!(eve.plan_inputs.from_team.iter().any(|w| w.contains("team's win rate")), "{:?}", eve.plan_inputs.from_team);
+    let ana = rep(&r, "Ana Alves");
+    assert!(ana.plan_inputs.from_team.is_empty(), "{:?}", ana.plan_inputs.from_team);
+    // Ana won 8 of 43 closed deals, one of the 35 others disqualified ("Not a fit"), which a win rate leaves
+    // out: 8 of 42.
+    close(ana.plan_inputs.win_rate.unwrap(), 8.0 / 42.0, "Ana's own win rate");
+}

@@ -18,6 +18,11 @@ use super::insights::{
 };
 use super::peers::{MIN_PEERS, groups};
 use super::report::{CoachReport, Ranked, RepCoaching, Span, TeamCoaching};
+use super::whatif::{self, PlanInputs};
+use crate::engine::metrics::period::{DateRange, business_days};
+
+/// Won deals a rep's own average size and cycle need (else the team's are used, and said).
+pub const MIN_WON_FOR_SIZE: u64 = 5;
 
 /// The history rates are measured over by default, in days up to the as-of day.
 pub const WINDOW_DAYS: u64 = 365;
@@ -115,6 +120,8 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
                 .then_with(|| a.kind.cmp(&b.kind))
         });
         strengths.sort_by(|a, b| b.impact.unwrap_or(0.0).total_cmp(&a.impact.unwrap_or(0.0)));
+        let plan_inputs = plan_inputs(rep, &window, &period);
+        let plan = whatif::plan(&plan_inputs, whatif::Levers::default());
         out.push(RepCoaching {
             rep: rep.rep.to_owned(),
             rep_id: rep.window.rep_id.clone(),
@@ -123,6 +130,8 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
             decided_deals: rep.window.win_rate_n,
             insights: found,
             strengths,
+            plan_inputs,
+            plan,
         });
     }
     out.sort_by(|a, b| a.rep.cmp(&b.rep));
@@ -184,5 +193,59 @@ fn copy<'a>(r: &RepFacts<'a>) -> RepFacts<'a> {
         funnels: r.funnels,
         pipeline: r.pipeline,
         period: r.period,
+    }
+}
+
+/// The reverse funnel's inputs for a rep: the period's gap and days left, and the window's rates — the
+/// rep's own, or the team's where the rep's sample is too small.
+fn plan_inputs(rep: &RepFacts<'_>, window: &MetricsReport, period: &MetricsReport) -> PlanInputs {
+    let w = rep.window;
+    let team = &window.team;
+    let mut from_team = Vec::new();
+    let (win_rate, avg_deal, cycle_days) = (
+        if w.win_rate_n >= MIN_DECIDED {
+            w.win_rate
+        } else {
+            from_team.push(format!(
+                "the team's win rate (the rep has {} decided deals, fewer than {MIN_DECIDED})",
+                w.win_rate_n
+            ));
+            team.win_rate
+        },
+        if w.deals_won >= MIN_WON_FOR_SIZE {
+            w.avg_deal_size
+        } else {
+            from_team.push(format!(
+                "the team's average won amount and cycle (the rep won {} deals, fewer than {MIN_WON_FOR_SIZE})",
+                w.deals_won
+            ));
+            team.avg_deal_size
+        },
+        if w.deals_won >= MIN_WON_FOR_SIZE {
+            w.sales_cycle_median_days
+        } else {
+            team.sales_cycle_median_days
+        },
+    );
+    let activity = window
+        .activity
+        .reps
+        .iter()
+        .find(|a| a.rep_ix == rep.rep_ix && rep.rep_ix.is_some());
+    let window_days = business_days(&DateRange::new(window.period.start, window.period.end)).max(1);
+    PlanInputs {
+        rep: rep.rep.to_owned(),
+        gap: rep.pipeline.and_then(|p| p.coverage.gap),
+        win_rate,
+        avg_deal,
+        cycle_days,
+        activities_per_opportunity: activity
+            .filter(|_| w.opps_created > 0)
+            .map(|a| a.total as f64 / w.opps_created as f64),
+        activities_per_day_now: activity
+            .filter(|_| window.activity.available)
+            .map(|a| a.total as f64 / window_days as f64),
+        days_left: period.plan.business_days_left,
+        from_team,
     }
 }

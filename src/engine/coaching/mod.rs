@@ -13,6 +13,8 @@ pub mod coach;
 pub mod insights;
 pub mod peers;
 pub mod report;
+pub mod whatif;
 
 pub use coach::{CoachSettings, coach};
 pub use report::{CoachReport, Insight, Kind, RepCoaching};
+pub use whatif::{Levers, Plan, PlanInputs};

@@ -86,6 +86,9 @@ pub struct RepCoaching {
     /// Largest impact first.
     pub insights: Vec<Insight>,
     pub strengths: Vec<Insight>,
+    /// What the reverse funnel starts from, and the plan as the rep is today (no lever moved).
+    pub plan_inputs: crate::engine::coaching::whatif::PlanInputs,
+    pub plan: crate::engine::coaching::whatif::Plan,
 }
 
 /// One line of the team's ranking.

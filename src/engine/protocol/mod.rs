@@ -134,6 +134,9 @@ pairs! {
     /// What to coach with whom and what it is worth: each rep's insights and strengths against like peers,
     /// and the team's ranking by impact.
     Coach => Coached,
+    /// A rep's plan with levers moved (win rate, deal size, cycle, activity a day), from the inputs a
+    /// `Coach` answer gave: arithmetic, answered at once.
+    WhatIf => Planned,
     /// The forecast of the period on the earlier export's day beside the one on the later day, and what
     /// moved it deal by deal (the two newest exports, as `Changes` with no groups pairs them). Long.
     ChangesForecast => Shifted,
@@ -283,6 +286,12 @@ pub struct Coach {
     pub settings: Box<crate::engine::coaching::CoachSettings>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhatIf {
+    pub inputs: Box<crate::engine::coaching::PlanInputs>,
+    pub levers: crate::engine::coaching::Levers,
+}
+
 /// The week-over-week trend of what changed; `settings` as in [`Changes`] (a relative period is the one
 /// holding the newest export's day, for every step).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -330,6 +339,7 @@ pub enum Answer {
     Shifted(Shifted),
     TrendCompared(TrendCompared),
     Coached(Coached),
+    Planned(Planned),
     CancelNoted(CancelNoted),
     Forgotten(Forgotten),
     DemoLoaded(DemoLoaded),
@@ -354,6 +364,7 @@ impl Answer {
             Answer::Shifted(_) => "Shifted",
             Answer::TrendCompared(_) => "TrendCompared",
             Answer::Coached(_) => "Coached",
+            Answer::Planned(_) => "Planned",
             Answer::CancelNoted(_) => "CancelNoted",
             Answer::Forgotten(_) => "Forgotten",
             Answer::DemoLoaded(_) => "DemoLoaded",
@@ -418,6 +429,11 @@ pub struct Backtested {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Compared {
     pub report: Box<ChangesReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Planned {
+    pub plan: Box<crate::engine::coaching::Plan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

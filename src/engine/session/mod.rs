@@ -37,8 +37,8 @@ use crate::engine::model::{ModelSettings, SalesModel};
 use crate::engine::protocol::{
     Answer, Ask, Backtested, CancelNoted, ChangesForecast, Coached, Compared, Computed, DealsPaged,
     DemoLoaded, DemoSet, Envelope, Explain, Explained, FileOk, Forecasted, Forgotten, Imported,
-    NamedText, Overview, PROTOCOL_VERSION, Page, Progress, Reply, Request, RequestId, RowsPage,
-    Shifted, Stage, TrendCompared, Trended, typed,
+    NamedText, Overview, PROTOCOL_VERSION, Page, Planned, Progress, Reply, Request, RequestId,
+    RowsPage, Shifted, Stage, TrendCompared, Trended, typed,
 };
 
 /// The reply to one step of a task that answers once at its end (trends, forecast, backtest): progress,
@@ -344,6 +344,9 @@ impl Session {
             Request::ChangesForecast(r) => self.after_build(Then::Shift(r)),
             Request::ChangesTrend(r) => self.after_build(Then::Trend(r.settings)),
             Request::Coach(r) => self.after_build(Then::Coach(r.settings)),
+            Request::WhatIf(r) => done(Ok(Answer::Planned(Planned {
+                plan: Box::new(crate::engine::coaching::whatif::plan(&r.inputs, r.levers)),
+            }))),
             Request::Changes(r) if r.before_files.is_empty() && r.after_files.is_empty() => {
                 self.after_build(Then::Changes(r.settings, r.swap))
             }

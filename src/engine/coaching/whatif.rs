@@ -1,0 +1,135 @@
+//! The reverse funnel and the what-if: from the quota still to book, the wins, opportunities and
+//! activities a rep needs, at the rep's own rates over the window (the team's where the rep's sample is too
+//! small, and said so), against what the rep does today — and the same plan with levers moved ("win rate
+//! +5 points", "deal size +10%", "cycle −10 days", "one more meeting a day"). Pure arithmetic, answered at
+//! once: the page moves a slider and the engine recomputes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::numfmt::{money, percent};
+
+/// Working days in a calendar week, for turning a cycle in days into working days.
+const WORKING_SHARE: f64 = 5.0 / 7.0;
+
+/// What a rep's plan starts from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanInputs {
+    pub rep: String,
+    /// Quota − booked in the period (at least 0); `None` without a quota.
+    pub gap: Option<f64>,
+    pub win_rate: Option<f64>,
+    pub avg_deal: Option<f64>,
+    /// The median days from created to won.
+    pub cycle_days: Option<f64>,
+    pub activities_per_opportunity: Option<f64>,
+    /// The rep's activities per working day over the window.
+    pub activities_per_day_now: Option<f64>,
+    /// Mon–Fri days after the as-of day up to the period's end.
+    pub days_left: i64,
+    /// Which of the rates are the team's, in words (empty when all are the rep's own).
+    pub from_team: Vec<String>,
+}
+
+/// How far each lever is moved (0: as the rep is today).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Levers {
+    /// Added to the win rate, in points of 0–1 (0.05 = +5 points).
+    #[serde(default)]
+    pub win_rate_points: f64,
+    /// Added to the average won amount, as a share (0.10 = +10%).
+    #[serde(default)]
+    pub deal_size_share: f64,
+    /// Added to the sales cycle, in days (−10 = ten days shorter).
+    #[serde(default)]
+    pub cycle_days: f64,
+    /// Added to what the rep does a working day, in activities (a meeting is one).
+    #[serde(default)]
+    pub per_day: f64,
+}
+
+/// The plan: what it takes, and how it compares with today.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub levers: Levers,
+    pub win_rate: Option<f64>,
+    pub avg_deal: Option<f64>,
+    pub cycle_days: Option<f64>,
+    pub wins: Option<f64>,
+    pub opportunities: Option<f64>,
+    pub activities: Option<f64>,
+    /// Working days left in which an opportunity created can still close in the period (a cycle before
+    /// its end).
+    pub creation_days: Option<f64>,
+    pub activities_per_day: Option<f64>,
+    /// What the rep does a working day today, with the `per_day` lever added.
+    pub per_day_capacity: Option<f64>,
+    /// capacity ÷ needed per day (1 or more: the plan is within reach at today's pace).
+    pub covered: Option<f64>,
+    /// The plan in a sentence, or what is missing for it.
+    pub sentence: String,
+}
+
+fn positive(v: Option<f64>) -> Option<f64> {
+    v.filter(|v| v.is_finite() && *v > 0.0)
+}
+
+/// The plan of `inputs` with `levers` moved.
+pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
+    let win_rate = positive(inputs.win_rate).map(|r| (r + levers.win_rate_points).clamp(0.01, 1.0));
+    let avg_deal = positive(inputs.avg_deal).map(|a| a * (1.0 + levers.deal_size_share).max(0.01));
+    let cycle_days = inputs.cycle_days.map(|c| (c + levers.cycle_days).max(0.0));
+    let gap = inputs.gap.filter(|g| g.is_finite() && *g >= 0.0);
+    let wins = gap.zip(avg_deal).map(|(g, a)| g / a);
+    let opportunities = wins.zip(win_rate).map(|(w, r)| w / r);
+    let activities = opportunities
+        .zip(positive(inputs.activities_per_opportunity))
+        .map(|(o, per)| o * per);
+    let creation_days = cycle_days.map(|c| (inputs.days_left as f64 - c * WORKING_SHARE).max(0.0));
+    let activities_per_day = activities
+        .zip(creation_days.filter(|d| *d > 0.0))
+        .map(|(a, d)| a / d);
+    let per_day_capacity = inputs
+        .activities_per_day_now
+        .map(|n| (n + levers.per_day).max(0.0));
+    let covered = per_day_capacity
+        .zip(activities_per_day.filter(|n| *n > 0.0))
+        .map(|(c, n)| c / n);
+    let sentence = match (gap, wins, opportunities, creation_days, activities_per_day) {
+        (None, ..) => "No quota for this period: nothing to plan toward.".to_owned(),
+        (Some(g), ..) if g == 0.0 => "Quota is met for this period.".to_owned(),
+        (Some(_), None, ..) => "No won deals in the window to size the gap by.".to_owned(),
+        (Some(_), Some(_), None, ..) => "No win rate in the window.".to_owned(),
+        (Some(_), Some(_), Some(_), Some(d), _) if d == 0.0 => format!(
+            "At a {} cycle, no opportunity created now closes by the period's end: the gap must come from the open pipeline.",
+            cycle_days.map_or("—".to_owned(), |c| format!("{c:.0}-day"))
+        ),
+        (Some(g), Some(w), Some(o), _, per_day) => format!(
+            "{} to go: {w:.1} wins at {} each, so {o:.1} new opportunities at a {} win rate{}.",
+            money(Some(g)),
+            money(avg_deal),
+            percent(win_rate),
+            match (per_day, per_day_capacity) {
+                (Some(n), Some(c)) => format!(
+                    ", {n:.1} activities a working day against {c:.1} today ({} of the plan)",
+                    percent(covered.map(|x| x.min(9.99)))
+                ),
+                (Some(n), None) => format!(", {n:.1} activities a working day"),
+                _ => String::new(),
+            }
+        ),
+    };
+    Plan {
+        levers,
+        win_rate,
+        avg_deal,
+        cycle_days,
+        wins,
+        opportunities,
+        activities,
+        creation_days,
+        activities_per_day,
+        per_day_capacity,
+        covered,
+        sentence,
+    }
+}
