@@ -96,10 +96,10 @@ pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
         .map(|(c, n)| c / n);
     let sentence = match (gap, wins, opportunities, creation_days, activities_per_day) {
         (None, ..) => "No quota for this period: nothing to plan toward.".to_owned(),
-        (Some(g), ..) if g == 0.0 => "Quota is met for this period.".to_owned(),
+        (Some(0.0), ..) => "Quota is met for this period.".to_owned(),
         (Some(_), None, ..) => "No won deals in the window to size the gap by.".to_owned(),
         (Some(_), Some(_), None, ..) => "No win rate in the window.".to_owned(),
-        (Some(_), Some(_), Some(_), Some(d), _) if d == 0.0 => format!(
+        (Some(_), Some(_), Some(_), Some(0.0), _) => format!(
             "At a {} cycle, no opportunity created now closes by the period's end: the gap must come from the open pipeline.",
             cycle_days.map_or("—".to_owned(), |c| format!("{c:.0}-day"))
         ),
