@@ -258,9 +258,21 @@ fn the_plan_and_its_levers_follow_the_worked_example() {
         cycle_days: -10.0,
         per_day: 1.0,
     });
-    close(moved.wins.unwrap(), 100_000.0 / 11_000.0, "wins at +10% size");
-    close(moved.opportunities.unwrap(), 100_000.0 / 11_000.0 / 0.30, "opportunities at +5 points");
-    close(moved.creation_days.unwrap(), 40.0 - 18.0 * 5.0 / 7.0, "creation days at −10 days");
+    close(
+        moved.wins.unwrap(),
+        100_000.0 / 11_000.0,
+        "wins at +10% size",
+    );
+    close(
+        moved.opportunities.unwrap(),
+        100_000.0 / 11_000.0 / 0.30,
+        "opportunities at +5 points",
+    );
+    close(
+        moved.creation_days.unwrap(),
+        40.0 - 18.0 * 5.0 / 7.0,
+        "creation days at −10 days",
+    );
     close(moved.per_day_capacity.unwrap(), 11.0, "one more a day");
     assert!(moved.covered.unwrap() > base.covered.unwrap());
     // A cycle as long as the days left: nothing created now closes in time, and the sentence says so.
@@ -270,7 +282,11 @@ fn the_plan_and_its_levers_follow_the_worked_example() {
     });
     assert_eq!(late.creation_days, Some(0.0));
     assert_eq!(late.activities_per_day, None);
-    assert!(late.sentence.contains("no opportunity created now closes"), "{}", late.sentence);
+    assert!(
+        late.sentence.contains("no opportunity created now closes"),
+        "{}",
+        late.sentence
+    );
 }
 
 /// A rep with too few decided deals is planned at the team's rates, and the plan says which.
@@ -278,10 +294,25 @@ fn the_plan_and_its_levers_follow_the_worked_example() {
 fn a_small_sample_is_planned_at_the_teams_rates() {
     let r = whole_history();
     let eve = rep(&r, "Eve Evans");
-    assert!(eve.plan_inputs.from_team.iter().any(|w| w.contains("team's win rate")), "{:?}", eve.plan_inputs.from_team);
+    assert!(
+        eve.plan_inputs
+            .from_team
+            .iter()
+            .any(|w| w.contains("team's win rate")),
+        "{:?}",
+        eve.plan_inputs.from_team
+    );
     let ana = rep(&r, "Ana Alves");
-    assert!(ana.plan_inputs.from_team.is_empty(), "{:?}", ana.plan_inputs.from_team);
+    assert!(
+        ana.plan_inputs.from_team.is_empty(),
+        "{:?}",
+        ana.plan_inputs.from_team
+    );
     // Ana won 8 of 43 closed deals, one of the 35 others disqualified ("Not a fit"), which a win rate leaves
     // out: 8 of 42.
-    close(ana.plan_inputs.win_rate.unwrap(), 8.0 / 42.0, "Ana's own win rate");
+    close(
+        ana.plan_inputs.win_rate.unwrap(),
+        8.0 / 42.0,
+        "Ana's own win rate",
+    );
 }

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::engine::coaching::{CoachReport, Insight, RepCoaching};
+use crate::engine::coaching::{CoachReport, Insight, Levers, PlanInputs, RepCoaching};
 use crate::engine::numfmt::{money, percent};
+use crate::engine::protocol::WhatIf;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::{Loaded, coaching, use_data};
 use crate::ui::filters::with_param;
@@ -189,5 +190,122 @@ fn RepBody(rep: RepCoaching, currency: String) -> impl IntoView {
             <h3>"Strengths to keep"</h3>
             <ul class="insights">{rep.strengths.iter().map(|i| insight_view(i, "rep-strength")).collect_view()}</ul>
         })}
+        <WhatIfPlan inputs=rep.plan_inputs.clone() />
+    }
+}
+
+/// One lever's slider: its label, range and how the value reads.
+struct Slider {
+    id: &'static str,
+    label: &'static str,
+    min: f64,
+    max: f64,
+    step: f64,
+    show: fn(f64) -> String,
+}
+
+const SLIDERS: [Slider; 4] = [
+    Slider {
+        id: "win",
+        label: "Win rate",
+        min: -10.0,
+        max: 15.0,
+        step: 1.0,
+        show: |v| format!("{v:+.0} points"),
+    },
+    Slider {
+        id: "size",
+        label: "Deal size",
+        min: -20.0,
+        max: 30.0,
+        step: 5.0,
+        show: |v| format!("{v:+.0}%"),
+    },
+    Slider {
+        id: "cycle",
+        label: "Sales cycle",
+        min: -30.0,
+        max: 30.0,
+        step: 5.0,
+        show: |v| format!("{v:+.0} days"),
+    },
+    Slider {
+        id: "day",
+        label: "Activities a day",
+        min: 0.0,
+        max: 5.0,
+        step: 1.0,
+        show: |v| format!("{v:+.0}"),
+    },
+];
+
+fn levers_of(values: [f64; 4]) -> Levers {
+    Levers {
+        win_rate_points: values[0] / 100.0,
+        deal_size_share: values[1] / 100.0,
+        cycle_days: values[2],
+        per_day: values[3],
+    }
+}
+
+/// The reverse funnel with its levers: each slider move asks the engine for the plan again.
+#[component]
+fn WhatIfPlan(inputs: PlanInputs) -> impl IntoView {
+    let state = use_app_state();
+    let values = RwSignal::new([0.0f64; 4]);
+    let inputs = StoredValue::new(inputs);
+    let plan = LocalResource::new(move || {
+        let levers = levers_of(values.get());
+        let door = state.door();
+        let inputs = inputs.get_value();
+        async move {
+            door.ask(WhatIf {
+                inputs: Box::new(inputs),
+                levers,
+            })
+            .await
+            .map(|p| *p.plan)
+            .ok()
+        }
+    });
+    let sliders = SLIDERS
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let show = s.show;
+            view! {
+                <label class="lever">
+                    <span>{s.label}</span>
+                    <input type="range" data-testid=format!("lever-{}", s.id) min=s.min max=s.max step=s.step
+                        prop:value=move || values.get()[k].to_string()
+                        on:input=move |ev| {
+                            let v: f64 = event_target_value(&ev).parse().unwrap_or(0.0);
+                            values.update(|all| all[k] = v);
+                        } />
+                    <output>{move || show(values.get()[k])}</output>
+                </label>
+            }
+        })
+        .collect_view();
+    let from_team = inputs.with_value(|i| i.from_team.clone());
+    let cell =
+        |v: Option<f64>, digits: usize| v.map_or("—".to_owned(), |v| format!("{v:.digits$}"));
+    view! {
+        <div class="what-if" data-testid="what-if">
+            <h3>"Plan and what-if"</h3>
+            <div class="levers">{sliders}</div>
+            {move || plan.get().flatten().map(|p| view! {
+                <p data-testid="plan-sentence">{p.sentence.clone()}</p>
+                <dl class="forecast-strip" data-testid="plan-strip">
+                    <div><dt>"Wins needed"</dt><dd data-testid="plan-wins">{cell(p.wins, 1)}</dd></div>
+                    <div><dt>"New opportunities"</dt><dd data-testid="plan-opportunities">{cell(p.opportunities, 1)}</dd></div>
+                    <div><dt>"Activities a working day"</dt><dd data-testid="plan-per-day">{cell(p.activities_per_day, 1)}</dd></div>
+                    <div><dt>"Today"</dt><dd>{cell(p.per_day_capacity, 1)}</dd></div>
+                    <div><dt>"Win rate · deal"</dt><dd>{format!("{} · {}", percent(p.win_rate), money(p.avg_deal))}</dd></div>
+                </dl>
+            })}
+            <p class="note">"Opportunities count only if created at least one sales cycle before the period's end (working days). The forecast's chance of quota is not recomputed by the levers."</p>
+            {(!from_team.is_empty()).then(|| view! { <p class="note">{format!("Planned with {}.", from_team.join("; "))}</p> })}
+        </div>
     }
 }
