@@ -55,3 +55,28 @@ test('People ranks the CLI\'s coaching opportunities, and a rep\'s page has thei
   await app.screenshot('rep-coaching-1280');
   await closeClean(context, seen);
 });
+
+test('the what-if levers move the plan as the engine computes it', async () => {
+  const expected = cliCoach();
+  const rep = expected.reps.find((r) => r.plan.opportunities !== null && r.plan.activities_per_day !== null);
+  assert.ok(rep, 'a demo rep has a plan to make');
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.loadDemo(`?view=people&period=this-quarter&asof=${AS_OF}&rep=${encodeURIComponent(rep.rep)}`);
+  const opps = app.page.getByTestId('plan-opportunities');
+  await opps.waitFor({ timeout: 60_000 });
+  assert.equal(await opps.textContent(), rep.plan.opportunities.toFixed(1));
+  // +10 points of win rate: fewer opportunities needed, as the engine's arithmetic says.
+  await app.page.getByTestId('lever-win').fill('10');
+  const fewer = (rep.plan.wins / (rep.plan.win_rate + 0.10)).toFixed(1);
+  await app.page.getByTestId('plan-opportunities').filter({ hasText: fewer }).waitFor({ timeout: 10_000 });
+  // A cycle 30 days longer leaves fewer working days to create in: more activities a day.
+  const before = Number(await app.page.getByTestId('plan-per-day').textContent());
+  await app.page.getByTestId('lever-cycle').fill('30');
+  await app.page.waitForFunction((b) => {
+    const t = document.querySelector('[data-testid=plan-per-day]')?.textContent;
+    return t === '—' || Number(t) > b;
+  }, before);
+  await app.page.getByTestId('what-if').scrollIntoViewIfNeeded();
+  await app.screenshot('rep-what-if-1280');
+  await closeClean(context, seen);
+});
