@@ -6,6 +6,7 @@ pub mod changes_trend;
 pub mod coaching;
 pub mod forecast;
 pub mod import;
+pub mod pack;
 pub mod people;
 pub mod performance;
 pub mod pipeline;

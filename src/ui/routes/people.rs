@@ -19,6 +19,7 @@ use crate::ui::data::{Loaded, trends, use_data};
 use crate::ui::filters::with_param;
 use crate::ui::routes::coaching::{RepCoachingPanel, TeamCoaching};
 use crate::ui::routes::forecast::RepForecast;
+use crate::ui::routes::pack::OneOnOnePack;
 use crate::ui::routes::shared::{
     Missing, Section, context, deal_columns, deal_rows, explain_resource, gate, heat, list_summary,
     rep_cell, shade, standing_text,
@@ -260,9 +261,15 @@ fn RepPage(rep: String) -> impl IntoView {
     let back = move || query.with(|q| with_param(q, "rep", None));
     let rep_name = StoredValue::new(rep.clone());
     let title = rep.clone();
+    let in_pack = move || query.with(|q| q.get("pack").is_some_and(|v| v == "1"));
     view! {
-        <p><a href=back data-testid="back-to-team">"← The team"</a></p>
-        <h1 data-testid="rep-name">{title}</h1>
+        {move || (!in_pack()).then(|| {
+            let title = title.clone();
+            view! {
+                <p><a href=back data-testid="back-to-team">"← The team"</a></p>
+                <h1 data-testid="rep-name">{title}</h1>
+            }
+        })}
         {gate(data, "This rep's page needs data.", move |report| {
             let rep = rep_name.get_value();
             match report.reps.iter().find(|m| m.rep == rep || m.rep_id.as_deref() == Some(&rep)) {
@@ -270,9 +277,14 @@ fn RepPage(rep: String) -> impl IntoView {
                     <Missing text=format!("No rep named '{rep}' has deals in this period and scope. Pick one from the team table.") />
                 }
                 .into_any(),
+                Some(m) if in_pack() => {
+                    view! { <OneOnOnePack report=report.clone() rep=m.rep.clone() /> }.into_any()
+                }
                 Some(m) => {
                     let rep = m.rep.clone();
+                    let pack = query.with(|q| with_param(q, "pack", Some("1")));
                     view! {
+                        <p><a href=pack class="button-like" data-testid="open-pack">"1:1 pack (print or PDF)"</a></p>
                         <p class="purpose">{format!("{} · {}", m.team.clone().unwrap_or_else(|| "no team".to_owned()), if m.active { "active" } else { "has left" })}</p>
                         <Scorecard report=report.clone() rep=rep.clone() />
                         <RepCoachingPanel rep=rep.clone() />
@@ -291,7 +303,7 @@ fn RepPage(rep: String) -> impl IntoView {
 
 /// Bullet bars: the rep's value, the peer median (tick) and the top-quartile band.
 #[component]
-fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
+pub(crate) fn Scorecard(report: Arc<MetricsReport>, rep: String) -> impl IntoView {
     let rows = report
         .context
         .iter()
