@@ -227,6 +227,7 @@ fn the_plan_and_its_levers_follow_the_worked_example() {
     let inputs = PlanInputs {
         rep: "Ana".to_owned(),
         gap: Some(100_000.0),
+        open_amount: 0.0,
         win_rate: Some(0.25),
         avg_deal: Some(10_000.0),
         cycle_days: Some(28.0),

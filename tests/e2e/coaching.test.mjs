@@ -4,22 +4,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, closeClean, openApp, servedApp } from './harness.mjs';
+import { REPO, SHOTS, closeClean, openApp, servedApp } from './harness.mjs';
 
 const AS_OF = '2026-03-15';
 const env = servedApp();
 const money = (v) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
 
-function cliCoach() {
+function cliCoach(asOf = AS_OF) {
   const cli = join(REPO, 'target/debug/pipelens');
   const dir = mkdtempSync(join(tmpdir(), 'pipelens-demo-'));
   try {
     execFileSync(cli, ['demo', dir, '--as-of', AS_OF]);
     const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => join(dir, f));
-    const out = execFileSync(cli, ['coach', ...files, '--as-of', AS_OF, '--period', 'this-quarter', '--format', 'json'],
+    const out = execFileSync(cli, ['coach', ...files, '--as-of', asOf, '--period', 'this-quarter', '--format', 'json'],
       { maxBuffer: 64 * 1024 * 1024 });
     return JSON.parse(out.toString());
   } finally {
@@ -57,17 +57,22 @@ test('People ranks the CLI\'s coaching opportunities, and a rep\'s page has thei
 });
 
 test('the what-if levers move the plan as the engine computes it', async () => {
-  const expected = cliCoach();
-  const rep = expected.reps.find((r) => r.plan.opportunities !== null && r.plan.activities_per_day !== null);
+  // Early in the quarter: the demo's cycles (six to fourteen weeks) leave days to create what closes in it.
+  const early = '2026-01-05';
+  const expected = cliCoach(early);
+  const rep = expected.reps.find((r) => r.plan.opportunities > 0 && r.plan.activities_per_day !== null);
   assert.ok(rep, 'a demo rep has a plan to make');
   const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
-  await app.loadDemo(`?view=people&period=this-quarter&asof=${AS_OF}&rep=${encodeURIComponent(rep.rep)}`);
+  await app.loadDemo(`?view=people&period=this-quarter&asof=${early}&rep=${encodeURIComponent(rep.rep)}`);
   const opps = app.page.getByTestId('plan-opportunities');
   await opps.waitFor({ timeout: 60_000 });
   assert.equal(await opps.textContent(), rep.plan.opportunities.toFixed(1));
   // +10 points of win rate: fewer opportunities needed, as the engine's arithmetic says.
   await app.page.getByTestId('lever-win').fill('10');
-  const fewer = (rep.plan.wins / (rep.plan.win_rate + 0.10)).toFixed(1);
+  const i = rep.plan_inputs;
+  const rate = rep.plan.win_rate + 0.10;
+  const fewer = (Math.max(0, i.gap - i.open_amount * rate) / i.avg_deal / rate).toFixed(1);
+  assert.ok(Number(fewer) < rep.plan.opportunities);
   await app.page.getByTestId('plan-opportunities').filter({ hasText: fewer }).waitFor({ timeout: 10_000 });
   // A cycle 30 days longer leaves fewer working days to create in: more activities a day.
   const before = Number(await app.page.getByTestId('plan-per-day').textContent());
@@ -78,5 +83,31 @@ test('the what-if levers move the plan as the engine computes it', async () => {
   }, before);
   await app.page.getByTestId('what-if').scrollIntoViewIfNeeded();
   await app.screenshot('rep-what-if-1280');
+  await closeClean(context, seen);
+});
+
+test('the 1:1 pack prints to one or two pages with its sections, light, peers unnamed', async () => {
+  const expected = cliCoach();
+  const rep = expected.team.ranked[0].rep;
+  const others = expected.reps.map((r) => r.rep).filter((r) => r !== rep);
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.loadDemo(`?view=people&period=this-quarter&asof=${AS_OF}&rep=${encodeURIComponent(rep)}`);
+  await app.page.getByTestId('open-pack').click();
+  const pack = app.page.getByTestId('pack');
+  for (const part of ['scorecard', 'pack-insights', 'pack-plan', 'pack-deals', 'pack-forecast']) {
+    await pack.getByTestId(part).waitFor({ timeout: 60_000 });
+  }
+  await app.page.getByTestId('pack-forecast').filter({ hasText: 'most likely' }).waitFor({ timeout: 60_000 });
+  const text = await pack.textContent();
+  assert.ok(text.includes(`1:1 · ${rep}`));
+  for (const other of others) assert.ok(!text.includes(other), `the pack names no peer (${other})`);
+  assert.ok((await app.page.getByTestId('pack-deals').locator('tbody tr').count()) <= 5);
+  await app.page.emulateMedia({ media: 'print', colorScheme: 'light' });
+  await app.screenshot('pack-print-light');
+  mkdirSync(SHOTS, { recursive: true });
+  const pdf = await app.page.pdf({ format: 'A4', printBackground: true });
+  writeFileSync(join(SHOTS, 'pack.pdf'), pdf);
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= 1 && pages <= 2, `the pack prints on ${pages} pages`);
   await closeClean(context, seen);
 });

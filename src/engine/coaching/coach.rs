@@ -236,6 +236,7 @@ fn plan_inputs(rep: &RepFacts<'_>, window: &MetricsReport, period: &MetricsRepor
     PlanInputs {
         rep: rep.rep.to_owned(),
         gap: rep.pipeline.and_then(|p| p.coverage.gap),
+        open_amount: rep.pipeline.map_or(0.0, |p| p.coverage.open_amount),
         win_rate,
         avg_deal,
         cycle_days,

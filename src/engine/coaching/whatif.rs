@@ -1,4 +1,5 @@
-//! The reverse funnel and the what-if: from the quota still to book, the wins, opportunities and
+//! The reverse funnel and the what-if: from the quota still to book, less what the rep's open pipeline
+//! closing in the period is expected to bring at their win rate, the wins, opportunities and
 //! activities a rep needs, at the rep's own rates over the window (the team's where the rep's sample is too
 //! small, and said so), against what the rep does today — and the same plan with levers moved ("win rate
 //! +5 points", "deal size +10%", "cycle −10 days", "one more meeting a day"). Pure arithmetic, answered at
@@ -17,6 +18,9 @@ pub struct PlanInputs {
     pub rep: String,
     /// Quota − booked in the period (at least 0); `None` without a quota.
     pub gap: Option<f64>,
+    /// The rep's open deals expected to close in the period (their amount).
+    #[serde(default)]
+    pub open_amount: f64,
     pub win_rate: Option<f64>,
     pub avg_deal: Option<f64>,
     /// The median days from created to won.
@@ -51,6 +55,10 @@ pub struct Levers {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub levers: Levers,
+    /// What the open pipeline is expected to bring at the win rate, and what is left for new
+    /// opportunities.
+    pub from_open: Option<f64>,
+    pub from_new: Option<f64>,
     pub win_rate: Option<f64>,
     pub avg_deal: Option<f64>,
     pub cycle_days: Option<f64>,
@@ -58,7 +66,7 @@ pub struct Plan {
     pub opportunities: Option<f64>,
     pub activities: Option<f64>,
     /// Working days left in which an opportunity created can still close in the period (a cycle before
-    /// its end).
+    /// its end); under one, nothing created now closes in time.
     pub creation_days: Option<f64>,
     pub activities_per_day: Option<f64>,
     /// What the rep does a working day today, with the `per_day` lever added.
@@ -79,14 +87,17 @@ pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
     let avg_deal = positive(inputs.avg_deal).map(|a| a * (1.0 + levers.deal_size_share).max(0.01));
     let cycle_days = inputs.cycle_days.map(|c| (c + levers.cycle_days).max(0.0));
     let gap = inputs.gap.filter(|g| g.is_finite() && *g >= 0.0);
-    let wins = gap.zip(avg_deal).map(|(g, a)| g / a);
+    let from_open = win_rate.map(|r| inputs.open_amount.max(0.0) * r);
+    let from_new = gap.zip(from_open).map(|(g, o)| (g - o).max(0.0));
+    let wins = from_new.zip(avg_deal).map(|(g, a)| g / a);
     let opportunities = wins.zip(win_rate).map(|(w, r)| w / r);
     let activities = opportunities
         .zip(positive(inputs.activities_per_opportunity))
         .map(|(o, per)| o * per);
     let creation_days = cycle_days.map(|c| (inputs.days_left as f64 - c * WORKING_SHARE).max(0.0));
+    // Less than a working day to create in is no time at all (the rate a day would be meaningless).
     let activities_per_day = activities
-        .zip(creation_days.filter(|d| *d > 0.0))
+        .zip(creation_days.filter(|d| *d >= 1.0))
         .map(|(a, d)| a / d);
     let per_day_capacity = inputs
         .activities_per_day_now
@@ -94,18 +105,31 @@ pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
     let covered = per_day_capacity
         .zip(activities_per_day.filter(|n| *n > 0.0))
         .map(|(c, n)| c / n);
+    let open_text = format!(
+        "the open {} at a {} win rate brings about {}",
+        money(Some(inputs.open_amount)),
+        percent(win_rate),
+        money(from_open)
+    );
     let sentence = match (gap, wins, opportunities, creation_days, activities_per_day) {
         (None, ..) => "No quota for this period: nothing to plan toward.".to_owned(),
         (Some(0.0), ..) => "Quota is met for this period.".to_owned(),
+        (Some(g), ..) if from_new == Some(0.0) => {
+            format!(
+                "{} to go, and {open_text}: no new opportunity is needed if it closes as usual.",
+                money(Some(g))
+            )
+        }
         (Some(_), None, ..) => "No won deals in the window to size the gap by.".to_owned(),
         (Some(_), Some(_), None, ..) => "No win rate in the window.".to_owned(),
-        (Some(_), Some(_), Some(_), Some(0.0), _) => format!(
+        (Some(_), Some(_), Some(_), Some(d), _) if d < 1.0 => format!(
             "At a {} cycle, no opportunity created now closes by the period's end: the gap must come from the open pipeline.",
             cycle_days.map_or("—".to_owned(), |c| format!("{c:.0}-day"))
         ),
         (Some(g), Some(w), Some(o), _, per_day) => format!(
-            "{} to go: {w:.1} wins at {} each, so {o:.1} new opportunities at a {} win rate{}.",
+            "{} to go; {open_text}, leaving {}: {w:.1} wins at {} each, so {o:.1} new opportunities at a {} win rate{}.",
             money(Some(g)),
+            money(from_new),
             money(avg_deal),
             percent(win_rate),
             match (per_day, per_day_capacity) {
@@ -120,6 +144,8 @@ pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
     };
     Plan {
         levers,
+        from_open,
+        from_new,
         win_rate,
         avg_deal,
         cycle_days,
