@@ -13,13 +13,13 @@ const AS_OF = '2026-03-15';
 const env = servedApp();
 const money = (v) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
 
-function cliCoach(asOf = AS_OF) {
+function cliCoach() {
   const cli = join(REPO, 'target/debug/pipelens');
   const dir = mkdtempSync(join(tmpdir(), 'pipelens-demo-'));
   try {
     execFileSync(cli, ['demo', dir, '--as-of', AS_OF]);
     const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => join(dir, f));
-    const out = execFileSync(cli, ['coach', ...files, '--as-of', asOf, '--period', 'this-quarter', '--format', 'json'],
+    const out = execFileSync(cli, ['coach', ...files, '--as-of', AS_OF, '--period', 'this-quarter', '--format', 'json'],
       { maxBuffer: 64 * 1024 * 1024 });
     return JSON.parse(out.toString());
   } finally {
@@ -57,30 +57,33 @@ test('People ranks the CLI\'s coaching opportunities, and a rep\'s page has thei
 });
 
 test('the what-if levers move the plan as the engine computes it', async () => {
-  // Early in the quarter: the demo's cycles (six to fourteen weeks) leave days to create what closes in it.
-  const early = '2026-01-05';
-  const expected = cliCoach(early);
-  const rep = expected.reps.find((r) => r.plan.opportunities > 0 && r.plan.activities_per_day !== null);
-  assert.ok(rep, 'a demo rep has a plan to make');
+  // Two weeks before the quarter's end the demo's cycles (six to fourteen weeks) leave no time to create
+  // what closes in it; thirty days off the cycle gives some, for a rep with a gap the open pipeline leaves.
+  const expected = cliCoach();
+  const opportunities = (i, winPoints, cycleDays) => {
+    const rate = i.win_rate + winPoints;
+    const creation = i.days_left - (i.cycle_days + cycleDays) * 5 / 7;
+    const fromNew = Math.max(0, i.gap - i.open_amount * rate);
+    return creation >= 1 && fromNew > 0 ? fromNew / i.avg_deal / rate : null;
+  };
+  const rep = expected.reps.find((r) => r.plan_inputs.gap > 0 && r.plan.activities_per_day === null
+    && opportunities(r.plan_inputs, 0, -30) !== null && r.plan_inputs.activities_per_opportunity !== null);
+  assert.ok(rep, 'a demo rep has a plan the cycle lever opens');
   const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
-  await app.loadDemo(`?view=people&period=this-quarter&asof=${early}&rep=${encodeURIComponent(rep.rep)}`);
+  await app.loadDemo(`?view=people&period=this-quarter&asof=${AS_OF}&rep=${encodeURIComponent(rep.rep)}`);
+  const sentence = app.page.getByTestId('plan-sentence');
+  await sentence.waitFor({ timeout: 60_000 });
+  assert.equal(await sentence.textContent(), rep.plan.sentence);
+  await app.page.getByTestId('lever-cycle').fill('-30');
   const opps = app.page.getByTestId('plan-opportunities');
-  await opps.waitFor({ timeout: 60_000 });
-  assert.equal(await opps.textContent(), rep.plan.opportunities.toFixed(1));
-  // +10 points of win rate: fewer opportunities needed, as the engine's arithmetic says.
+  const shorter = opportunities(rep.plan_inputs, 0, -30).toFixed(1);
+  await opps.filter({ hasText: shorter }).waitFor({ timeout: 10_000 });
+  assert.notEqual(await app.page.getByTestId('plan-per-day').textContent(), '—');
+  // +10 points of win rate on top: fewer opportunities, as the engine's arithmetic says.
   await app.page.getByTestId('lever-win').fill('10');
-  const i = rep.plan_inputs;
-  const rate = rep.plan.win_rate + 0.10;
-  const fewer = (Math.max(0, i.gap - i.open_amount * rate) / i.avg_deal / rate).toFixed(1);
-  assert.ok(Number(fewer) < rep.plan.opportunities);
-  await app.page.getByTestId('plan-opportunities').filter({ hasText: fewer }).waitFor({ timeout: 10_000 });
-  // A cycle 30 days longer leaves fewer working days to create in: more activities a day.
-  const before = Number(await app.page.getByTestId('plan-per-day').textContent());
-  await app.page.getByTestId('lever-cycle').fill('30');
-  await app.page.waitForFunction((b) => {
-    const t = document.querySelector('[data-testid=plan-per-day]')?.textContent;
-    return t === '—' || Number(t) > b;
-  }, before);
+  const fewer = opportunities(rep.plan_inputs, 0.10, -30).toFixed(1);
+  assert.ok(Number(fewer) < Number(shorter));
+  await opps.filter({ hasText: fewer }).waitFor({ timeout: 10_000 });
   await app.page.getByTestId('what-if').scrollIntoViewIfNeeded();
   await app.screenshot('rep-what-if-1280');
   await closeClean(context, seen);
