@@ -12,4 +12,5 @@ pub mod performance;
 pub mod pipeline;
 pub mod planning;
 pub mod process;
+pub mod scorecard;
 pub mod shared;

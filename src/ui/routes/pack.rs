@@ -16,7 +16,7 @@ use crate::engine::metrics::compute::MetricsReport;
 use crate::engine::numfmt::{money, percent};
 use crate::ui::data::{Loaded, coaching, forecast, use_data};
 use crate::ui::filters::with_param;
-use crate::ui::routes::people::Scorecard;
+use crate::ui::routes::scorecard::Scorecard;
 use crate::ui::state::use_app_state;
 
 /// Deals the pack lists to discuss.
