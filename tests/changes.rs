@@ -732,3 +732,48 @@ fn three_exports_give_a_week_over_week_trend() {
         "{one:?}"
     );
 }
+
+/// Exports with no date inside them: each side's day is its file's own date when the reader gives it (the
+/// CLI gives the modified day), and without it an error asks for the day.
+#[test]
+fn an_export_without_dates_falls_back_on_the_files_own_date() {
+    let undated = |amount: &str| {
+        format!(
+            "\"Opportunity ID\",\"Opportunity Name\",\"Opportunity Owner\",\"Amount\",\"Stage\"\n\"W1\",\"Acme\",\"Ana Alves\",\"{amount}\",\"Proposal/Price Quote\"\n\"W2\",\"Beta\",\"Ben Brook\",\"2,000.00\",\"Prospecting\"\n"
+        )
+        .into_bytes()
+    };
+    let ask = |saved: Option<(NaiveDate, NaiveDate)>| {
+        let mut session = Session::new();
+        let mut ids = Vec::new();
+        for (k, amount) in ["1,000.00", "1,500.00"].iter().enumerate() {
+            let id = session
+                .ask(ImportFile {
+                    name: format!("deals-{k}.csv"),
+                    bytes: undated(amount),
+                    options: ImportOptions {
+                        saved_on: saved.map(|(a, b)| if k == 0 { a } else { b }),
+                        ..ImportOptions::default()
+                    },
+                })
+                .unwrap()
+                .file_id;
+            ids.push(id);
+        }
+        session
+            .ask(Changes {
+                settings: Box::new(settings(PeriodSpec::All)),
+                before_files: vec![ids[0]],
+                after_files: vec![ids[1]],
+                swap: false,
+            })
+            .map(|c| *c.report)
+    };
+    let (d1, d2) = (day("2026-02-02"), day("2026-02-09"));
+    let report = ask(Some((d1, d2))).unwrap();
+    assert_eq!((report.before, report.after), (d1, d2));
+    assert!(report.before_from.contains("file's own date"), "{}", report.before_from);
+    assert_eq!(report.team.movements.amount_change.amount_home_cents, 50_000);
+    let unknown = ask(None).unwrap_err();
+    assert!(matches!(unknown, EngineError::ExportDayUnknown { .. }), "{unknown:?}");
+}

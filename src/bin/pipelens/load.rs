@@ -210,6 +210,11 @@ impl Load {
                 }
             };
             let mut options = self.options.clone();
+            // The file's own date: the last resort for which export is older (what changed).
+            options.saved_on = std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(|t| chrono::DateTime::<chrono::Utc>::from(t).date_naive());
             // A file is named by its file name or by its path as given (two exports both called deals.csv).
             let as_given = path.display().to_string();
             if let Some((_, day)) = self

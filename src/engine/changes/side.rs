@@ -1,6 +1,7 @@
 //! One side of the comparison: an export (its model, what its files said about themselves) and each of its
 //! deals as it stood that day, keyed by CRM id, with its amount in the home currency. The day of the export
-//! is decided here: the `taken on` day its files were given, else the latest date inside them.
+//! is decided here: the `taken on` day its files were given, else the latest date inside them, else the
+//! files' own dates.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,8 @@ pub struct Side<'a> {
     pub sources: Vec<Source>,
     /// The day its deals files were exported, when given (`--taken-on`, the file's date in the app).
     pub taken_on: Option<NaiveDate>,
+    /// The newest of its deals files' own dates (their modified days), when known.
+    pub saved_on: Option<NaiveDate>,
     /// The user said which export is the earlier one (swapping what the days said): BEFORE is compared
     /// as the earlier export even when its day is later.
     pub order_given: bool,
@@ -34,12 +37,16 @@ impl Side<'_> {
         if let Some(day) = self.taken_on {
             return Ok((day, "the day the export was taken, as given".to_owned()));
         }
-        match latest_date(self.model) {
-            Some(day) => Ok((
+        match (latest_date(self.model), self.saved_on) {
+            (Some(day), _) => Ok((
                 day,
                 "the latest created, closed, history or activity date inside the export".to_owned(),
             )),
-            None => Err(EngineError::ExportDayUnknown {
+            (None, Some(day)) => Ok((
+                day,
+                "the file's own date (its modified day): the export holds no date".to_owned(),
+            )),
+            (None, None) => Err(EngineError::ExportDayUnknown {
                 side: self.name.to_owned(),
                 files: self.files.join(", "),
             }),

@@ -56,6 +56,10 @@ pub struct ImportOptions {
     /// tell which deals slipped or were pushed; the browser proposes the file's modified date.
     #[serde(default)]
     pub taken_on: Option<chrono::NaiveDate>,
+    /// The file's own date (the day it was last modified), when the reader knows it: the last resort for
+    /// telling two exports apart when neither a `taken_on` day nor any date inside says.
+    #[serde(default)]
+    pub saved_on: Option<chrono::NaiveDate>,
 }
 
 impl ImportOptions {
@@ -279,6 +283,7 @@ impl ImportJob {
 
         let mut report = FileReport::new(&self.name, self.bytes.len() as u64);
         report.taken_on = self.options.taken_on;
+        report.saved_on = self.options.saved_on;
         report.encoding = decision.encoding.name().to_owned();
         report.delimiter = char::from(dialect.delimiter).to_string();
         report.quote = dialect
@@ -410,6 +415,7 @@ impl ImportJob {
         )?;
         let mut report = FileReport::new(&self.name, self.bytes.len() as u64);
         report.taken_on = self.options.taken_on;
+        report.saved_on = self.options.saved_on;
         report.format = workbook.format.to_owned();
         report.sheet = Some(workbook.sheet.clone());
         report.sheets = workbook.sheets;

@@ -190,6 +190,9 @@ pub struct FileReport {
     /// The day the export was taken, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taken_on: Option<chrono::NaiveDate>,
+    /// The file's own date, when the reader gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_on: Option<chrono::NaiveDate>,
 }
 
 impl FileReport {
@@ -224,6 +227,7 @@ impl FileReport {
             assumptions: Vec::new(),
             scope: Vec::new(),
             taken_on: None,
+            saved_on: None,
         }
     }
 

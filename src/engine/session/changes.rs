@@ -301,6 +301,7 @@ fn side<'a>(session: &Session, name: &'static str, group: &[FileId], built: &'a 
     let mut files = Vec::new();
     let mut sources = Vec::new();
     let mut taken_on = None;
+    let mut saved_on = None;
     for file in session.files.iter().filter(|f| group.contains(&f.file_id)) {
         files.push(file.report.file.clone());
         let deals = built
@@ -311,6 +312,7 @@ fn side<'a>(session: &Session, name: &'static str, group: &[FileId], built: &'a 
         if let Some(model) = deals {
             sources.push(model.mapping.source);
             taken_on = taken_on.max(file.report.taken_on);
+            saved_on = saved_on.max(file.report.saved_on);
         }
     }
     Side {
@@ -319,6 +321,7 @@ fn side<'a>(session: &Session, name: &'static str, group: &[FileId], built: &'a 
         files,
         sources,
         taken_on,
+        saved_on,
         order_given: false,
     }
 }
