@@ -772,8 +772,18 @@ fn an_export_without_dates_falls_back_on_the_files_own_date() {
     let (d1, d2) = (day("2026-02-02"), day("2026-02-09"));
     let report = ask(Some((d1, d2))).unwrap();
     assert_eq!((report.before, report.after), (d1, d2));
-    assert!(report.before_from.contains("file's own date"), "{}", report.before_from);
-    assert_eq!(report.team.movements.amount_change.amount_home_cents, 50_000);
+    assert!(
+        report.before_from.contains("file's own date"),
+        "{}",
+        report.before_from
+    );
+    assert_eq!(
+        report.team.movements.amount_change.amount_home_cents,
+        50_000
+    );
     let unknown = ask(None).unwrap_err();
-    assert!(matches!(unknown, EngineError::ExportDayUnknown { .. }), "{unknown:?}");
+    assert!(
+        matches!(unknown, EngineError::ExportDayUnknown { .. }),
+        "{unknown:?}"
+    );
 }

@@ -317,3 +317,53 @@ fn a_small_sample_is_planned_at_the_teams_rates() {
         "Ana's own win rate",
     );
 }
+
+/// On the demo team, the rep the generator made busy but poorly converting is found as such, by the
+/// same rules as anyone (the rule reads activity and win rates, never names); and no rep is both a win-rate
+/// and a busy-but-not-converting insight.
+#[test]
+fn the_demos_busy_low_converter_is_busy_but_not_converting() {
+    use pipelens::engine::demo::{Archetype, DEFAULT_SEED, generate};
+    use pipelens::engine::ingest::ImportOptions;
+    let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    let demo = generate(day, DEFAULT_SEED);
+    let mut session = support::session_with(
+        demo.files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
+        None,
+    );
+    let r = *session
+        .ask(Coach {
+            settings: Box::new(CoachSettings {
+                metrics: MetricSettings {
+                    as_of: Some(day),
+                    period: PeriodSpec::ThisQuarter,
+                    ..MetricSettings::default()
+                },
+                ..CoachSettings::default()
+            }),
+        })
+        .unwrap()
+        .report;
+    let busy: Vec<&str> = demo
+        .truth
+        .reps
+        .iter()
+        .filter(|t| t.archetype == Archetype::BusyLowConversion)
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(!busy.is_empty());
+    for name in busy {
+        let x = rep(&r, name);
+        assert!(
+            x.insights.iter().any(|i| i.kind == Kind::BusyNotConverting),
+            "{name}: {:#?}",
+            x.insights
+        );
+    }
+    for x in &r.reps {
+        let kinds: Vec<Kind> = x.insights.iter().map(|i| i.kind).collect();
+        assert!(!(kinds.contains(&Kind::WinRate) && kinds.contains(&Kind::BusyNotConverting)));
+    }
+}

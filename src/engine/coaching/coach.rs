@@ -108,7 +108,11 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
             let (leaks, strong) = stages(rep, &peer_facts, &facts);
             found.extend(leaks);
             strengths.extend(strong);
-            found.extend(win_rate(rep, &peer_facts));
+            found.extend(
+                win_rate(rep, &peer_facts)
+                    .map(|w| insights::busy_not_converting(rep, &peer_facts, &facts, w)),
+            );
+            found.extend(insights::close_date_credibility(rep, &peer_facts, &facts));
         }
         found.extend(stalled(rep, &facts));
         found.extend(concentration(rep, &facts));

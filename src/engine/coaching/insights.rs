@@ -280,9 +280,10 @@ pub fn win_rate(rep: &RepFacts<'_>, peers: &[RepFacts<'_>]) -> Option<Insight> {
         kind: Kind::WinRate,
         stage: None,
         text: format!(
-            "{} wins {} of decided deals (80% interval {}–{}), against a peer median of {}: at the median, {extra:.1} more wins, worth {} a year.",
+            "{} wins {} of decided deals ({} shrunk toward the peers, 80% interval {}–{}), against a peer median of {}: at the median, {extra:.1} more wins, worth {} a year.",
             rep.rep,
             percent(Some(raw)),
+            percent(Some(shrunk.rate)),
             percent(Some(shrunk.low80)),
             percent(Some(shrunk.high80)),
             percent(Some(peer_median)),
@@ -481,5 +482,99 @@ pub fn shortfall(rep: &RepFacts<'_>, peers: &[RepFacts<'_>]) -> Option<Insight> 
         peer_value: None,
         interval: None,
         deals: Vec::new(),
+    })
+}
+
+/// Activity a working day at least this much above the peer median is "busy".
+pub const BUSY_OVER_MEDIAN: f64 = 1.25;
+
+/// A low win rate with activity well above the peers' is busy but not converting: the win-rate insight,
+/// said as what it is (the same impact: they are never both given).
+pub fn busy_not_converting(
+    rep: &RepFacts<'_>,
+    peers: &[RepFacts<'_>],
+    facts: &Facts<'_>,
+    win: Insight,
+) -> Insight {
+    let per_day = |ix: Option<RepIx>| {
+        facts
+            .window
+            .activity
+            .reps
+            .iter()
+            .find(|a| a.rep_ix == ix && ix.is_some())
+            .and_then(|a| a.per_working_day)
+    };
+    let (Some(mine), Some(median)) = (
+        per_day(rep.rep_ix),
+        median(peers.iter().filter_map(|p| per_day(p.rep_ix)).collect()),
+    ) else {
+        return win;
+    };
+    if median <= 0.0 || mine < BUSY_OVER_MEDIAN * median {
+        return win;
+    }
+    Insight {
+        kind: Kind::BusyNotConverting,
+        text: format!(
+            "{} is busy but not converting: {mine:.1} activities a working day against a peer median of {median:.1}, yet {}",
+            rep.rep,
+            win.text
+                .split_once(" wins ")
+                .map_or(win.text.clone(), |(_, rest)| format!("wins {rest}"))
+        ),
+        ..win
+    }
+}
+
+/// Close dates the rep's deals do not keep: the share of deals expected in the period that slipped out of
+/// it, against the peers' (their 80% interval wholly above the peer median, with 20 such deals).
+pub fn close_date_credibility(
+    rep: &RepFacts<'_>,
+    peers: &[RepFacts<'_>],
+    facts: &Facts<'_>,
+) -> Option<Insight> {
+    let pipe = rep.pipeline?;
+    let n = pipe.slip_base_deals;
+    if n < MIN_DECIDED {
+        return None;
+    }
+    let samples: Vec<(u64, u64)> = peers
+        .iter()
+        .filter_map(|p| p.pipeline)
+        .map(|p| (p.slipped_deals, p.slip_base_deals))
+        .filter(|(_, n)| *n >= MIN_PEER_DECIDED)
+        .collect();
+    let peer_median = median(samples.iter().map(|(k, n)| *k as f64 / *n as f64).collect())?;
+    let shrunk = shrink(pipe.slipped_deals, n, &fit_prior(&samples)?);
+    if shrunk.low80 <= peer_median {
+        return None;
+    }
+    let raw = pipe.slipped_deals as f64 / n as f64;
+    Some(Insight {
+        kind: Kind::CloseDateCredibility,
+        stage: None,
+        text: format!(
+            "{}'s close dates slip: {} of {n} deals expected in the period moved out of it ({} shrunk toward the peers, 80% interval {}–{}), against a peer median of {}; {} slipped.",
+            rep.rep,
+            pipe.slipped_deals,
+            percent(Some(shrunk.rate)),
+            percent(Some(shrunk.low80)),
+            percent(Some(shrunk.high80)),
+            percent(Some(peer_median)),
+            money(Some(pipe.slipped_amount))
+        ),
+        impact: Some(pipe.slipped_amount),
+        impact_math: format!(
+            "the amount of the {} deals that slipped out of the period: {}",
+            pipe.slipped_deals,
+            money(Some(pipe.slipped_amount))
+        ),
+        confidence: ((shrunk.low80 - peer_median) / peer_median.max(0.01)).clamp(0.0, 1.0),
+        denominator: n,
+        rep_value: Some(raw),
+        peer_value: Some(peer_median),
+        interval: Some((shrunk.low80, shrunk.high80)),
+        deals: pipe.slipped.iter().map(|d| facts.id(*d)).collect(),
     })
 }
