@@ -367,3 +367,33 @@ fn the_demos_busy_low_converter_is_busy_but_not_converting() {
         assert!(!(kinds.contains(&Kind::WinRate) && kinds.contains(&Kind::BusyNotConverting)));
     }
 }
+
+/// The session keeps the last coaching answer for the views that ask again, and Forget drops it with the
+/// model: after Forget nothing of the team is answered.
+#[test]
+fn coaching_is_kept_until_forget() {
+    use pipelens::engine::protocol::{Forget, Summary};
+    let mut session = support::session_of_paths(
+        &[
+            support::fixture("coaching/opportunities.csv"),
+            support::fixture("coaching/history.csv"),
+        ],
+        &ModelSettings::default(),
+    );
+    let ask = |session: &mut pipelens::engine::session::Session| {
+        session.ask(Coach {
+            settings: Box::new(CoachSettings {
+                metrics: MetricSettings {
+                    as_of: Some(as_of()),
+                    ..MetricSettings::default()
+                },
+                window_days: 500,
+            }),
+        })
+    };
+    let first = ask(&mut session).unwrap().report;
+    assert_eq!(ask(&mut session).unwrap().report, first);
+    session.ask(Forget {}).unwrap();
+    assert!(ask(&mut session).is_err(), "coaching after Forget");
+    assert_eq!(session.ask(Summary {}).unwrap().model.deals.total, 0);
+}

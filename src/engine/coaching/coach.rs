@@ -206,31 +206,26 @@ fn plan_inputs(rep: &RepFacts<'_>, window: &MetricsReport, period: &MetricsRepor
     let w = rep.window;
     let team = &window.team;
     let mut from_team = Vec::new();
-    let (win_rate, avg_deal, cycle_days) = (
-        if w.win_rate_n >= MIN_DECIDED {
-            w.win_rate
-        } else {
-            from_team.push(format!(
-                "the team's win rate (the rep has {} decided deals, fewer than {MIN_DECIDED})",
-                w.win_rate_n
-            ));
-            team.win_rate
-        },
-        if w.deals_won >= MIN_WON_FOR_SIZE {
-            w.avg_deal_size
-        } else {
-            from_team.push(format!(
-                "the team's average won amount and cycle (the rep won {} deals, fewer than {MIN_WON_FOR_SIZE})",
-                w.deals_won
-            ));
-            team.avg_deal_size
-        },
-        if w.deals_won >= MIN_WON_FOR_SIZE {
-            w.sales_cycle_median_days
-        } else {
-            team.sales_cycle_median_days
-        },
-    );
+    let win_rate = if w.win_rate_n >= MIN_DECIDED {
+        w.win_rate
+    } else {
+        from_team.push(format!(
+            "the team's win rate (the rep has {} decided deals, fewer than {MIN_DECIDED})",
+            w.win_rate_n
+        ));
+        team.win_rate
+    };
+    // Size and cycle both rest on the won deals: the rep's own, or the team's for both.
+    let sized = if w.deals_won >= MIN_WON_FOR_SIZE {
+        w
+    } else {
+        from_team.push(format!(
+            "the team's average won amount and cycle (the rep won {} deals, fewer than {MIN_WON_FOR_SIZE})",
+            w.deals_won
+        ));
+        team
+    };
+    let (avg_deal, cycle_days) = (sized.avg_deal_size, sized.sales_cycle_median_days);
     let activity = window
         .activity
         .reps

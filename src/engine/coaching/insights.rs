@@ -207,32 +207,29 @@ pub fn stages(
                     Kind::StageStrength
                 },
                 stage: Some(stage.stage.clone()),
-                text: if leak {
-                    format!(
-                        "{} moves {} of decided deals on from {} ({} shrunk toward the peers, 80% interval {}–{}), against a peer median of {}: {} deals lost there; at the peer median that is worth {} a year.{reasons_text}",
-                        rep.rep,
-                        percent(Some(raw)),
-                        stage.stage,
-                        percent(Some(shrunk.rate)),
-                        percent(Some(interval.0)),
-                        percent(Some(interval.1)),
-                        percent(Some(peer_median)),
-                        lost.len(),
-                        money(impact)
-                    )
-                } else {
-                    format!(
-                        "{} moves {} of decided deals on from {} ({} shrunk toward the peers, 80% interval {}–{}), above a peer median of {}: a strength to keep, worth {} a year over the peer median.",
-                        rep.rep,
-                        percent(Some(raw)),
-                        stage.stage,
-                        percent(Some(shrunk.rate)),
-                        percent(Some(interval.0)),
-                        percent(Some(interval.1)),
-                        percent(Some(peer_median)),
-                        money(impact)
-                    )
-                },
+                text: format!(
+                    "{} moves {} of decided deals on from {} ({} shrunk toward the peers, 80% interval {}–{}), {} a peer median of {}: {}",
+                    rep.rep,
+                    percent(Some(raw)),
+                    stage.stage,
+                    percent(Some(shrunk.rate)),
+                    percent(Some(interval.0)),
+                    percent(Some(interval.1)),
+                    if leak { "against" } else { "above" },
+                    percent(Some(peer_median)),
+                    if leak {
+                        format!(
+                            "{} deals lost there; at the peer median that is worth {} a year.{reasons_text}",
+                            lost.len(),
+                            money(impact)
+                        )
+                    } else {
+                        format!(
+                            "a strength to keep, worth {} a year over the peer median.",
+                            money(impact)
+                        )
+                    }
+                ),
                 impact,
                 impact_math,
                 confidence,

@@ -94,6 +94,12 @@ pub struct Session {
     /// The last forecast and the settings it answers (with the model's calendar; dropped with the report),
     /// so the deal list's pages, filters and sorts, and the panel after it, do not forecast again.
     last_forecast: Option<(ForecastSettings, Rc<ForecastReport>)>,
+    /// The last coaching answer and its settings (dropped with the report): the People view, a rep page and
+    /// the 1:1 pack each ask for it, and it is computed once.
+    last_coach: Option<(
+        crate::engine::coaching::CoachSettings,
+        Rc<crate::engine::coaching::CoachReport>,
+    )>,
     /// Ids for [`Session::ask`].
     next_local_id: RequestId,
 }
@@ -283,6 +289,7 @@ impl Session {
         self.last_report = None;
         self.last_explained = None;
         self.last_forecast = None;
+        self.last_coach = None;
     }
 
     fn overview(&self) -> Answer {
@@ -400,8 +407,12 @@ impl Session {
                 self.files.clear();
                 self.bytes_held = 0;
                 self.stale = true;
+                // The model and every answer drawn from it go too, not only the files.
+                self.built = None;
                 self.last_report = None;
                 self.last_explained = None;
+                self.last_forecast = None;
+                self.last_coach = None;
                 done(Ok(Answer::Forgotten(Forgotten {})))
             }
         };
@@ -529,17 +540,28 @@ impl Session {
                 Err(error) => done(Err(error)),
                 Ok(metrics) => {
                     settings.metrics = metrics;
-                    let answer = self
-                        .built
+                    let kept = self
+                        .last_coach
                         .as_ref()
-                        .ok_or(EngineError::NoDeals)
-                        .and_then(|b| crate::engine::coaching::coach(&b.model, &settings))
-                        .map(|report| {
-                            Answer::Coached(Coached {
-                                report: Box::new(report),
-                            })
-                        });
-                    done(answer)
+                        .filter(|(s, _)| *s == *settings)
+                        .map(|(_, r)| Rc::clone(r));
+                    let report = match kept {
+                        Some(report) => Ok(report),
+                        None => self
+                            .built
+                            .as_ref()
+                            .ok_or(EngineError::NoDeals)
+                            .and_then(|b| crate::engine::coaching::coach(&b.model, &settings))
+                            .map(Rc::new),
+                    };
+                    if let Ok(report) = &report {
+                        self.last_coach = Some(((*settings).clone(), Rc::clone(report)));
+                    }
+                    done(report.map(|report| {
+                        Answer::Coached(Coached {
+                            report: Box::new((*report).clone()),
+                        })
+                    }))
                 }
             },
             Then::Backtest(mut settings) => match self.metric_settings(&settings.metrics) {
