@@ -19,6 +19,7 @@ use super::insights::{
 use super::peers::{MIN_PEERS, groups};
 use super::report::{CoachReport, Ranked, RepCoaching, Span, TeamCoaching};
 use super::whatif::{self, PlanInputs};
+use super::{accuracy, own, ramp, segments};
 use crate::engine::metrics::period::{DateRange, business_days};
 
 /// Won deals a rep's own average size and cycle need (else the team's are used, and said).
@@ -94,9 +95,16 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
             period: facts.period.reps.iter().find(|p| p.rep_ix == m.rep_ix),
         })
         .collect();
-    let peer_groups = groups(model, &window.reps);
+    let starts = ramp::starts(&facts);
+    let ramps: Vec<Option<super::report::Ramp>> = reps
+        .iter()
+        .map(|r| ramp::ramp(r, &starts, &facts))
+        .collect();
+    let ramping: Vec<bool> = ramps.iter().map(Option::is_some).collect();
+    let peer_groups = groups(model, &window.reps, &ramping);
+    let calls = accuracy::calls(&facts);
     let mut out = Vec::new();
-    for (rep, (peer_ix, peers)) in reps.iter().zip(&peer_groups) {
+    for ((rep, (peer_ix, peers)), ramp) in reps.iter().zip(&peer_groups).zip(ramps) {
         if rep.rep_ix.is_none() {
             continue;
         }
@@ -104,7 +112,8 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
         let limited = rep.window.win_rate_n < MIN_DECIDED;
         let mut found = Vec::new();
         let mut strengths = Vec::new();
-        if !limited {
+        // A ramping rep is compared with the team at the same tenure, never with tenured peers' rates.
+        if !limited && ramp.is_none() {
             let (leaks, strong) = stages(rep, &peer_facts, &facts);
             found.extend(leaks);
             strengths.extend(strong);
@@ -114,9 +123,19 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
             );
             found.extend(insights::close_date_credibility(rep, &peer_facts, &facts));
         }
+        found.extend(ramp.as_ref().and_then(|r| ramp::behind(rep, r)));
         found.extend(stalled(rep, &facts));
         found.extend(concentration(rep, &facts));
         found.extend(shortfall(rep, &peer_facts));
+        found.extend(own::deal_size_drift(rep, &facts));
+        found.extend(own::activity_drop(rep, &facts));
+        found.extend(accuracy::forecast_accuracy(
+            rep,
+            &peer_facts,
+            &calls,
+            &facts,
+        ));
+        strengths.extend(segments::where_wins(rep, &facts));
         found.sort_by(|a, b| {
             b.impact
                 .unwrap_or(0.0)
@@ -132,6 +151,7 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
             peers: peers.clone(),
             limited_history: limited,
             decided_deals: rep.window.win_rate_n,
+            ramp,
             insights: found,
             strengths,
             plan_inputs,
@@ -168,6 +188,22 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
         ),
         format!(
             "A rate-based insight needs {MIN_DECIDED} decided deals and the rep's 80% interval (beta-binomial, shrunk toward the peers) wholly on one side of the peer median; reps with fewer decided deals are marked limited history and not judged on rates."
+        ),
+        format!(
+            "A rep in their first {} days (from the roster's start date, or a first deal at least {} days after the data's first) is ramping: compared with what the reps whose start the data covers did in as many days, never with tenured peers' rates, and nobody's peer.",
+            ramp::RAMP_DAYS,
+            ramp::START_AFTER_DATA_DAYS
+        ),
+        format!(
+            "Against the rep's own baseline: won deals of the last {} days against those before in the window (log amounts, one-sided 80%), completed activities a working day of the last {} days against the {} before. Discounts are not in the exports, so only the won amount is watched.",
+            own::SIZE_RECENT_DAYS,
+            own::ACTIVITY_RECENT_DAYS,
+            own::ACTIVITY_BASE_DAYS
+        ),
+        format!(
+            "Forecast accuracy: each month's Commit call {} days in (closed + open Commit closing that month, as the history knew it then) against what closed, over at least {} months with a call or a close, as closed per unit called against the peers' median (a call a week in misses what is created and won later, for everyone) with the months missing on that side passing a sign test at 10%; it is forecast error, not revenue, and is not ranked.",
+            accuracy::CALL_DAY,
+            accuracy::MIN_CALLS
         ),
         "Impact is valued at the peer median, never the top quartile. Insights on the same deals overlap (a stage leak lowers the win rate): their impacts do not add up.".to_owned(),
         format!(

@@ -48,15 +48,38 @@ pub struct Facts<'a> {
 }
 
 impl Facts<'_> {
-    fn id(&self, deal: DealIx) -> String {
+    pub(super) fn id(&self, deal: DealIx) -> String {
         let m = self.prepared.model;
         m.text(m.deals.id[deal as usize]).to_owned()
     }
 
-    fn amount(&self, deal: DealIx) -> f64 {
+    pub(super) fn amount(&self, deal: DealIx) -> f64 {
         self.prepared
             .home_cents(deal as usize)
             .map_or(0.0, |c| c as f64 / 100.0)
+    }
+
+    /// The in-scope deals credited to `rep` that closed with `status` between `from` and `to` (both
+    /// included), with their close day and home amount (0 without one).
+    pub(super) fn closed(
+        &self,
+        rep: Option<RepIx>,
+        status: DealStatus,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Vec<(DealIx, chrono::NaiveDate, f64)> {
+        let p = self.prepared;
+        let d = &p.model.deals;
+        if rep.is_none() {
+            return Vec::new();
+        }
+        (0..d.len())
+            .filter(|&i| p.in_scope[i] && d.status[i] == status && p.credited(i) == rep)
+            .filter_map(|i| {
+                let on = d.closed_on[i].filter(|c| *c >= from && *c <= to)?;
+                Some((i as DealIx, on, self.amount(i as DealIx)))
+            })
+            .collect()
     }
 }
 

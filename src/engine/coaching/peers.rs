@@ -1,6 +1,7 @@
 //! Who a rep is compared with: the other reps of the same team and role when there are at least
 //! [`MIN_PEERS`] of them, else of the same team, else every other rep — and the peer median of a value.
-//! The group and its size are part of every answer; peers are never named in it.
+//! Ramping reps are nobody's peers. The group and its size are part of every answer; peers are never
+//! named in it.
 
 use crate::engine::metrics::prepared::RepMetrics;
 use crate::engine::model::{RepIx, SalesModel};
@@ -10,8 +11,13 @@ use super::report::Peers;
 /// The fewest peers a narrower group needs before it is used.
 pub const MIN_PEERS: usize = 3;
 
-/// The peers of each rep of `reps` (indices into `reps`), with the basis in words.
-pub fn groups(model: &SalesModel, reps: &[RepMetrics]) -> Vec<(Vec<usize>, Peers)> {
+/// The peers of each rep of `reps` (indices into `reps`), with the basis in words. Reps marked in
+/// `ramping` are nobody's peers (their early numbers would pull the medians down).
+pub fn groups(
+    model: &SalesModel,
+    reps: &[RepMetrics],
+    ramping: &[bool],
+) -> Vec<(Vec<usize>, Peers)> {
     let info = |r: &RepMetrics| {
         r.rep_ix
             .and_then(|ix: RepIx| model.reps.get(ix as usize))
@@ -22,7 +28,9 @@ pub fn groups(model: &SalesModel, reps: &[RepMetrics]) -> Vec<(Vec<usize>, Peers
     (0..reps.len())
         .map(|i| {
             let others: Vec<usize> = (0..reps.len())
-                .filter(|&j| j != i && reps[j].rep_ix.is_some())
+                .filter(|&j| {
+                    j != i && reps[j].rep_ix.is_some() && !ramping.get(j).copied().unwrap_or(false)
+                })
                 .collect();
             let (team, role) = &facts[i];
             let same = |j: &usize, role_too: bool| {

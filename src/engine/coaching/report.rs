@@ -18,6 +18,8 @@ pub enum Kind {
     WhereWins,
     ActivityDrop,
     WinRate,
+    /// A ramping rep booking well under the team's history at the same tenure.
+    Ramp,
     /// A stage the rep converts well above peers (a strength, not an insight to fix).
     StageStrength,
 }
@@ -36,6 +38,7 @@ impl Kind {
             Kind::WhereWins => "Where the rep wins",
             Kind::ActivityDrop => "Activity falling",
             Kind::WinRate => "Win rate",
+            Kind::Ramp => "Ramp behind the team",
             Kind::StageStrength => "Strength",
         }
     }
@@ -66,12 +69,85 @@ pub struct Insight {
     pub deals: Vec<String>,
 }
 
+impl Insight {
+    /// What the insight rests on, in words with each value in its unit: "27 cases · rep 25.9% · peer
+    /// median 59.0% · 80% interval 18.0%–34.2%".
+    pub fn facts(&self) -> String {
+        use crate::engine::numfmt::{money, percent};
+        let rate = |v: f64| percent(Some(v));
+        let cash = |v: f64| money(Some(v));
+        let per_day = |v: f64| format!("{v:.1} a working day");
+        let times = |v: f64| format!("{v:.2}× the call");
+        let count = |v: f64| format!("{v:.0}");
+        let (cases, show, rep, other): (&str, &dyn Fn(f64) -> String, &str, &str) = match self.kind
+        {
+            Kind::StageLeak | Kind::StageStrength | Kind::WinRate | Kind::BusyNotConverting => {
+                ("decided deals", &rate, "rep", "peer median")
+            }
+            Kind::CloseDateCredibility => {
+                ("deals expected in the period", &rate, "rep", "peer median")
+            }
+            Kind::WhereWins => (
+                "decided deals in the segment",
+                &rate,
+                "segment",
+                "the rep's other deals",
+            ),
+            Kind::DealSizeDrift => ("won deals", &cash, "recent average", "earlier average"),
+            Kind::ActivityDrop => ("activities", &per_day, "recent", "the rep's earlier pace"),
+            Kind::ForecastAccuracy => ("months", &times, "closed", "peers' median"),
+            Kind::Ramp => (
+                "reps compared",
+                &cash,
+                "booked",
+                "team median at the same tenure",
+            ),
+            Kind::Stalled => ("stalled deals", &count, "deals", ""),
+            Kind::Concentration => (
+                "open deals closing in the period",
+                &rate,
+                "largest deal's share",
+                "",
+            ),
+            Kind::PipelineShortfall => ("open deals", &cash, "expected from the open pipeline", ""),
+        };
+        let mut out = format!("{} {cases}", self.denominator);
+        if let Some(v) = self.rep_value {
+            out += &format!(" · {rep} {}", show(v));
+        }
+        if let (Some(v), false) = (self.peer_value, other.is_empty()) {
+            out += &format!(" · {other} {}", show(v));
+        }
+        if let Some((a, b)) = self.interval {
+            out += &format!(" · 80% interval {}–{}", rate(a), rate(b));
+        }
+        out
+    }
+}
+
 /// Who a rep is compared with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Peers {
     /// "same team (Inside Sales)", "the rest of the team".
     pub basis: String,
     pub size: u64,
+}
+
+/// Where a ramping rep stands against the team at the same tenure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ramp {
+    pub started_on: NaiveDate,
+    /// "the roster's start date" or "their first deal in the data".
+    pub started_from: String,
+    pub tenure_days: i64,
+    pub booked: f64,
+    pub won: u64,
+    pub created: u64,
+    /// The medians of the reps compared, over their own first `tenure_days`; `None` with too few reps.
+    pub team_booked_median: Option<f64>,
+    pub team_created_median: Option<f64>,
+    pub reps_compared: u64,
+    pub text: String,
 }
 
 /// One rep's coaching.
@@ -83,6 +159,10 @@ pub struct RepCoaching {
     /// Fewer than the decided deals a rate needs: nothing rate-based is said about the rep.
     pub limited_history: bool,
     pub decided_deals: u64,
+    /// Set for a rep in their first months: compared with the team at the same tenure, not with tenured
+    /// peers' rates.
+    #[serde(default)]
+    pub ramp: Option<Ramp>,
     /// Largest impact first.
     pub insights: Vec<Insight>,
     pub strengths: Vec<Insight>,

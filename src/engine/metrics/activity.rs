@@ -224,6 +224,32 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Whether activity `i` ever counts, and on which day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// Planned or open, or linked to a deal out of scope.
+    Never,
+    /// It would count, but has no date.
+    Undated,
+    On(chrono::NaiveDate),
+}
+
+/// The counting rule of the module's doc for one activity, before the period and rep filters: planned or
+/// open ones and those of deals out of scope never count; the others count on their day (when it is on or
+/// before the as-of date, which the caller checks with its period).
+pub fn counted(p: &Prepared<'_>, i: usize) -> Counted {
+    let a = &p.model.activities;
+    if a.done[i] == Some(false)
+        || a.deal[i].is_some_and(|d| !p.in_scope.get(d as usize).copied().unwrap_or(false))
+    {
+        return Counted::Never;
+    }
+    match a.at[i] {
+        Some(at) => Counted::On(at.date()),
+        None => Counted::Undated,
+    }
+}
+
 /// The activity report of the period, for the team and for each rep.
 pub fn activity(p: &Prepared<'_>, sets: &BTreeMap<Option<RepIx>, Sets>) -> ActivityReport {
     let model = p.model;
@@ -252,22 +278,18 @@ pub fn activity(p: &Prepared<'_>, sets: &BTreeMap<Option<RepIx>, Sets>) -> Activ
     let mut team = Tally::default();
     let mut undated = 0u64;
     for i in 0..a.len() {
-        // Planned or open: never counted.
-        if a.done[i] == Some(false) {
-            continue;
-        }
-        if a.deal[i].is_some_and(|d| !p.in_scope.get(d as usize).copied().unwrap_or(false)) {
-            continue;
-        }
         if !allowed(a.rep[i]) {
             continue;
         }
-        let Some(at) = a.at[i] else {
-            undated += 1;
-            continue;
+        let day = match counted(p, i) {
+            Counted::Never => continue,
+            Counted::Undated => {
+                undated += 1;
+                continue;
+            }
+            Counted::On(day) => day,
         };
         // Completed (done, or no status and dated by the as-of date) and in the period.
-        let day = at.date();
         if !p.period.contains(day) || day > p.as_of {
             continue;
         }

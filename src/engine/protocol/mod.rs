@@ -26,7 +26,7 @@ use crate::engine::model::ModelSettings;
 use crate::engine::model::summary::ModelSummary;
 
 /// Bumped whenever a message changes shape, so a stale worker or page is detected instead of misread.
-pub const PROTOCOL_VERSION: u32 = 14;
+pub const PROTOCOL_VERSION: u32 = 15;
 
 /// Identifies one request; replies carry the same id.
 pub type RequestId = u64;

@@ -136,26 +136,7 @@ fn insight_view(i: &Insight, testid: &'static str) -> impl IntoView + use<> {
     } else {
         i.deals.join(", ")
     };
-    let facts = format!(
-        "{} cases{}{}{}",
-        i.denominator,
-        i.rep_value
-            .map(|v| format!(
-                " · rep {}",
-                if v <= 1.0 {
-                    percent(Some(v))
-                } else {
-                    money(Some(v))
-                }
-            ))
-            .unwrap_or_default(),
-        i.peer_value
-            .map(|v| format!(" · peer median {}", percent(Some(v))))
-            .unwrap_or_default(),
-        i.interval
-            .map(|(a, b)| format!(" · 80% interval {}–{}", percent(Some(a)), percent(Some(b))))
-            .unwrap_or_default()
-    );
+    let facts = i.facts();
     view! {
         <li class="insight" data-testid=testid data-kind=format!("{:?}", i.kind)>
             <p><strong>{i.kind.label()}</strong>{i.stage.clone().map(|s| format!(" · {s}"))}" · "<span class="num">{money(i.impact)}</span></p>
@@ -178,6 +159,9 @@ fn RepBody(rep: RepCoaching, currency: String) -> impl IntoView {
     );
     view! {
         <p class="note">{peers}</p>
+        {rep.ramp.clone().map(|r| view! {
+            <p class="note" data-testid="rep-ramp">{format!("Ramping. {}", r.text)}</p>
+        })}
         {rep.limited_history.then(|| view! {
             <p class="note" data-testid="rep-limited">"Limited history: fewer than 20 decided deals, so nothing is said about rates."</p>
         })}
