@@ -397,3 +397,130 @@ fn coaching_is_kept_until_forget() {
     assert!(ask(&mut session).is_err(), "coaching after Forget");
     assert_eq!(session.ask(Summary {}).unwrap().model.deals.total, 0);
 }
+
+/// The demo's Commit habits are found by the same rules as any team's, from its truth (not its names): the
+/// optimistic rep's Commit runs high, the sandbagger's runs low, and no honest rep is flagged either way;
+/// the new hire is ramping and nobody else is.
+#[test]
+fn the_demos_commit_habits_and_new_hire_are_found() {
+    use pipelens::engine::demo::{Archetype, DEFAULT_SEED, Habit, generate};
+    use pipelens::engine::ingest::ImportOptions;
+    let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    let demo = generate(day, DEFAULT_SEED);
+    let mut session = support::session_with(
+        demo.files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
+        None,
+    );
+    let r = *session
+        .ask(Coach {
+            settings: Box::new(CoachSettings {
+                metrics: MetricSettings {
+                    as_of: Some(day),
+                    period: PeriodSpec::ThisQuarter,
+                    ..MetricSettings::default()
+                },
+                ..CoachSettings::default()
+            }),
+        })
+        .unwrap()
+        .report;
+    for t in &demo.truth.reps {
+        let Some(x) = r.reps.iter().find(|x| x.rep == t.name) else {
+            continue;
+        };
+        let accuracy: Vec<&str> = x
+            .insights
+            .iter()
+            .filter(|i| i.kind == Kind::ForecastAccuracy)
+            .map(|i| i.text.as_str())
+            .collect();
+        match t.habit {
+            Habit::Optimistic => assert!(
+                accuracy.len() == 1 && accuracy[0].contains("runs high"),
+                "{}: {accuracy:?}",
+                t.name
+            ),
+            Habit::Sandbagger => assert!(
+                accuracy.len() == 1 && accuracy[0].contains("sandbags"),
+                "{}: {accuracy:?}",
+                t.name
+            ),
+            Habit::Honest => assert!(accuracy.is_empty(), "{}: {accuracy:?}", t.name),
+        }
+        let ramping = t.archetype == Archetype::RampingNewHire;
+        assert_eq!(x.ramp.is_some(), ramping, "{}: {:?}", t.name, x.ramp);
+        if let Some(ramp) = &x.ramp {
+            assert_eq!(ramp.started_on, t.started_on);
+            assert_eq!(ramp.tenure_days, (day - t.started_on).num_days() + 1);
+        }
+    }
+}
+
+/// Planning's capacity adds up: each rep's expected = booked + open × win rate + new at today's pace, a
+/// manager's line sums their reps, and the team sums the managers; the picture draws every rep with a
+/// win rate and activities.
+#[test]
+fn capacity_rolls_up_by_manager_and_the_picture_has_every_rep() {
+    use pipelens::engine::demo::{DEFAULT_SEED, generate};
+    use pipelens::engine::ingest::ImportOptions;
+    let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    let demo = generate(day, DEFAULT_SEED);
+    let mut session = support::session_with(
+        demo.files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
+        None,
+    );
+    let r = *session
+        .ask(Coach {
+            settings: Box::new(CoachSettings {
+                metrics: MetricSettings {
+                    as_of: Some(day),
+                    period: PeriodSpec::ThisQuarter,
+                    ..MetricSettings::default()
+                },
+                ..CoachSettings::default()
+            }),
+        })
+        .unwrap()
+        .report;
+    let c = &r.capacity;
+    assert!(!c.reps.is_empty());
+    for line in &c.reps {
+        close(
+            line.expected,
+            line.booked + line.from_open + line.from_new,
+            &line.rep,
+        );
+        let x = rep(&r, &line.rep);
+        close(
+            line.from_open,
+            x.plan_inputs.open_amount * x.plan_inputs.win_rate.unwrap_or(0.0),
+            &format!("{} from open", line.rep),
+        );
+    }
+    assert_eq!(c.managers.len(), 2, "the demo's two managers");
+    let mut sum = 0.0;
+    for m in &c.managers {
+        let mine: f64 = c
+            .reps
+            .iter()
+            .filter(|x| x.manager.as_deref() == Some(m.name.as_str()))
+            .map(|x| x.expected)
+            .sum();
+        close(m.expected, mine, &m.name);
+        sum += m.expected;
+    }
+    close(c.team.expected, sum, "team");
+    let drawn: Vec<&str> = r.picture.points.iter().map(|p| p.rep.as_str()).collect();
+    for x in &r.reps {
+        assert!(
+            drawn.contains(&x.rep.as_str()) || r.picture.left_out.contains(&x.rep),
+            "{} neither drawn nor said left out",
+            x.rep
+        );
+    }
+    assert!(r.picture.median_activity_per_day.is_some() && r.picture.median_win_rate.is_some());
+}

@@ -211,6 +211,7 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
             insights::MIN_PEER_DECIDED
         ),
     ];
+    let capacity = super::capacity::capacity(model, &period, &out);
     Ok(CoachReport {
         period: span(settings.metrics.period.to_string(), &period),
         window: span(
@@ -221,6 +222,8 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
         currency: period.home_currency.clone(),
         team: TeamCoaching { ranked },
         reps: out,
+        picture: super::picture::activity_vs_win(&window),
+        capacity,
         notes,
     })
 }

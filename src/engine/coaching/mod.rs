@@ -7,15 +7,17 @@
 //! else the rest of the team) and the peer medians; [`insights`] holds each kind's rule and its impact;
 //! [`own`] holds the kinds judged against the rep's own baseline (deal size, activity); [`accuracy`] the
 //! Commit calls against what closed; [`segments`] where the rep wins; [`ramp`] the comparison of a new rep
-//! with the team at the same tenure; [`coach`] runs them over the metrics of the history window and the period and ranks them; [`report`]
+//! with the team at the same tenure; [`picture`] People's activity-against-win-rate chart; [`capacity`] Planning's expected bookings at today's pace by rep, manager and team; [`coach`] runs them over the metrics of the history window and the period and ranks them; [`report`]
 //! is the JSON answer the CLI prints and the app lays out. It reads the metrics engine's report and the
 //! model; it never recomputes a metric the metrics engine owns.
 
 pub mod accuracy;
+pub mod capacity;
 pub mod coach;
 pub mod insights;
 pub mod own;
 pub mod peers;
+pub mod picture;
 pub mod ramp;
 pub mod report;
 pub mod segments;

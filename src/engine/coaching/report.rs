@@ -204,6 +204,10 @@ pub struct CoachReport {
     pub currency: String,
     pub team: TeamCoaching,
     pub reps: Vec<RepCoaching>,
+    /// People's first picture: activity a working day against win rate per rep.
+    pub picture: crate::engine::coaching::picture::ActivityWin,
+    /// Planning's capacity: expected bookings at today's pace against quota, by rep, manager and team.
+    pub capacity: crate::engine::coaching::capacity::Capacity,
     /// The rules, in words: who peers are, the thresholds, how impact is valued, that impacts do not add.
     pub notes: Vec<String>,
 }

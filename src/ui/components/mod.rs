@@ -1,5 +1,6 @@
 //! Widgets shared by the views.
 
+pub mod bubble;
 pub mod chart;
 pub mod deal_list;
 pub mod download;

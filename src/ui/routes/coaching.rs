@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::engine::coaching::{CoachReport, Insight, Levers, PlanInputs, RepCoaching};
 use crate::engine::numfmt::{money, percent};
 use crate::engine::protocol::WhatIf;
+use crate::ui::components::bubble::ActivityWinChart;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::{Loaded, coaching, use_data};
 use crate::ui::filters::with_param;
@@ -24,6 +25,22 @@ pub fn TeamCoaching() -> impl IntoView {
     let state = use_app_state();
     let data = use_data();
     let answer = coaching(state, data);
+    let picture = move || match answer.get() {
+        Some(Loaded::Ready(r)) => {
+            let (picture, currency) = (r.picture.clone(), r.currency.clone());
+            view! {
+                <Section title="Activity against win rate" testid="activity-win" lede="Who is busy but not converting, and who converts on little activity: each rep over the last year, the bubble their bookings. Pick a bubble for the rep.">
+                    {if picture.points.is_empty() {
+                        view! { <Missing text=picture.note.clone() /> }.into_any()
+                    } else {
+                        view! { <ActivityWinChart data=picture currency=currency /> }.into_any()
+                    }}
+                </Section>
+            }
+            .into_any()
+        }
+        _ => ().into_any(),
+    };
     let body = move || match answer.get() {
         None => {
             view! { <p class="missing" role="status">"Looking for what to coach…"</p> }.into_any()
@@ -35,6 +52,7 @@ pub fn TeamCoaching() -> impl IntoView {
         Some(Loaded::Ready(r)) => view! { <TeamList report=r /> }.into_any(),
     };
     view! {
+        {picture}
         <Section title="What to coach" testid="what-to-coach" lede="The team's biggest coaching opportunities, each valued at the peer median (never the top quartile). Insights on the same deals overlap: their values do not add up.">
             {body}
         </Section>

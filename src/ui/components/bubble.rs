@@ -1,0 +1,281 @@
+//! A bubble chart on a canvas: one bubble per rep at (activity a working day, win rate), its area the
+//! bookings, with the team's medians as quadrant lines and each quadrant named. Hovering shows the rep's
+//! figures; clicking a bubble opens the rep; the same figures are in a table with links, for keyboards and
+//! screen readers. It lays out the engine's [`ActivityWin`]; it computes nothing.
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+use crate::engine::coaching::picture::ActivityWin;
+use crate::engine::numfmt::{money, percent};
+use crate::ui::components::chart::token;
+use crate::ui::components::download::download_canvas;
+use crate::ui::filters::with_param;
+use crate::ui::state::use_app_state;
+
+/// Each bubble's centre and radius on the canvas, in CSS pixels.
+type Hits = Vec<(f64, f64, f64)>;
+
+fn draw(canvas: &web_sys::HtmlCanvasElement, data: &ActivityWin, dpr: f64) -> Option<Hits> {
+    let css_width = f64::from(canvas.client_width().max(240));
+    let css_height = f64::from(canvas.client_height().max(200));
+    canvas.set_width((css_width * dpr) as u32);
+    canvas.set_height((css_height * dpr) as u32);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
+    let root = backend.into_drawing_area();
+    let (surface, text, muted, accent, hairline) = (
+        token("--surface", WHITE),
+        token("--text", BLACK),
+        token("--text-muted", RGBColor(90, 96, 104)),
+        token("--accent", RGBColor(31, 95, 153)),
+        token("--hairline", RGBColor(217, 220, 223)),
+    );
+    root.fill(&surface).ok()?;
+    let px = |v: f64| (v * dpr) as i32;
+    let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&text);
+    let max_x = data
+        .points
+        .iter()
+        .map(|p| p.activity_per_day)
+        .fold(1.0f64, f64::max)
+        * 1.15;
+    let max_y = data
+        .points
+        .iter()
+        .map(|p| p.win_rate)
+        .fold(0.1f64, f64::max)
+        .min(0.91)
+        * 1.15;
+    let max_booked = data
+        .points
+        .iter()
+        .map(|p| p.bookings)
+        .fold(0.0f64, f64::max);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(12.0) as u32)
+        .x_label_area_size(px(40.0) as u32)
+        .y_label_area_size(px(56.0) as u32)
+        .build_cartesian_2d(0.0..max_x, 0.0..max_y)
+        .ok()?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(hairline)
+        .axis_style(muted)
+        .x_desc("completed activities a working day")
+        .y_desc("win rate")
+        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(font(11.0))
+        .axis_desc_style(font(12.0))
+        .draw()
+        .ok()?;
+    let median_style = ShapeStyle::from(&muted).stroke_width(px(1.5) as u32);
+    if let Some(mx) = data.median_activity_per_day {
+        chart
+            .draw_series(LineSeries::new(vec![(mx, 0.0), (mx, max_y)], median_style))
+            .ok()?;
+    }
+    if let Some(my) = data.median_win_rate {
+        chart
+            .draw_series(LineSeries::new(vec![(0.0, my), (max_x, my)], median_style))
+            .ok()?;
+    }
+    // The quadrants' names, in their corners.
+    let corner = |x: f64, y: f64, label: &str, anchor_right: bool| {
+        let (cx, cy) = chart.backend_coord(&(x, y));
+        let style = ("sans-serif", 11.0 * dpr).into_font().color(&muted).pos(
+            plotters::style::text_anchor::Pos::new(
+                if anchor_right {
+                    plotters::style::text_anchor::HPos::Right
+                } else {
+                    plotters::style::text_anchor::HPos::Left
+                },
+                plotters::style::text_anchor::VPos::Top,
+            ),
+        );
+        let dx = if anchor_right { -px(6.0) } else { px(6.0) };
+        Text::new(label.to_owned(), (cx + dx, cy + px(4.0)), style)
+    };
+    if data.median_activity_per_day.is_some() && data.median_win_rate.is_some() {
+        let labels = [
+            corner(max_x, max_y, "busy and converting", true),
+            corner(0.0, max_y, "converting on little activity", false),
+            corner(
+                max_x,
+                data.median_win_rate.unwrap_or(0.0),
+                "busy but not converting",
+                true,
+            ),
+            corner(
+                0.0,
+                data.median_win_rate.unwrap_or(0.0),
+                "quiet and not converting",
+                false,
+            ),
+        ];
+        for label in labels {
+            root.draw(&label).ok()?;
+        }
+    }
+    let mut hits = Vec::new();
+    for p in &data.points {
+        let r_css = 5.0 + 19.0 * (p.bookings / max_booked.max(1.0)).max(0.0).sqrt();
+        let at = (p.activity_per_day, p.win_rate);
+        let style = if p.limited_history {
+            accent.stroke_width(px(2.0) as u32)
+        } else {
+            accent.mix(0.55).filled()
+        };
+        chart
+            .draw_series(std::iter::once(Circle::new(at, px(r_css), style)))
+            .ok()?;
+        let (cx, cy) = chart.backend_coord(&at);
+        let name = p.rep.split_whitespace().next().unwrap_or(&p.rep).to_owned();
+        root.draw(&Text::new(
+            name,
+            (cx + px(r_css + 3.0), cy - px(6.0)),
+            font(11.0),
+        ))
+        .ok()?;
+        hits.push((f64::from(cx) / dpr, f64::from(cy) / dpr, r_css));
+    }
+    root.present().ok()?;
+    Some(hits)
+}
+
+/// The bubble under a point (CSS pixels), the nearest when bubbles overlap.
+fn hit(hits: &Hits, x: f64, y: f64) -> Option<usize> {
+    hits.iter()
+        .enumerate()
+        .map(|(i, (cx, cy, r))| (i, ((cx - x).powi(2) + (cy - y).powi(2)).sqrt(), *r))
+        .filter(|(_, d, r)| *d <= r + 4.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _, _)| i)
+}
+
+/// The picture with its data table; each bubble and each row opens the rep.
+#[component]
+pub fn ActivityWinChart(data: ActivityWin, currency: String) -> impl IntoView {
+    let state = use_app_state();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let hits: StoredValue<Hits, LocalStorage> = StoredValue::new_local(Vec::new());
+    let hover: RwSignal<Option<(usize, i32, i32)>> = RwSignal::new(None);
+    let data = StoredValue::new(data);
+    Effect::new(move |_| {
+        let _theme = state.dark.get();
+        if let Some(canvas) = canvas_ref.get() {
+            let dpr = web_sys::window()
+                .map_or(1.0, |w| w.device_pixel_ratio())
+                .max(1.0);
+            let drawn = data
+                .with_value(|d| draw(&canvas, d, dpr))
+                .unwrap_or_default();
+            hits.set_value(drawn);
+        }
+    });
+    let href = move |rep: &str| query.with_untracked(|q| with_param(q, "rep", Some(rep)));
+    let at = move |e: &web_sys::MouseEvent| {
+        hits.with_value(|h| hit(h, f64::from(e.offset_x()), f64::from(e.offset_y())))
+    };
+    let on_move = move |e: web_sys::MouseEvent| {
+        hover.set(at(&e).map(|i| (i, e.offset_x(), e.offset_y())));
+    };
+    let on_click = move |e: web_sys::MouseEvent| {
+        if let Some(i) = at(&e)
+            && let Some(rep) = data.with_value(|d| d.points.get(i).map(|p| p.rep.clone()))
+        {
+            navigate(&href(&rep), Default::default());
+        }
+    };
+    let export = move |_| {
+        if let Some(canvas) = canvas_ref.get_untracked() {
+            download_canvas("activity-vs-win-rate.png", &canvas);
+        }
+    };
+    let tooltip = move || {
+        hover.get().and_then(|(i, x, y)| {
+            data.with_value(|d| {
+                d.points.get(i).map(|p| {
+                    let text = format!(
+                        "{}: {:.1} activities a working day · win rate {} ({} decided) · booked {}",
+                        p.rep,
+                        p.activity_per_day,
+                        percent(Some(p.win_rate)),
+                        p.decided_deals,
+                        money(Some(p.bookings))
+                    );
+                    view! {
+                        <div class="chart-tip" role="status" style:left=format!("{}px", x + 12) style:top=format!("{}px", y + 8)>{text}</div>
+                    }
+                })
+            })
+        })
+    };
+    let (points, note, left_out, medians) = data.with_value(|d| {
+        (
+            d.points.clone(),
+            d.note.clone(),
+            d.left_out.clone(),
+            format!(
+                "Team medians: {} activities a working day, win rate {}.",
+                d.median_activity_per_day
+                    .map_or("—".to_owned(), |v| format!("{v:.1}")),
+                percent(d.median_win_rate)
+            ),
+        )
+    });
+    let rows = points
+        .into_iter()
+        .map(|p| {
+            let link = href(&p.rep);
+            view! {
+                <tr>
+                    <th scope="row"><a href=link>{p.rep.clone()}</a></th>
+                    <td class="num">{format!("{:.1}", p.activity_per_day)}</td>
+                    <td class="num">{percent(Some(p.win_rate))}</td>
+                    <td class="num">{p.decided_deals}</td>
+                    <td class="num">{money(Some(p.bookings))}</td>
+                    <td>{if p.limited_history { "too few to judge" } else { "" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart bubble" data-testid="activity-win-chart">
+            <figcaption>
+                <span class="chart-title">"Activity against win rate"</span>
+                <button type="button" class="quiet small" on:click=export>"PNG"</button>
+            </figcaption>
+            <div class="chart-area tall">
+                <canvas node_ref=canvas_ref aria-hidden="true" class="clickable"
+                    on:mousemove=on_move on:mouseleave=move |_| hover.set(None) on:click=on_click></canvas>
+                {tooltip}
+            </div>
+            <p class="chart-note">{format!("{note} {medians} Amounts in {currency}.")}</p>
+            {(!left_out.is_empty()).then(|| view! {
+                <p class="chart-note" data-testid="activity-win-left-out">{format!("Not drawn (no activities or no decided deal in the window): {}.", left_out.join(", "))}</p>
+            })}
+            <details class="chart-data">
+                <summary>"Data"</summary>
+                <table class="data compact" data-testid="activity-win-table">
+                    <caption class="visually-hidden">"Activity against win rate, per rep"</caption>
+                    <thead><tr>
+                        <th scope="col">"Rep"</th>
+                        <th scope="col" class="num">"Activities a working day"</th>
+                        <th scope="col" class="num">"Win rate"</th>
+                        <th scope="col" class="num">"Decided deals"</th>
+                        <th scope="col" class="num">"Booked"</th>
+                        <th scope="col">""</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}
