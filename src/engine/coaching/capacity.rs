@@ -5,50 +5,11 @@
 //! reverse funnel with no lever moved); nothing here is a forecast with a range (that is the forecast's
 //! job), and the notes say so.
 
-use serde::{Deserialize, Serialize};
-
 use crate::engine::metrics::MetricsReport;
 use crate::engine::model::SalesModel;
 use crate::engine::numfmt::money;
 
-use super::report::RepCoaching;
-
-/// One rep's capacity line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RepCapacity {
-    pub rep: String,
-    pub manager: Option<String>,
-    pub quota: Option<f64>,
-    pub booked: f64,
-    /// The open pipeline closing in the period × the win rate.
-    pub from_open: f64,
-    /// New opportunities at today's activity pace that can still close, × win rate × deal size.
-    pub from_new: f64,
-    pub expected: f64,
-    /// expected ÷ quota.
-    pub share_of_quota: Option<f64>,
-}
-
-/// A sum of reps: a manager's team or the whole team.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Rollup {
-    /// The manager's name; "The team" for the whole team; "(no manager)".
-    pub name: String,
-    pub reps: u64,
-    /// The sum of the quotas given (reps without one count nothing).
-    pub quota: f64,
-    pub booked: f64,
-    pub expected: f64,
-    pub share_of_quota: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Capacity {
-    pub reps: Vec<RepCapacity>,
-    pub managers: Vec<Rollup>,
-    pub team: Rollup,
-    pub note: String,
-}
+use super::report::{Capacity, RepCapacity, RepCoaching, Rollup};
 
 fn share(expected: f64, quota: f64) -> Option<f64> {
     (quota > 0.0).then(|| expected / quota)

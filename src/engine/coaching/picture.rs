@@ -2,38 +2,11 @@
 //! working day against their win rate over the history window, the bubble their bookings, and the team's
 //! medians as the quadrant lines. Reps with too few decided deals are marked, never left out.
 
-use serde::{Deserialize, Serialize};
-
 use crate::engine::metrics::MetricsReport;
 
 use super::insights::{MIN_DECIDED, MIN_PEER_DECIDED};
 use super::peers::median;
-
-/// One rep's bubble.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Point {
-    pub rep: String,
-    pub activity_per_day: f64,
-    pub win_rate: f64,
-    pub decided_deals: u64,
-    /// Home units won over the window (the bubble's area).
-    pub bookings: f64,
-    /// Fewer than the decided deals a rate-based insight needs: drawn hollow.
-    pub limited_history: bool,
-}
-
-/// The picture's data: the bubbles, the quadrant lines and what was left out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ActivityWin {
-    pub points: Vec<Point>,
-    /// The median of the reps' activities a working day.
-    pub median_activity_per_day: Option<f64>,
-    /// The median win rate of the reps with enough decided deals to count.
-    pub median_win_rate: Option<f64>,
-    /// Reps without activities or without a decided deal, who are not drawn.
-    pub left_out: Vec<String>,
-    pub note: String,
-}
+use super::report::{ActivityWin, Point};
 
 /// The picture over the window's metrics.
 pub fn activity_vs_win(window: &MetricsReport) -> ActivityWin {

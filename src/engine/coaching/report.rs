@@ -195,6 +195,69 @@ pub struct Span {
     pub end: NaiveDate,
 }
 
+/// One rep's bubble.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub rep: String,
+    pub activity_per_day: f64,
+    pub win_rate: f64,
+    pub decided_deals: u64,
+    /// Home units won over the window (the bubble's area).
+    pub bookings: f64,
+    /// Fewer than the decided deals a rate-based insight needs: drawn hollow.
+    pub limited_history: bool,
+}
+
+/// The picture's data: the bubbles, the quadrant lines and what was left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActivityWin {
+    pub points: Vec<Point>,
+    /// The median of the reps' activities a working day.
+    pub median_activity_per_day: Option<f64>,
+    /// The median win rate of the reps with enough decided deals to count.
+    pub median_win_rate: Option<f64>,
+    /// Reps without activities or without a decided deal, who are not drawn.
+    pub left_out: Vec<String>,
+    pub note: String,
+}
+
+/// One rep's capacity line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepCapacity {
+    pub rep: String,
+    pub manager: Option<String>,
+    pub quota: Option<f64>,
+    pub booked: f64,
+    /// The open pipeline closing in the period × the win rate.
+    pub from_open: f64,
+    /// New opportunities at today's activity pace that can still close, × win rate × deal size.
+    pub from_new: f64,
+    pub expected: f64,
+    /// expected ÷ quota.
+    pub share_of_quota: Option<f64>,
+}
+
+/// A sum of reps: a manager's team or the whole team.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rollup {
+    /// The manager's name; "The team" for the whole team; "(no manager)".
+    pub name: String,
+    pub reps: u64,
+    /// The sum of the quotas given (reps without one count nothing).
+    pub quota: f64,
+    pub booked: f64,
+    pub expected: f64,
+    pub share_of_quota: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    pub reps: Vec<RepCapacity>,
+    pub managers: Vec<Rollup>,
+    pub team: Rollup,
+    pub note: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoachReport {
     pub period: Span,
@@ -205,9 +268,9 @@ pub struct CoachReport {
     pub team: TeamCoaching,
     pub reps: Vec<RepCoaching>,
     /// People's first picture: activity a working day against win rate per rep.
-    pub picture: crate::engine::coaching::picture::ActivityWin,
+    pub picture: ActivityWin,
     /// Planning's capacity: expected bookings at today's pace against quota, by rep, manager and team.
-    pub capacity: crate::engine::coaching::capacity::Capacity,
+    pub capacity: Capacity,
     /// The rules, in words: who peers are, the thresholds, how impact is valued, that impacts do not add.
     pub notes: Vec<String>,
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
-use crate::engine::coaching::picture::ActivityWin;
+use crate::engine::coaching::report::ActivityWin;
 use crate::engine::numfmt::{money, percent};
 use crate::ui::components::chart::token;
 use crate::ui::components::download::download_canvas;
