@@ -222,6 +222,7 @@ fn the_team_ranking_is_by_impact() {
 /// (20 working days), only the first 20 days can still create what closes in time: 40 a day against 10 today.
 #[test]
 fn the_plan_and_its_levers_follow_the_worked_example() {
+    use pipelens::engine::coaching::whatif::Odds;
     use pipelens::engine::coaching::{Levers, PlanInputs};
     use pipelens::engine::protocol::WhatIf;
     let inputs = PlanInputs {
@@ -237,15 +238,17 @@ fn the_plan_and_its_levers_follow_the_worked_example() {
         from_team: Vec::new(),
     };
     let mut session = pipelens::engine::session::Session::new();
-    let mut ask = |levers: Levers| {
+    let mut ask_with = |levers: Levers, odds: Option<Odds>| {
         *session
             .ask(WhatIf {
                 inputs: Box::new(inputs.clone()),
                 levers,
+                odds,
             })
             .unwrap()
             .plan
     };
+    let mut ask = |levers: Levers| ask_with(levers, None);
     let base = ask(Levers::default());
     close(base.wins.unwrap(), 10.0, "wins");
     close(base.opportunities.unwrap(), 40.0, "opportunities");
@@ -288,6 +291,41 @@ fn the_plan_and_its_levers_follow_the_worked_example() {
         "{}",
         late.sentence
     );
+    assert_eq!(late.chance_of_quota, None, "no odds given, no chance said");
+    // The chance of quota moves with the levers: the forecast's 30% of 100,000 with P10–P90 60,000–140,000
+    // (a spread of 80,000 / 2.5631), shifted by what the levers add at today's pace — 10 a day × 20 days
+    // ÷ 20 an opportunity × 25% × 10,000 = 25,000 before, 11 × 27.14 ÷ 20 × 30% × 11,000 after.
+    let odds = Odds {
+        quota: 100_000.0,
+        chance_of_quota: 0.30,
+        p10: 60_000.0,
+        p90: 140_000.0,
+    };
+    let still = ask_with(Levers::default(), Some(odds));
+    close(
+        still.chance_of_quota.unwrap(),
+        0.30,
+        "no lever: the forecast's chance",
+    );
+    let all = Levers {
+        win_rate_points: 0.05,
+        deal_size_share: 0.10,
+        cycle_days: -10.0,
+        per_day: 1.0,
+    };
+    let moved = ask_with(all, Some(odds));
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let n = Normal::new(0.0, 1.0).unwrap();
+    let sigma = 80_000.0 / (2.0 * 1.281_551_565_545);
+    let after = 11.0 * (40.0 - 18.0 * 5.0 / 7.0) / 20.0 * 0.30 * 11_000.0;
+    let delta = after - 25_000.0;
+    let want = 1.0 - n.cdf(n.inverse_cdf(0.70) - delta / sigma);
+    close(
+        moved.chance_of_quota.unwrap(),
+        want,
+        "chance with the levers",
+    );
+    assert!(want > 0.30 && moved.chance_math.is_some());
 }
 
 /// A rep with too few decided deals is planned at the team's rates, and the plan says which.

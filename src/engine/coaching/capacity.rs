@@ -29,18 +29,7 @@ pub fn capacity(model: &SalesModel, period: &MetricsReport, coaching: &[RepCoach
         let (inputs, plan) = (&c.plan_inputs, &c.plan);
         let booked = m.bookings.unwrap_or(0.0);
         let from_open = plan.from_open.unwrap_or(0.0);
-        let from_new = match (
-            inputs.activities_per_day_now,
-            plan.creation_days,
-            inputs.activities_per_opportunity.filter(|a| *a > 0.0),
-            plan.win_rate,
-            plan.avg_deal,
-        ) {
-            (Some(per_day), Some(days), Some(per_opp), Some(rate), Some(deal)) => {
-                per_day * days / per_opp * rate * deal
-            }
-            _ => 0.0,
-        };
+        let from_new = super::whatif::from_new_at_pace(inputs, plan);
         let expected = booked + from_open + from_new;
         reps.push(RepCapacity {
             rep: c.rep.clone(),

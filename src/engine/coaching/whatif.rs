@@ -75,6 +75,93 @@ pub struct Plan {
     pub covered: Option<f64>,
     /// The plan in a sentence, or what is missing for it.
     pub sentence: String,
+    /// The forecast's chance of quota with the levers moved (given the forecast's odds), and how.
+    #[serde(default)]
+    pub chance_of_quota: Option<f64>,
+    #[serde(default)]
+    pub chance_math: Option<String>,
+}
+
+/// The forecast's view of the rep's period, for the chance of quota to move with the levers: its chance
+/// (the Monte Carlo's) and its P10–P90.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Odds {
+    pub quota: f64,
+    pub chance_of_quota: f64,
+    pub p10: f64,
+    pub p90: f64,
+}
+
+impl Odds {
+    /// The odds of a forecast row with a range, a quota and a chance.
+    pub fn of(row: &crate::engine::forecast::report::ForecastRow) -> Option<Odds> {
+        if !row.distribution {
+            return None;
+        }
+        Some(Odds {
+            quota: row.quota?,
+            chance_of_quota: row.chance_of_quota?,
+            p10: row.p10?,
+            p90: row.p90?,
+        })
+    }
+}
+
+/// What the rep's current activity a working day (with the lever) brings in new opportunities that can
+/// still close in the period: per day × creation days ÷ activities per opportunity × win rate × deal size.
+pub fn from_new_at_pace(inputs: &PlanInputs, plan: &Plan) -> f64 {
+    match (
+        plan.per_day_capacity,
+        plan.creation_days,
+        positive(inputs.activities_per_opportunity),
+        plan.win_rate,
+        plan.avg_deal,
+    ) {
+        (Some(per_day), Some(days), Some(per_opp), Some(rate), Some(deal)) => {
+            per_day * days / per_opp * rate * deal
+        }
+        _ => 0.0,
+    }
+}
+
+/// z of the 90th percentile of the standard normal.
+const Z90: f64 = 1.281_551_565_545;
+
+/// The plan of `inputs` with `levers` moved and, given the forecast's `odds`, the chance of quota moved
+/// with them: the forecast's distribution (its P10–P90 read as a normal's spread) shifted by what the
+/// levers add to the expected bookings at today's pace (open × win rate + new at pace), anchored on the
+/// forecast's own chance so that no lever gives the forecast's number exactly.
+pub fn plan_with_odds(inputs: &PlanInputs, levers: Levers, odds: Option<Odds>) -> Plan {
+    let mut moved = plan(inputs, levers);
+    let Some(o) = odds else {
+        return moved;
+    };
+    let sigma = (o.p90 - o.p10) / (2.0 * Z90);
+    let Ok(normal) = statrs::distribution::Normal::new(0.0, 1.0) else {
+        return moved;
+    };
+    use statrs::distribution::ContinuousCDF;
+    if !(sigma.is_finite() && sigma > 0.0) {
+        return moved;
+    }
+    let still = plan(inputs, Levers::default());
+    let rest = |p: &Plan| p.from_open.unwrap_or(0.0) + from_new_at_pace(inputs, p);
+    let delta = rest(&moved) - rest(&still);
+    let chance0 = o.chance_of_quota.clamp(0.001, 0.999);
+    let z0 = normal.inverse_cdf(1.0 - chance0);
+    let chance = 1.0 - normal.cdf(z0 - delta / sigma);
+    moved.chance_math = Some(format!(
+        "The forecast gives {} of reaching {} (P10–P90 {}–{}, read as a spread of {}); the levers add {} to the expected bookings at today's pace (open × win rate + new opportunities at today's activity), so the chance moves to {} — the forecast's range shifted, not a new simulation.",
+        percent(Some(o.chance_of_quota)),
+        money(Some(o.quota)),
+        money(Some(o.p10)),
+        money(Some(o.p90)),
+        money(Some(sigma)),
+        money(Some(delta)),
+        percent(Some(chance))
+    ));
+    moved.chance_of_quota = Some(chance);
+    moved
 }
 
 fn positive(v: Option<f64>) -> Option<f64> {
@@ -157,5 +244,7 @@ pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
         per_day_capacity,
         covered,
         sentence,
+        chance_of_quota: None,
+        chance_math: None,
     }
 }

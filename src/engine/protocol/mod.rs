@@ -290,6 +290,9 @@ pub struct Coach {
 pub struct WhatIf {
     pub inputs: Box<crate::engine::coaching::PlanInputs>,
     pub levers: crate::engine::coaching::Levers,
+    /// The forecast's odds for the rep (from its `Forecasted` row), for the chance of quota to move.
+    #[serde(default)]
+    pub odds: Option<crate::engine::coaching::whatif::Odds>,
 }
 
 /// The week-over-week trend of what changed; `settings` as in [`Changes`] (a relative period is the one

@@ -352,7 +352,9 @@ impl Session {
             Request::ChangesTrend(r) => self.after_build(Then::Trend(r.settings)),
             Request::Coach(r) => self.after_build(Then::Coach(r.settings)),
             Request::WhatIf(r) => done(Ok(Answer::Planned(Planned {
-                plan: Box::new(crate::engine::coaching::whatif::plan(&r.inputs, r.levers)),
+                plan: Box::new(crate::engine::coaching::whatif::plan_with_odds(
+                    &r.inputs, r.levers, r.odds,
+                )),
             }))),
             Request::Changes(r) if r.before_files.is_empty() && r.after_files.is_empty() => {
                 self.after_build(Then::Changes(r.settings, r.swap))

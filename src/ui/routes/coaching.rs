@@ -7,12 +7,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::engine::coaching::whatif::Odds;
 use crate::engine::coaching::{CoachReport, Insight, Levers, PlanInputs, RepCoaching};
 use crate::engine::numfmt::{money, percent};
 use crate::engine::protocol::WhatIf;
 use crate::ui::components::bubble::ActivityWinChart;
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
-use crate::ui::data::{Loaded, coaching, use_data};
+use crate::ui::data::{Loaded, coaching, forecast, use_data};
 use crate::ui::filters::with_param;
 use crate::ui::routes::shared::{Missing, Section};
 use crate::ui::state::use_app_state;
@@ -252,18 +253,29 @@ fn levers_of(values: [f64; 4]) -> Levers {
 
 /// The reverse funnel with its levers: each slider move asks the engine for the plan again.
 #[component]
-fn WhatIfPlan(inputs: PlanInputs) -> impl IntoView {
+pub fn WhatIfPlan(inputs: PlanInputs) -> impl IntoView {
     let state = use_app_state();
     let values = RwSignal::new([0.0f64; 4]);
     let inputs = StoredValue::new(inputs);
+    let data = use_data();
+    let forecast = forecast(state, data);
+    // The forecast's odds for this rep, once it is there (the chance of quota then moves with the levers).
+    let odds = move || match forecast.get() {
+        Some(Loaded::Ready(f)) => {
+            inputs.with_value(|i| f.reps.iter().find(|r| r.rep == i.rep).and_then(Odds::of))
+        }
+        _ => None,
+    };
     let plan = LocalResource::new(move || {
         let levers = levers_of(values.get());
+        let odds = odds();
         let door = state.door();
         let inputs = inputs.get_value();
         async move {
             door.ask(WhatIf {
                 inputs: Box::new(inputs),
                 levers,
+                odds,
             })
             .await
             .map(|p| *p.plan)
@@ -304,9 +316,13 @@ fn WhatIfPlan(inputs: PlanInputs) -> impl IntoView {
                     <div><dt>"Activities a working day"</dt><dd data-testid="plan-per-day">{cell(p.activities_per_day, 1)}</dd></div>
                     <div><dt>"Today"</dt><dd>{cell(p.per_day_capacity, 1)}</dd></div>
                     <div><dt>"Win rate · deal"</dt><dd>{format!("{} · {}", percent(p.win_rate), money(p.avg_deal))}</dd></div>
+                    <div><dt>"Chance of quota"</dt><dd data-testid="plan-chance">{p.chance_of_quota.map_or_else(|| "—".to_owned(), |c| percent(Some(c)))}</dd></div>
                 </dl>
+                {p.chance_math.clone().map(|m| view! {
+                    <details class="math"><summary>"Show the math: chance of quota"</summary><p>{m}</p></details>
+                })}
             })}
-            <p class="note">"Opportunities count only if created at least one sales cycle before the period's end (working days). The forecast's chance of quota is not recomputed by the levers."</p>
+            <p class="note">"Opportunities count only if created at least one sales cycle before the period's end (working days). The chance of quota is the forecast's, shifted by what the levers add at today's pace (— until the forecast has a range and a quota for the rep)."</p>
             {(!from_team.is_empty()).then(|| view! { <p class="note">{format!("Planned with {}.", from_team.join("; "))}</p> })}
         </div>
     }

@@ -11,6 +11,7 @@ pub mod people;
 pub mod performance;
 pub mod pipeline;
 pub mod planning;
+pub mod planning_capacity;
 pub mod process;
 pub mod scorecard;
 pub mod shared;

@@ -14,6 +14,7 @@ use crate::ui::actions::import_made;
 use crate::ui::components::chart::{Bar, Chart};
 use crate::ui::components::table::{Cell, Column, DataTable, Row};
 use crate::ui::data::{Loaded, use_data};
+use crate::ui::routes::planning_capacity::CapacityAndWhatIf;
 use crate::ui::routes::shared::{Missing, Section, gate, rep_cell};
 use crate::ui::state::MathAsk;
 use crate::ui::state::use_app_state;
@@ -28,6 +29,7 @@ pub fn PlanningView() -> impl IntoView {
             {gate(data, "Planning needs deals and quotas (a quota file, or the quotas in the demo).", |report| {
                 view! { <Plan report=report /> }.into_any()
             })}
+            <CapacityAndWhatIf />
             <TypedQuotas />
         </section>
     }
