@@ -42,6 +42,35 @@ test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
   }
 });
 
+test('no WCAG 2 A/AA violations on a rep\'s page (coaching, what-if) and the 1:1 pack', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const app = new AppPage(await context.newPage(), env.served);
+  await app.loadDemo();
+  await app.page.getByTestId('team-table').waitFor();
+  const rep = (await app.page.getByTestId('team-table').locator('tbody').getByRole('link').first().textContent()).trim();
+  const found = [];
+  for (const [name, query, ready] of [
+    ['rep page', `?view=people&asof=2026-03-15&rep=${encodeURIComponent(rep)}`, 'what-if'],
+    ['1:1 pack', `?view=people&asof=2026-03-15&rep=${encodeURIComponent(rep)}&pack=1`, 'pack-plan'],
+  ]) {
+    await app.loadDemo(query);
+    await app.page.getByTestId(ready).waitFor({ timeout: 60_000 });
+    await app.page.waitForTimeout(800);
+    await app.page.evaluate(() => new Promise((drawn) => {
+      document.querySelectorAll('details').forEach((d) => { d.open = true; });
+      setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(drawn)), 0);
+    }));
+    await app.page.addScriptTag({ path: AXE });
+    const result = await app.page.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+      return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    });
+    found.push(...result.map((r) => `${name}: ${r}`));
+  }
+  await context.close();
+  assert.deepEqual(found, []);
+});
+
 test('keyboard alone reaches the views and a figure\'s math', async () => {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const app = new AppPage(await context.newPage(), env.served);

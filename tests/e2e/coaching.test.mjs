@@ -13,19 +13,21 @@ const AS_OF = '2026-03-15';
 const env = servedApp();
 const money = (v) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
 
-function cliCoach() {
-  const cli = join(REPO, 'target/debug/pipelens');
+function cli(command = 'coach') {
+  const bin = join(REPO, 'target/debug/pipelens');
   const dir = mkdtempSync(join(tmpdir(), 'pipelens-demo-'));
   try {
-    execFileSync(cli, ['demo', dir, '--as-of', AS_OF]);
+    execFileSync(bin, ['demo', dir, '--as-of', AS_OF]);
     const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => join(dir, f));
-    const out = execFileSync(cli, ['coach', ...files, '--as-of', AS_OF, '--period', 'this-quarter', '--format', 'json'],
+    const out = execFileSync(bin, [command, ...files, '--as-of', AS_OF, '--period', 'this-quarter', '--format', 'json'],
       { maxBuffer: 64 * 1024 * 1024 });
     return JSON.parse(out.toString());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+const cliCoach = () => cli('coach');
+const percent = (v) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 
 test('People ranks the CLI\'s coaching opportunities, and a rep\'s page has their insights with the math', async () => {
   const expected = cliCoach();
@@ -112,5 +114,59 @@ test('the 1:1 pack prints to one or two pages with its sections, light, peers un
   writeFileSync(join(SHOTS, 'pack.pdf'), pdf);
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assert.ok(pages >= 1 && pages <= 2, `the pack prints on ${pages} pages`);
+  await closeClean(context, seen);
+});
+
+test('People\'s first picture draws every rep the engine drew, and a bubble opens the rep', async () => {
+  const expected = cliCoach();
+  const points = expected.picture.points;
+  assert.ok(points.length >= 5, 'the demo has reps to draw');
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.loadDemo(`?view=people&period=this-quarter&asof=${AS_OF}`);
+  const chart = app.page.getByTestId('activity-win-chart');
+  await chart.waitFor({ timeout: 60_000 });
+  const rows = await app.page.getByTestId('activity-win-table').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent.trim())));
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r[2], r[4]]),
+    points.map((p) => [p.rep, p.activity_per_day.toFixed(1), percent(p.win_rate), money(p.bookings)]));
+  assert.equal(await chart.locator('.bubble-hit').count(), points.length, 'one bubble per rep');
+  await chart.scrollIntoViewIfNeeded();
+  mkdirSync(SHOTS, { recursive: true });
+  await chart.screenshot({ path: join(SHOTS, 'people-activity-win-1280.png') });
+  // The busiest rep's bubble opens their page.
+  const busiest = [...points].sort((a, b) => b.activity_per_day - a.activity_per_day)[0];
+  await chart.locator(`.bubble-hit[data-rep="${busiest.rep}"]`).click();
+  await app.page.getByTestId('rep-coaching').waitFor({ timeout: 60_000 });
+  assert.equal(new URL(app.page.url()).searchParams.get('rep'), busiest.rep);
+  await closeClean(context, seen);
+});
+
+test('Planning rolls capacity up by manager as the engine does, and the chance of quota moves with a lever', async () => {
+  const expected = cliCoach();
+  const forecast = cli('forecast');
+  const { context, seen, app } = await openApp(env.browser, env.served, { viewport: { width: 1280, height: 900 } });
+  await app.loadDemo(`?view=planning&period=this-quarter&asof=${AS_OF}`);
+  const managers = app.page.getByTestId('capacity-managers');
+  await managers.waitFor({ timeout: 60_000 });
+  const rows = await managers.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent.trim())));
+  const want = [...expected.capacity.managers, expected.capacity.team].map((m) => [m.name, money(m.expected)]);
+  assert.deepEqual(rows.map((r) => [r[0], r[4]]).sort(), want.sort());
+  // A rep with a forecast range and a quota: the plan's chance starts at the forecast's and rises with
+  // ten points of win rate.
+  const row = forecast.reps.find((r) => r.distribution && r.quota !== null && r.chance_of_quota > 0.05
+    && r.chance_of_quota < 0.95 && expected.reps.some((x) => x.rep === r.rep && x.plan_inputs.win_rate !== null));
+  assert.ok(row, 'a demo rep has a forecast range, a quota and a win rate');
+  await app.page.getByTestId('plan-rep').selectOption(row.rep);
+  const chance = app.page.getByTestId('plan-chance');
+  await chance.filter({ hasText: percent(row.chance_of_quota) }).waitFor({ timeout: 60_000 });
+  await app.page.getByTestId('lever-win').fill('10');
+  await app.page.waitForFunction((before) => {
+    const el = document.querySelector('[data-testid="plan-chance"]');
+    return el && el.textContent !== before && parseFloat(el.textContent) > parseFloat(before);
+  }, percent(row.chance_of_quota), { timeout: 10_000 });
+  await app.page.getByTestId('capacity').scrollIntoViewIfNeeded();
+  mkdirSync(SHOTS, { recursive: true });
+  await app.page.getByTestId('capacity').screenshot({ path: join(SHOTS, 'planning-capacity-1280.png') });
   await closeClean(context, seen);
 });

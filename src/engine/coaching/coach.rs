@@ -213,7 +213,13 @@ pub fn coach(model: &SalesModel, settings: &CoachSettings) -> Result<CoachReport
     ];
     let capacity = super::capacity::capacity(model, &period, &out);
     Ok(CoachReport {
-        period: span(settings.metrics.period.to_string(), &period),
+        period: span(
+            format!(
+                "{} ({} to {})",
+                settings.metrics.period, period.period.start, period.period.end
+            ),
+            &period,
+        ),
         window: span(
             format!("the {} days to {as_of}", settings.window_days),
             &window,

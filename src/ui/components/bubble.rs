@@ -1,11 +1,11 @@
 //! A bubble chart on a canvas: one bubble per rep at (activity a working day, win rate), its area the
 //! bookings, with the team's medians as quadrant lines and each quadrant named. Hovering shows the rep's
-//! figures; clicking a bubble opens the rep; the same figures are in a table with links, for keyboards and
+//! figures; clicking a bubble (a link laid over it) opens the rep; the same figures are in a table with links, for keyboards and
 //! screen readers. It lays out the engine's [`ActivityWin`]; it computes nothing.
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
@@ -122,6 +122,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, data: &ActivityWin, dpr: f64) -> Op
         }
     }
     let mut hits = Vec::new();
+    let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
     for p in &data.points {
         let r_css = 5.0 + 19.0 * (p.bookings / max_booked.max(1.0)).max(0.0).sqrt();
         let at = (p.activity_per_day, p.win_rate);
@@ -135,26 +136,28 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, data: &ActivityWin, dpr: f64) -> Op
             .ok()?;
         let (cx, cy) = chart.backend_coord(&at);
         let name = p.rep.split_whitespace().next().unwrap_or(&p.rep).to_owned();
-        root.draw(&Text::new(
-            name,
-            (cx + px(r_css + 3.0), cy - px(6.0)),
-            font(11.0),
-        ))
-        .ok()?;
+        // The name beside its bubble where it does not cover another name: right, left, above, below; else
+        // left out (hover and the table have it).
+        let (w, h) = (name.chars().count() as i32 * px(6.5), px(13.0));
+        let r = px(r_css);
+        let tries = [
+            (cx + r + px(3.0), cy - h / 2),
+            (cx - r - px(3.0) - w, cy - h / 2),
+            (cx - w / 2, cy - r - h - px(2.0)),
+            (cx - w / 2, cy + r + px(2.0)),
+        ];
+        if let Some(&(x, y)) = tries.iter().find(|(x, y)| {
+            !placed
+                .iter()
+                .any(|&(a, b, c, d)| *x < c && a < x + w && *y < d && b < y + h)
+        }) {
+            placed.push((x, y, x + w, y + h));
+            root.draw(&Text::new(name, (x, y), font(11.0))).ok()?;
+        }
         hits.push((f64::from(cx) / dpr, f64::from(cy) / dpr, r_css));
     }
     root.present().ok()?;
     Some(hits)
-}
-
-/// The bubble under a point (CSS pixels), the nearest when bubbles overlap.
-fn hit(hits: &Hits, x: f64, y: f64) -> Option<usize> {
-    hits.iter()
-        .enumerate()
-        .map(|(i, (cx, cy, r))| (i, ((cx - x).powi(2) + (cy - y).powi(2)).sqrt(), *r))
-        .filter(|(_, d, r)| *d <= r + 4.0)
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(i, _, _)| i)
 }
 
 /// The picture with its data table; each bubble and each row opens the rep.
@@ -162,10 +165,9 @@ fn hit(hits: &Hits, x: f64, y: f64) -> Option<usize> {
 pub fn ActivityWinChart(data: ActivityWin, currency: String) -> impl IntoView {
     let state = use_app_state();
     let query = use_query_map();
-    let navigate = use_navigate();
     let canvas_ref = NodeRef::<html::Canvas>::new();
-    let hits: StoredValue<Hits, LocalStorage> = StoredValue::new_local(Vec::new());
-    let hover: RwSignal<Option<(usize, i32, i32)>> = RwSignal::new(None);
+    let hits: RwSignal<Hits> = RwSignal::new(Vec::new());
+    let hover: RwSignal<Option<usize>> = RwSignal::new(None);
     let data = StoredValue::new(data);
     Effect::new(move |_| {
         let _theme = state.dark.get();
@@ -176,22 +178,31 @@ pub fn ActivityWinChart(data: ActivityWin, currency: String) -> impl IntoView {
             let drawn = data
                 .with_value(|d| draw(&canvas, d, dpr))
                 .unwrap_or_default();
-            hits.set_value(drawn);
+            hits.set(drawn);
         }
     });
     let href = move |rep: &str| query.with_untracked(|q| with_param(q, "rep", Some(rep)));
-    let at = move |e: &web_sys::MouseEvent| {
-        hits.with_value(|h| hit(h, f64::from(e.offset_x()), f64::from(e.offset_y())))
-    };
-    let on_move = move |e: web_sys::MouseEvent| {
-        hover.set(at(&e).map(|i| (i, e.offset_x(), e.offset_y())));
-    };
-    let on_click = move |e: web_sys::MouseEvent| {
-        if let Some(i) = at(&e)
-            && let Some(rep) = data.with_value(|d| d.points.get(i).map(|p| p.rep.clone()))
-        {
-            navigate(&href(&rep), Default::default());
-        }
+    // A link over each bubble: hovering shows its figures, clicking opens the rep (keyboards and screen
+    // readers use the table's links instead).
+    let spots = move || {
+        hits.get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (x, y, r))| {
+                let (rep, link) = data.with_value(|d| {
+                    let rep = d.points.get(i).map(|p| p.rep.clone()).unwrap_or_default();
+                    let link = href(&rep);
+                    (rep, link)
+                });
+                let size = format!("{}px", 2.0 * r);
+                view! {
+                    <a class="bubble-hit" href=link aria-hidden="true" tabindex="-1" data-rep=rep
+                        style:left=format!("{}px", x - r) style:top=format!("{}px", y - r)
+                        style:width=size.clone() style:height=size
+                        on:mouseenter=move |_| hover.set(Some(i)) on:mouseleave=move |_| hover.set(None)></a>
+                }
+            })
+            .collect_view()
     };
     let export = move |_| {
         if let Some(canvas) = canvas_ref.get_untracked() {
@@ -199,9 +210,11 @@ pub fn ActivityWinChart(data: ActivityWin, currency: String) -> impl IntoView {
         }
     };
     let tooltip = move || {
-        hover.get().and_then(|(i, x, y)| {
-            data.with_value(|d| {
-                d.points.get(i).map(|p| {
+        let (i, x, y) = hover
+            .get()
+            .and_then(|i| hits.with(|h| h.get(i).map(|(x, y, r)| (i, x + r, *y))))?;
+        data.with_value(|d| {
+            d.points.get(i).map(|p| {
                     let text = format!(
                         "{}: {:.1} activities a working day · win rate {} ({} decided) · booked {}",
                         p.rep,
@@ -211,9 +224,8 @@ pub fn ActivityWinChart(data: ActivityWin, currency: String) -> impl IntoView {
                         money(Some(p.bookings))
                     );
                     view! {
-                        <div class="chart-tip" role="status" style:left=format!("{}px", x + 12) style:top=format!("{}px", y + 8)>{text}</div>
+                        <div class="chart-tip" role="status" style:left=format!("{}px", x + 6.0) style:top=format!("{}px", y + 8.0)>{text}</div>
                     }
-                })
             })
         })
     };
@@ -253,8 +265,8 @@ pub fn ActivityWinChart(data: ActivityWin, currency: String) -> impl IntoView {
                 <button type="button" class="quiet small" on:click=export>"PNG"</button>
             </figcaption>
             <div class="chart-area tall">
-                <canvas node_ref=canvas_ref aria-hidden="true" class="clickable"
-                    on:mousemove=on_move on:mouseleave=move |_| hover.set(None) on:click=on_click></canvas>
+                <canvas node_ref=canvas_ref aria-hidden="true"></canvas>
+                {spots}
                 {tooltip}
             </div>
             <p class="chart-note">{format!("{note} {medians} Amounts in {currency}.")}</p>
