@@ -158,7 +158,7 @@ fn insight_view(i: &Insight, testid: &'static str) -> impl IntoView + use<> {
     let facts = i.facts();
     view! {
         <li class="insight" data-testid=testid data-kind=format!("{:?}", i.kind)>
-            <p><strong>{i.kind.label()}</strong>{i.stage.clone().map(|s| format!(" · {s}"))}" · "<span class="num">{money(i.impact)}</span></p>
+            <p><strong>{i.kind.label()}</strong>{i.stage.clone().map(|s| format!(" · {s}"))}{i.impact.map(|v| view! { " · "<span class="num">{money(Some(v))}</span> })}</p>
             <p>{i.text.clone()}</p>
             <details class="math">
                 <summary>"Show the math"</summary>
