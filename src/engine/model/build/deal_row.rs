@@ -7,7 +7,7 @@ use crate::engine::model::build::context::{Context, DealFlags, cell, note_row};
 use crate::engine::model::build::deals::DealsReader;
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::types::{FileInput, FileModel};
-use crate::engine::model::values::money::DecimalMark;
+use crate::engine::model::values::money::{DecimalMark, currency_code};
 use crate::engine::model::values::scalars::{IdCheck, check_id, parse_bool, parse_number};
 use crate::engine::model::words::{Outcome, status_outcome};
 use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, Field};
@@ -153,7 +153,36 @@ impl DealsReader {
         }
 
         let mut amount_cents = None;
-        let mut currency = cell(table, row, c.currency).to_uppercase();
+        // A bare '$' (or "dollars") is the dollar the user picked for this file, US by default.
+        let dollar = ctx
+            .settings
+            .choice(&input.report.file, "dollar_currency")
+            .unwrap_or("USD")
+            .to_owned();
+        let raw_currency = cell(table, row, c.currency);
+        let mut currency = match currency_code(raw_currency) {
+            Ok(Some(code)) if code == "$" => {
+                self.dollar_rows += 1;
+                dollar.clone()
+            }
+            Ok(Some(code)) => code,
+            Ok(None) => String::new(),
+            Err(e) => {
+                note_row(
+                    file,
+                    NoteKind::Kept,
+                    table,
+                    row,
+                    Field::Currency,
+                    raw_currency,
+                    format!(
+                        "{e}. The amount is kept in '{}', which no rate converts until one is given.",
+                        raw_currency.trim()
+                    ),
+                );
+                raw_currency.trim().to_uppercase()
+            }
+        };
         if let Some(money) = &self.money {
             let value = cell(table, row, c.amount);
             match money.parse(value) {
@@ -163,7 +192,7 @@ impl DealsReader {
                         currency = match m.currency.as_deref() {
                             Some("$") => {
                                 self.dollar_rows += 1;
-                                "USD".to_owned()
+                                dollar.clone()
                             }
                             Some(code) => code.to_owned(),
                             None => String::new(),

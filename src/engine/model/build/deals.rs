@@ -213,7 +213,7 @@ impl RowReader for DealsReader {
         }
     }
 
-    fn end(self: Box<Self>, _: &mut Context, _: &FileInput<'_>, file: &mut FileModel) {
+    fn end(self: Box<Self>, ctx: &mut Context, input: &FileInput<'_>, file: &mut FileModel) {
         if let Some((day, newer)) = self.snapshot_on {
             let (snapshot_rows, snapshot_gone) = (self.snapshot_rows, self.snapshot_gone);
             file.notes.push(format!(
@@ -223,24 +223,45 @@ impl RowReader for DealsReader {
             ));
         }
         if self.dollar_rows > 0 {
+            let dollar = ctx
+                .settings
+                .choice(&input.report.file, "dollar_currency")
+                .unwrap_or("USD")
+                .to_owned();
             file.assume(Assumption {
                 id: "dollar_currency".to_owned(),
                 column: file.mapping.column(Field::Amount).map(str::to_owned),
                 text: format!(
-                    "{} amounts carry a bare '$' and no currency column: they were read as US dollars.",
-                    self.dollar_rows
+                    "{} amounts are in dollars without saying which ('$' or \"dollars\"): they were read as {}.",
+                    self.dollar_rows,
+                    dollar_name(&dollar)
                 ),
-                choice: "USD".to_owned(),
-                alternatives: vec![
-                    "MXN".to_owned(),
-                    "CAD".to_owned(),
-                    "AUD".to_owned(),
-                    "COP".to_owned(),
-                ],
+                choice: dollar.clone(),
+                alternatives: ["USD", "MXN", "CAD", "AUD", "COP", "NZD", "HKD", "SGD"]
+                    .into_iter()
+                    .filter(|c| *c != dollar)
+                    .map(str::to_owned)
+                    .collect(),
             });
         }
         if self.excel_ids > 0 {
             file.notes.push(format!("{} deal ids look damaged by Excel (scientific notation): re-export without opening the file in Excel to keep ids exact.", self.excel_ids));
         }
     }
+}
+
+/// What a '$' read as `code` is, in words.
+fn dollar_name(code: &str) -> String {
+    match code {
+        "USD" => "US dollars",
+        "CAD" => "Canadian dollars",
+        "AUD" => "Australian dollars",
+        "NZD" => "New Zealand dollars",
+        "HKD" => "Hong Kong dollars",
+        "SGD" => "Singapore dollars",
+        "MXN" => "Mexican pesos",
+        "COP" => "Colombian pesos",
+        other => other,
+    }
+    .to_owned()
 }

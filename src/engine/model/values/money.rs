@@ -325,7 +325,142 @@ const SYMBOLS: &[(&str, &str)] = &[
     ("₪", "ILS"),
 ];
 
-/// A currency code (any three letters, upper-cased) or symbol; `None` for nothing.
+/// Currency names as CRMs and spreadsheets write them (English, Spanish, Portuguese, French, German,
+/// Italian, Dutch), folded (lower case, no accents) and without spaces or punctuation, and their codes. A
+/// bare "dollar" is as ambiguous as "$" and returns "$".
+const NAMES: &[(&str, &str)] = &[
+    ("usdollar", "USD"),
+    ("usdollars", "USD"),
+    ("unitedstatesdollar", "USD"),
+    ("unitedstatesdollars", "USD"),
+    ("americandollar", "USD"),
+    ("dolarestadounidense", "USD"),
+    ("dolaresestadounidenses", "USD"),
+    ("dolaramericano", "USD"),
+    ("dolaresamericanos", "USD"),
+    ("dolarnorteamericano", "USD"),
+    ("dolardoseuaestadosunidos", "USD"),
+    ("dolardoseua", "USD"),
+    ("dolaresdoseua", "USD"),
+    ("dollaramericain", "USD"),
+    ("dollarsamericains", "USD"),
+    ("dollardesetatsunis", "USD"),
+    ("dollarostatunitense", "USD"),
+    ("dollaroamericano", "USD"),
+    ("dollarodeglistatiuniti", "USD"),
+    ("amerikaansedollar", "USD"),
+    ("amerikanischerdollar", "USD"),
+    ("dollar", "$"),
+    ("dollars", "$"),
+    ("dolar", "$"),
+    ("dolares", "$"),
+    ("euro", "EUR"),
+    ("euros", "EUR"),
+    ("poundsterling", "GBP"),
+    ("poundssterling", "GBP"),
+    ("britishpound", "GBP"),
+    ("britishpounds", "GBP"),
+    ("sterling", "GBP"),
+    ("libraesterlina", "GBP"),
+    ("librasesterlinas", "GBP"),
+    ("livresterling", "GBP"),
+    ("livressterling", "GBP"),
+    ("pfundsterling", "GBP"),
+    ("britischespfund", "GBP"),
+    ("sterlinabritannica", "GBP"),
+    ("sterlina", "GBP"),
+    ("britsepond", "GBP"),
+    ("pondsterling", "GBP"),
+    ("pesomexicano", "MXN"),
+    ("pesosmexicanos", "MXN"),
+    ("mexicanpeso", "MXN"),
+    ("mexicanpesos", "MXN"),
+    ("realbrasileno", "BRL"),
+    ("realbrasileiro", "BRL"),
+    ("reaisbrasileiros", "BRL"),
+    ("brazilianreal", "BRL"),
+    ("brazilianreais", "BRL"),
+    ("reais", "BRL"),
+    ("canadiandollar", "CAD"),
+    ("canadiandollars", "CAD"),
+    ("dolarcanadiense", "CAD"),
+    ("dollarcanadien", "CAD"),
+    ("kanadischerdollar", "CAD"),
+    ("dollarocanadese", "CAD"),
+    ("canadesedollar", "CAD"),
+    ("australiandollar", "AUD"),
+    ("australiandollars", "AUD"),
+    ("dolaraustraliano", "AUD"),
+    ("dollaraustralien", "AUD"),
+    ("australischerdollar", "AUD"),
+    ("newzealanddollar", "NZD"),
+    ("hongkongdollar", "HKD"),
+    ("singaporedollar", "SGD"),
+    ("japaneseyen", "JPY"),
+    ("yenjapones", "JPY"),
+    ("yenjaponais", "JPY"),
+    ("japanischeryen", "JPY"),
+    ("yengiapponese", "JPY"),
+    ("swissfranc", "CHF"),
+    ("swissfrancs", "CHF"),
+    ("francosuizo", "CHF"),
+    ("francsuisse", "CHF"),
+    ("francssuisses", "CHF"),
+    ("schweizerfranken", "CHF"),
+    ("francosvizzero", "CHF"),
+    ("zwitsersefrank", "CHF"),
+    ("chineseyuan", "CNY"),
+    ("renminbi", "CNY"),
+    ("yuanrenminbi", "CNY"),
+    ("yuanchino", "CNY"),
+    ("indianrupee", "INR"),
+    ("indianrupees", "INR"),
+    ("rupiaindia", "INR"),
+    ("pesocolombiano", "COP"),
+    ("pesoscolombianos", "COP"),
+    ("colombianpeso", "COP"),
+    ("pesochileno", "CLP"),
+    ("pesoschilenos", "CLP"),
+    ("chileanpeso", "CLP"),
+    ("pesoargentino", "ARS"),
+    ("pesosargentinos", "ARS"),
+    ("argentinepeso", "ARS"),
+    ("solperuano", "PEN"),
+    ("solesperuanos", "PEN"),
+    ("nuevosol", "PEN"),
+    ("peruviansol", "PEN"),
+    ("swedishkrona", "SEK"),
+    ("coronasueca", "SEK"),
+    ("schwedischekrone", "SEK"),
+    ("norwegiankrone", "NOK"),
+    ("coronanoruega", "NOK"),
+    ("norwegischekrone", "NOK"),
+    ("danishkrone", "DKK"),
+    ("coronadanesa", "DKK"),
+    ("danischekrone", "DKK"),
+    ("polishzloty", "PLN"),
+    ("zloty", "PLN"),
+    ("zlotypolaco", "PLN"),
+    ("southafricanrand", "ZAR"),
+    ("southkoreanwon", "KRW"),
+];
+
+/// A currency name's key in [`NAMES`]: folded, letters and digits only.
+fn name_key(text: &str) -> String {
+    crate::engine::model::words::fold(text)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// What a currency column's cell (or the currency beside an amount) names: an ISO code (upper-cased), a
+/// symbol, or a name in one of the languages of [`NAMES`]; `None` for an empty cell. Symbols and names that
+/// do not say which dollar (`$`, "dollars") return "$"; `¥` and `kr` return themselves.
+pub fn currency_code(text: &str) -> Result<Option<String>, String> {
+    currency(text.trim())
+}
+
+/// A currency code (any three letters, upper-cased), symbol or name; `None` for nothing.
 fn currency(token: &str) -> Result<Option<String>, String> {
     if token.is_empty() {
         return Ok(None);
@@ -334,11 +469,15 @@ fn currency(token: &str) -> Result<Option<String>, String> {
     if let Some((_, code)) = SYMBOLS.iter().find(|(symbol, _)| *symbol == lower) {
         return Ok(Some(code.to_string()));
     }
+    let key = name_key(token);
+    if let Some((_, code)) = NAMES.iter().find(|(name, _)| *name == key) {
+        return Ok(Some(code.to_string()));
+    }
     if token.len() == 3 && token.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Ok(Some(token.to_ascii_uppercase()));
     }
     Err(format!(
-        "{} is not a currency code or symbol (write a code like USD or EUR, or a symbol like $, €, £ or R$)",
+        "{} is not a currency code, symbol or name pipelens knows (write a code like USD or EUR, a symbol like $, €, £ or R$, or a name like US Dollar or Euro)",
         quoted(token)
     ))
 }
@@ -571,7 +710,7 @@ mod tests {
             ("1,234.5.6", Err("two decimal marks")),
             ("(12", Err("parentheses do not match")),
             ("1,234-", Err("a minus sign goes before the number")),
-            ("12 abcd", Err("'abcd' is not a currency code or symbol")),
+            ("12 abcd", Err("'abcd' is not a currency code, symbol or name")),
             ("USD 5 EUR", Err("it names two currencies, USD and EUR")),
             ("92233720368547758.08", Err("it is too large")),
             ("99999999999999999999999999", Err("it is too large")),
@@ -669,5 +808,39 @@ mod tests {
             ("123.5", Ok(rounded(124))),
             ("9223372036854775807", Ok(amount(i64::MAX, None))),
         ]);
+    }
+
+    #[test]
+    fn currency_columns_read_codes_symbols_and_names() {
+        for (text, want) in [
+            ("usd", Some("USD")),
+            (" EUR ", Some("EUR")),
+            ("US Dollar", Some("USD")),
+            ("U.S. Dollars", Some("USD")),
+            ("US-Dollar", Some("USD")),
+            ("Dólar estadounidense", Some("USD")),
+            ("Euro", Some("EUR")),
+            ("Pound Sterling", Some("GBP")),
+            ("Livre sterling", Some("GBP")),
+            ("Peso Mexicano", Some("MXN")),
+            ("Real brasileño", Some("BRL")),
+            ("Real brasileiro", Some("BRL")),
+            ("Schweizer Franken", Some("CHF")),
+            ("R$", Some("BRL")),
+            ("US$", Some("USD")),
+            ("MX$", Some("MXN")),
+            ("£", Some("GBP")),
+            ("$", Some("$")),
+            ("dollars", Some("$")),
+            ("", None),
+        ] {
+            assert_eq!(
+                currency_code(text).unwrap().as_deref(),
+                want,
+                "{text:?}"
+            );
+        }
+        let e = currency_code("Kryptodollar").unwrap_err();
+        assert!(e.contains("'Kryptodollar'"), "{e}");
     }
 }

@@ -1,0 +1,153 @@
+//! Import, round 2: exports as they really come. Currency written as a name (Dynamics writes "US Dollar",
+//! "Euro", and a local name where the currency record was made in another language): each deal's currency
+//! is its ISO code, a name no one knows is kept and said, a bare '$' is the file's switchable dollar, and
+//! with rates every amount reaches the bookings (the hand count in `tests/fixtures/import2/*/SOURCE.txt`).
+
+mod support;
+
+use chrono::NaiveDate;
+use pipelens::engine::metrics::MetricSettings;
+use pipelens::engine::metrics::money::{Money, Rate};
+use pipelens::engine::metrics::period::PeriodSpec;
+use pipelens::engine::model::{AssumptionChoice, ModelSettings};
+use pipelens::engine::protocol::{Metrics, Overview, Summary};
+use pipelens::engine::session::Session;
+
+fn session(settings: &ModelSettings) -> Session {
+    support::session_of_paths(
+        &[support::fixture("import2/currency-names/opportunities.csv")],
+        settings,
+    )
+}
+
+fn currencies(session: &mut Session) -> Vec<(String, String)> {
+    let m = session.model().unwrap();
+    let d = &m.deals;
+    (0..d.len())
+        .map(|i| {
+            (
+                m.text(d.name[i]).to_owned(),
+                m.text(d.currency[i]).to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn currency_names_in_four_languages_are_read_as_their_codes() {
+    let mut s = session(&ModelSettings::default());
+    let got = currencies(&mut s);
+    let want = [
+        ("Fleet renewal", "USD"),
+        ("Warehouse pilot", "EUR"),
+        ("Analytics seats", "GBP"),
+        ("Planta Monterrey", "MXN"),
+        ("Filial São Paulo", "BRL"),
+        ("Berlin rollout", "EUR"),
+        ("Toronto expansion", "CAD"),
+        ("Lab upgrade", "KRYPTODOLLAR"),
+        ("Sydney seats", "USD"),
+    ];
+    assert_eq!(
+        got,
+        want.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+    );
+    let Overview { files, .. } = s.ask(Summary {}).unwrap();
+    let f = &files[0];
+    assert_eq!(f.rows_read, 9);
+    assert_eq!(
+        f.rows_read,
+        f.rows_accepted + f.rows_rejected + f.rows_skipped
+    );
+    // The name nobody knows is kept and said, with its row and raw value.
+    let kept: Vec<_> = f
+        .issues
+        .iter()
+        .filter(|n| n.value.contains("Kryptodollar"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{:#?}", f.issues);
+    assert!(
+        kept[0].reason.contains("no rate converts"),
+        "{}",
+        kept[0].reason
+    );
+    // The bare '$' is the file's dollar, US by default, and said.
+    let dollar = f
+        .assumptions
+        .iter()
+        .find(|a| a.id == "dollar_currency")
+        .expect("the dollar assumption");
+    assert_eq!(dollar.choice, "USD");
+    assert!(dollar.alternatives.contains(&"AUD".to_owned()));
+}
+
+/// Regression: the dollar assumption was shown but its answer never applied.
+#[test]
+fn the_dollar_assumption_once_answered_is_applied() {
+    let settings = ModelSettings {
+        assumptions: vec![AssumptionChoice {
+            file: None,
+            id: "dollar_currency".into(),
+            choice: "AUD".into(),
+        }],
+        ..ModelSettings::default()
+    };
+    let mut s = session(&settings);
+    let got = currencies(&mut s);
+    assert!(got.contains(&("Sydney seats".to_owned(), "AUD".to_owned())));
+    assert!(
+        got.contains(&("Fleet renewal".to_owned(), "USD".to_owned())),
+        "a deal that names its dollar keeps it"
+    );
+}
+
+/// With a rate for each known currency, every amount but the unknown one reaches the bookings: 12,000 +
+/// 8,500 × 1.1 + 5,000 × 1.25 + 200,000 × 0.05 + 50,000 × 0.2 + 9,000 × 0.75 + 3,000 = 57,350 USD, and the
+/// Kryptodollar deal is counted as unconverted, not lost silently.
+#[test]
+fn with_rates_every_named_currency_reaches_the_bookings() {
+    let mut s = session(&ModelSettings::default());
+    let rate = |c: &str, r: f64| Rate {
+        currency: c.to_owned(),
+        rate: r,
+        from: None,
+    };
+    let report = s
+        .ask(Metrics {
+            settings: Box::new(MetricSettings {
+                as_of: NaiveDate::from_ymd_opt(2026, 3, 31),
+                period: PeriodSpec::Quarter {
+                    year: 2026,
+                    quarter: 1,
+                },
+                money: Money {
+                    home_currency: "USD".to_owned(),
+                    rates: vec![
+                        rate("EUR", 1.1),
+                        rate("GBP", 1.25),
+                        rate("MXN", 0.05),
+                        rate("BRL", 0.2),
+                        rate("CAD", 0.75),
+                    ],
+                },
+                ..MetricSettings::default()
+            }),
+        })
+        .unwrap()
+        .report;
+    let booked = report.team.bookings.unwrap();
+    let want = 12_000.0
+        + 8_500.0 * 1.1
+        + 5_000.0 * 1.25
+        + 200_000.0 * 0.05
+        + 50_000.0 * 0.2
+        + 9_000.0 * 0.75
+        + 3_000.0;
+    assert!((booked - want).abs() < 0.01, "{booked} against {want}");
+    assert_eq!(report.team.deals_won, 8);
+    let unconverted = &report.money.unconverted;
+    assert_eq!(unconverted.len(), 1, "{unconverted:?}");
+    assert_eq!(unconverted[0].currency, "KRYPTODOLLAR");
+}
