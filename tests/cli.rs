@@ -204,10 +204,7 @@ fn rep_names(json: &serde_json::Value) -> Vec<&str> {
 
 #[test]
 fn map_kind_and_assume_reach_the_model_from_the_command_line() {
-    let report = format!(
-        "{}/tests/fixtures/model/salesforce-report/report1700000000000.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let report = fixture("../model/salesforce-report/report1700000000000.csv");
     let out = pipelens(&[
         "import",
         "--format",
@@ -384,4 +381,39 @@ fn a_match_across_files_is_listed_with_its_undo_and_undone_from_the_command_line
     );
     let out = pipelens(&["import", "--keep-apart", "no-bar", &files[0]]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Every amount in euros, home currency not given, no rate: the report asks instead of printing zeros;
+/// answered either way, it runs, and in EUR the bookings are the euros themselves.
+#[test]
+fn a_file_all_in_one_foreign_currency_is_asked_about_not_zeroed() {
+    let file = fixture("../model/generic-eu/oportunidades.csv");
+    let report = |more: &[&str]| {
+        let mut args = vec![
+            "report",
+            &file,
+            "--as-of",
+            "2026-03-31",
+            "--period",
+            "2026-Q1",
+        ];
+        args.extend_from_slice(more);
+        pipelens(&args)
+    };
+    let asked = report(&[]);
+    assert!(!asked.status.success());
+    let message = String::from_utf8_lossy(&asked.stderr);
+    assert!(
+        message.contains("every amount is in EUR") && message.contains("--home-currency EUR"),
+        "{message}"
+    );
+    let answered = report(&["--home-currency", "EUR", "--format", "json"]);
+    assert!(
+        answered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&answered.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&answered.stdout).unwrap();
+    assert_eq!(json["money"]["ask_currency"], serde_json::Value::Null);
+    assert!((json["team"]["bookings"].as_f64().unwrap() - 1234.56).abs() < 1e-9);
 }

@@ -78,6 +78,8 @@ pub struct ReportArgs {
     pub settings: MetricSettings,
     fiscal_month: Option<u32>,
     rates_file: Option<PathBuf>,
+    /// `--home-currency` was given.
+    home_given: bool,
 }
 
 impl ReportArgs {
@@ -143,7 +145,10 @@ impl ReportArgs {
                     }
                 }
             }
-            "home-currency" => settings.money.home_currency = value()?.to_uppercase(),
+            "home-currency" => {
+                settings.money.home_currency = value()?.to_uppercase();
+                self.home_given = true;
+            }
             "rates" => self.rates_file = Some(PathBuf::from(value()?)),
             "quotas" => {
                 let path = PathBuf::from(value()?);
@@ -305,6 +310,7 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
     if args.load.files.is_empty() {
         return Err(UsageError("report needs at least one file".to_owned()));
     }
+    let currency_chosen = args.home_given || args.rates_file.is_some();
     let Loaded {
         mut session,
         errors,
@@ -328,6 +334,14 @@ pub fn run(parser: &mut lexopt::Parser) -> Result<ExitCode, UsageError> {
             return Ok(ExitCode::from(1));
         }
     };
+    // Every amount in one foreign currency with no rate: ask, never print zeros.
+    if let (Some(only), false) = (&metrics.money.ask_currency, currency_chosen) {
+        eprintln!(
+            "pipelens: every amount is in {only} and no rate turns {only} into {home}: show everything in {only} (--home-currency {only}), or give a rate (--rates FILE with a line '{only},<{home} per {only}>')",
+            home = metrics.home_currency
+        );
+        return Ok(ExitCode::from(1));
+    }
     match format {
         Format::Json => {
             let output = Output {

@@ -406,6 +406,7 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
         money: MoneyInfo {
             incomplete: !unconverted.is_empty(),
             unconverted,
+            ask_currency: crate::engine::metrics::report::only_foreign_currency(p, &settings.money),
         },
         reconciliation: vec![
             reconcile(p, DealStatus::Won, "deals_won"),

@@ -46,6 +46,40 @@ pub struct MoneyInfo {
     pub unconverted: Vec<Unconverted>,
     /// Some amounts had no rate: sums leave them out.
     pub incomplete: bool,
+    /// Every amount in scope is in this one currency, not the home currency, and no rate converts it: the
+    /// question to put to the user (show everything in it, or give a rate), never a silent zero.
+    #[serde(default)]
+    pub ask_currency: Option<String>,
+}
+
+/// The currency to ask about: the only currency of every amount in scope, when it is not `home` and no
+/// rate converts it. An empty currency is the home currency.
+pub fn only_foreign_currency(
+    p: &crate::engine::metrics::prepared::Prepared<'_>,
+    money: &crate::engine::metrics::money::Money,
+) -> Option<String> {
+    let d = &p.model.deals;
+    let mut only: Option<&str> = None;
+    for i in (0..d.len()).filter(|&i| p.in_scope[i] && d.amount_cents[i].is_some()) {
+        let c = p.model.text(d.currency[i]);
+        let c = if c.is_empty() {
+            money.home_currency.as_str()
+        } else {
+            c
+        };
+        match only {
+            None => only = Some(c),
+            Some(o) if o.eq_ignore_ascii_case(c) => {}
+            Some(_) => return None,
+        }
+    }
+    let only = only?;
+    let foreign = !only.eq_ignore_ascii_case(&money.home_currency);
+    let no_rate = !money
+        .rates
+        .iter()
+        .any(|r| r.currency.eq_ignore_ascii_case(only));
+    (foreign && no_rate).then(|| only.to_owned())
 }
 
 /// How pacing's share of the period usually booked by now was found.

@@ -41,6 +41,23 @@ pub fn gate(
 
 /// Amounts left out of every sum for want of an exchange rate, said above the numbers, with the way to fix it.
 fn money_note(report: &MetricsReport) -> Option<AnyView> {
+    if let Some(only) = report.money.ask_currency.clone() {
+        let state = crate::ui::state::use_app_state();
+        let home = report.home_currency.clone();
+        let code = only.clone();
+        return Some(
+            view! {
+                <div class="missing question" role="status" data-testid="ask-currency">
+                    <p>{format!("Every amount is in {only} and no rate turns {only} into {home}, so no sum can be shown in {home}. Show everything in {only}, or type a rate for {only} in Import → Settings.")}</p>
+                    <button type="button" data-testid="use-currency" on:click=move |_| {
+                        let code = code.clone();
+                        state.settings.update(|s| s.money.home_currency = code);
+                    }>{format!("Show everything in {only}")}</button>
+                </div>
+            }
+            .into_any(),
+        );
+    }
     if report.money.unconverted.is_empty() {
         return None;
     }

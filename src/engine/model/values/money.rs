@@ -834,11 +834,7 @@ mod tests {
             ("dollars", Some("$")),
             ("", None),
         ] {
-            assert_eq!(
-                currency_code(text).unwrap().as_deref(),
-                want,
-                "{text:?}"
-            );
+            assert_eq!(currency_code(text).unwrap().as_deref(), want, "{text:?}");
         }
         let e = currency_code("Kryptodollar").unwrap_err();
         assert!(e.contains("'Kryptodollar'"), "{e}");
