@@ -234,6 +234,8 @@ fn the_plan_and_its_levers_follow_the_worked_example() {
         cycle_days: Some(28.0),
         activities_per_opportunity: Some(20.0),
         activities_per_day_now: Some(10.0),
+        meetings_per_opportunity: Some(2.0),
+        meetings_per_week_now: Some(12.0),
         days_left: 40,
         from_team: Vec::new(),
     };
@@ -255,6 +257,15 @@ fn the_plan_and_its_levers_follow_the_worked_example() {
     close(base.activities.unwrap(), 800.0, "activities");
     close(base.creation_days.unwrap(), 20.0, "creation days");
     close(base.activities_per_day.unwrap(), 40.0, "per day");
+    // Two meetings an opportunity: 80 meetings in 20 working days, 20 a week against 12 today.
+    close(base.meetings.unwrap(), 80.0, "meetings");
+    close(base.meetings_per_week.unwrap(), 20.0, "meetings a week");
+    assert!(
+        base.sentence
+            .contains("20.0 meetings a week against 12.0 today"),
+        "{}",
+        base.sentence
+    );
     close(base.covered.unwrap(), 0.25, "covered");
     let moved = ask(Levers {
         win_rate_points: 0.05,

@@ -290,6 +290,12 @@ fn plan_inputs(rep: &RepFacts<'_>, window: &MetricsReport, period: &MetricsRepor
         activities_per_day_now: activity
             .filter(|_| window.activity.available)
             .map(|a| a.total as f64 / window_days as f64),
+        meetings_per_opportunity: activity
+            .filter(|a| w.opps_created > 0 && a.meetings_held > 0)
+            .map(|a| a.meetings_held as f64 / w.opps_created as f64),
+        meetings_per_week_now: activity
+            .filter(|_| window.activity.available)
+            .map(|a| a.meetings_held as f64 / window_days as f64 * 5.0),
         days_left: period.plan.business_days_left,
         from_team,
     }

@@ -1,5 +1,5 @@
 //! The reverse funnel and the what-if: from the quota still to book, less what the rep's open pipeline
-//! closing in the period is expected to bring at their win rate, the wins, opportunities and
+//! closing in the period is expected to bring at their win rate, the wins, opportunities, meetings and
 //! activities a rep needs, at the rep's own rates over the window (the team's where the rep's sample is too
 //! small, and said so), against what the rep does today — and the same plan with levers moved ("win rate
 //! +5 points", "deal size +10%", "cycle −10 days", "one more meeting a day"). Pure arithmetic, answered at
@@ -28,6 +28,12 @@ pub struct PlanInputs {
     pub activities_per_opportunity: Option<f64>,
     /// The rep's activities per working day over the window.
     pub activities_per_day_now: Option<f64>,
+    /// Meetings held per opportunity created over the window (the rep's own).
+    #[serde(default)]
+    pub meetings_per_opportunity: Option<f64>,
+    /// Meetings the rep holds a week today (over the window's working days).
+    #[serde(default)]
+    pub meetings_per_week_now: Option<f64>,
     /// Mon–Fri days after the as-of day up to the period's end.
     pub days_left: i64,
     /// Which of the rates are the team's, in words (empty when all are the rep's own).
@@ -65,6 +71,11 @@ pub struct Plan {
     pub wins: Option<f64>,
     pub opportunities: Option<f64>,
     pub activities: Option<f64>,
+    /// The meetings the new opportunities take at the rep's meetings per opportunity, and a week of them.
+    #[serde(default)]
+    pub meetings: Option<f64>,
+    #[serde(default)]
+    pub meetings_per_week: Option<f64>,
     /// Working days left in which an opportunity created can still close in the period (a cycle before
     /// its end); under one, nothing created now closes in time.
     pub creation_days: Option<f64>,
@@ -186,6 +197,12 @@ pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
     let activities_per_day = activities
         .zip(creation_days.filter(|d| *d >= 1.0))
         .map(|(a, d)| a / d);
+    let meetings = opportunities
+        .zip(positive(inputs.meetings_per_opportunity))
+        .map(|(o, per)| o * per);
+    let meetings_per_week = meetings
+        .zip(creation_days.filter(|d| *d >= 1.0))
+        .map(|(m, d)| m / (d / 5.0));
     let per_day_capacity = inputs
         .activities_per_day_now
         .map(|n| (n + levers.per_day).max(0.0));
@@ -214,11 +231,16 @@ pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
             cycle_days.map_or("—".to_owned(), |c| format!("{c:.0}-day"))
         ),
         (Some(g), Some(w), Some(o), _, per_day) => format!(
-            "{} to go; {open_text}, leaving {}: {w:.1} wins at {} each, so {o:.1} new opportunities at a {} win rate{}.",
+            "{} to go; {open_text}, leaving {}: {w:.1} wins at {} each, so {o:.1} new opportunities at a {} win rate{}{}.",
             money(Some(g)),
             money(from_new),
             money(avg_deal),
             percent(win_rate),
+            match (meetings_per_week, inputs.meetings_per_week_now) {
+                (Some(m), Some(now)) => format!(", {m:.1} meetings a week against {now:.1} today"),
+                (Some(m), None) => format!(", {m:.1} meetings a week"),
+                _ => String::new(),
+            },
             match (per_day, per_day_capacity) {
                 (Some(n), Some(c)) => format!(
                     ", {n:.1} activities a working day against {c:.1} today ({} of the plan)",
@@ -239,6 +261,8 @@ pub fn plan(inputs: &PlanInputs, levers: Levers) -> Plan {
         wins,
         opportunities,
         activities,
+        meetings,
+        meetings_per_week,
         creation_days,
         activities_per_day,
         per_day_capacity,

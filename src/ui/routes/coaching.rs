@@ -313,6 +313,7 @@ pub fn WhatIfPlan(inputs: PlanInputs) -> impl IntoView {
                 <dl class="forecast-strip" data-testid="plan-strip">
                     <div><dt>"Wins needed"</dt><dd data-testid="plan-wins">{cell(p.wins, 1)}</dd></div>
                     <div><dt>"New opportunities"</dt><dd data-testid="plan-opportunities">{cell(p.opportunities, 1)}</dd></div>
+                    <div><dt>"Meetings a week"</dt><dd data-testid="plan-meetings">{cell(p.meetings_per_week, 1)}</dd></div>
                     <div><dt>"Activities a working day"</dt><dd data-testid="plan-per-day">{cell(p.activities_per_day, 1)}</dd></div>
                     <div><dt>"Today"</dt><dd>{cell(p.per_day_capacity, 1)}</dd></div>
                     <div><dt>"Win rate · deal"</dt><dd>{format!("{} · {}", percent(p.win_rate), money(p.avg_deal))}</dd></div>

@@ -150,7 +150,7 @@ fn PackCoaching(rep: RepCoaching) -> impl IntoView {
         <section class="panel pack-section" data-testid="pack-plan">
             <h2>"The weekly plan"</h2>
             <p>{plan.sentence.clone()}</p>
-            {per_week.map(|w| view! { <p data-testid="pack-per-week">{format!("{w:.0} activities a week ({:.1} a working day), against {} today.", w / 5.0, plan.per_day_capacity.map_or("—".to_owned(), |c| format!("{:.0} a week", c * 5.0)))}</p> })}
+            {per_week.map(|w| view! { <p data-testid="pack-per-week">{format!("{w:.0} activities a week ({:.1} a working day), against {} today{}.", w / 5.0, plan.per_day_capacity.map_or("—".to_owned(), |c| format!("{:.0} a week", c * 5.0)), plan.meetings_per_week.map_or(String::new(), |m| format!("; {m:.1} meetings a week")))}</p> })}
         </section>
     }
 }
