@@ -151,3 +151,31 @@ fn with_rates_every_named_currency_reaches_the_bookings() {
     assert_eq!(unconverted.len(), 1, "{unconverted:?}");
     assert_eq!(unconverted[0].currency, "KRYPTODOLLAR");
 }
+
+/// A report's grand-total row in Spanish ("Total general (3 registros)" with the column's sum) is skipped
+/// with its reason, never read as one more deal: three deals, the open pipeline is the one open deal's
+/// 12,000, and the rows still balance.
+#[test]
+fn a_grand_total_row_in_another_language_is_skipped_not_a_deal() {
+    let mut s = support::session_of_paths(
+        &[support::fixture("import2/total-rows/oportunidades.csv")],
+        &ModelSettings::default(),
+    );
+    let Overview { files, .. } = s.ask(Summary {}).unwrap();
+    let f = &files[0];
+    assert_eq!((f.rows_read, f.rows_accepted, f.rows_skipped), (4, 3, 1));
+    assert!(
+        f.rejections
+            .iter()
+            .any(|n| n.reason.contains("totals row") && n.value.contains("Total general")),
+        "{:#?}",
+        f.rejections
+    );
+    let m = s.model().unwrap();
+    assert_eq!(m.deals.len(), 3);
+    let open_cents: i64 = (0..m.deals.len())
+        .filter(|&i| m.deals.status[i] == pipelens::engine::model::DealStatus::Open)
+        .filter_map(|i| m.deals.amount_cents[i])
+        .sum();
+    assert_eq!(open_cents, 1_200_000);
+}

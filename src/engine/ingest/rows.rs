@@ -759,23 +759,75 @@ fn is_filled(field: &str) -> bool {
     }
 }
 
+/// The labels of totals rows in the report languages pipelens reads (English, German, French, Spanish,
+/// Portuguese, Italian, Dutch), lower case.
+const TOTAL_LABELS: &[&str] = &[
+    "total",
+    "totals",
+    "grand total",
+    "grand totals",
+    "subtotal",
+    "sub-total",
+    "sum",
+    "summe",
+    "gesamt",
+    "gesamtsumme",
+    "gesamtergebnis",
+    "zwischensumme",
+    "total général",
+    "total general",
+    "sous-total",
+    "suma",
+    "suma total",
+    "total geral",
+    "totale",
+    "totale complessivo",
+    "subtotale",
+    "somma",
+    "totaal",
+    "eindtotaal",
+    "subtotaal",
+];
+
+/// Grand-total prefixes that a record count may follow, as in `Gesamtsumme (8.800 Datensätze)`.
+const GRAND_TOTALS: &[&str] = &[
+    "grand totals",
+    "grand total",
+    "gesamtsumme",
+    "gesamtergebnis",
+    "total général",
+    "total general",
+    "total geral",
+    "totale complessivo",
+    "eindtotaal",
+    "totals",
+    "total",
+    "totale",
+    "totaal",
+];
+
+/// The words for "records" after a grand total's count.
+const RECORD_WORDS: &[&str] = &[
+    "records",
+    "record",
+    "datensätze",
+    "datensatz",
+    "enregistrements",
+    "enregistrement",
+    "registros",
+    "registro",
+    "registri",
+    "datasets",
+];
+
 fn is_total_label(first: &str) -> bool {
     let label = first.trim().trim_end_matches(':');
     // Checked for every row: no allocation, and most rows fail on the first letter.
-    if !label.starts_with(['t', 'T', 'g', 'G', 's', 'S']) {
+    if !label.starts_with(['t', 'T', 'g', 'G', 's', 'S', 'z', 'Z', 'e', 'E']) {
         return false;
     }
-    [
-        "total",
-        "totals",
-        "grand total",
-        "grand totals",
-        "subtotal",
-        "sum",
-    ]
-    .iter()
-    .any(|word| label.eq_ignore_ascii_case(word))
-        || grand_total_count(first).is_some()
+    let lower = label.to_lowercase();
+    TOTAL_LABELS.iter().any(|word| lower == *word) || grand_total_count(first).is_some()
 }
 
 /// Whether a row whose first field is its first filled one is a report trailer, with the reason and, for a
@@ -820,18 +872,22 @@ fn trailer_reason(
     None
 }
 
-/// `Grand Totals (1,234 records)` or `Grand Total (1 record)` → the count.
+/// `Grand Totals (1,234 records)`, `Grand Total (1 record)`, `Gesamtsumme (8.800 Datensätze)`, `Total
+/// général (12 enregistrements)` … → the count.
 fn grand_total_count(text: &str) -> Option<u64> {
-    let lower = text.to_lowercase();
-    let rest = lower
-        .strip_prefix("grand totals")
-        .or_else(|| lower.strip_prefix("grand total"))?;
+    let lower = text.trim().to_lowercase();
+    let rest = GRAND_TOTALS
+        .iter()
+        .find_map(|prefix| lower.strip_prefix(prefix))?;
     let inner = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
-    let number = inner
-        .strip_suffix("records")
-        .or_else(|| inner.strip_suffix("record"))?
+    let number = RECORD_WORDS
+        .iter()
+        .find_map(|word| inner.strip_suffix(word))?
         .trim();
-    number.replace([',', '.', ' '], "").parse().ok()
+    number
+        .replace([',', '.', ' ', '\u{a0}', '\''], "")
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -916,5 +972,35 @@ mod tests {
         assert!(trailer(&["Total", "Dana", "100"], false, 0).is_none());
         assert_eq!(grand_total_count("Grand Total (1,234 records)"), Some(1234));
         assert_eq!(grand_total_count("Grand Totals"), None);
+        assert_eq!(
+            grand_total_count("Gesamtsumme (8.800 Datensätze)"),
+            Some(8800)
+        );
+        assert_eq!(
+            grand_total_count("Total général (12 enregistrements)"),
+            Some(12)
+        );
+        assert_eq!(
+            grand_total_count("Total general (1.204 registros)"),
+            Some(1204)
+        );
+        assert_eq!(grand_total_count("Totale complessivo (7 record)"), Some(7));
+        assert_eq!(grand_total_count("Eindtotaal (3 records)"), Some(3));
+        assert_eq!(grand_total_count("Totals (3 records)"), Some(3));
+        for label in [
+            "Summe",
+            "Gesamt",
+            "Zwischensumme",
+            "Sous-total",
+            "Suma",
+            "Totale",
+            "Totaal:",
+            "Subtotal",
+        ] {
+            assert!(is_total_label(label), "{label}");
+        }
+        for name in ["Total Logistics", "Summit Foods", "Gesamtbank AG", "Eisen"] {
+            assert!(!is_total_label(name), "{name}");
+        }
     }
 }
