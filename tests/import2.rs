@@ -179,3 +179,39 @@ fn a_grand_total_row_in_another_language_is_skipped_not_a_deal() {
         .sum();
     assert_eq!(open_cents, 1_200_000);
 }
+
+/// Regression: a quota written with a bare '$' was kept in "$", which no rate converts, so the rep had no
+/// quota at all; it is US dollars, like the deals' bare '$' by default.
+#[test]
+fn a_dollar_quota_is_a_quota() {
+    use pipelens::engine::ingest::ImportOptions;
+    let deals =
+        std::fs::read(support::fixture("import2/currency-names/opportunities.csv")).unwrap();
+    let quotas = b"rep,period,amount\nAna Ruiz,2026-Q1,\"$10,000\"\n".to_vec();
+    let mut s = support::session_with(
+        [
+            (
+                "opportunities.csv".to_owned(),
+                deals,
+                ImportOptions::default(),
+            ),
+            ("quotas.csv".to_owned(), quotas, ImportOptions::default()),
+        ],
+        None,
+    );
+    let report = s
+        .ask(Metrics {
+            settings: Box::new(MetricSettings {
+                as_of: NaiveDate::from_ymd_opt(2026, 3, 31),
+                period: PeriodSpec::Quarter {
+                    year: 2026,
+                    quarter: 1,
+                },
+                ..MetricSettings::default()
+            }),
+        })
+        .unwrap()
+        .report;
+    let ana = report.reps.iter().find(|r| r.rep == "Ana Ruiz").unwrap();
+    assert_eq!(ana.quota, Some(10_000.0));
+}

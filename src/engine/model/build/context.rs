@@ -127,6 +127,35 @@ pub(super) fn note_row(
     }
 }
 
+/// A currency cell read as its code ("$" for a dollar that does not say which; empty for none). A text no
+/// code, symbol or name matches is kept upper-cased and listed with its row, since no rate converts it.
+pub(super) fn currency_cell(
+    file: &mut FileModel,
+    table: &Table,
+    row: usize,
+    column: Option<usize>,
+) -> String {
+    let raw = cell(table, row, column);
+    match crate::engine::model::values::money::currency_code(raw) {
+        Ok(code) => code.unwrap_or_default(),
+        Err(e) => {
+            note_row(
+                file,
+                NoteKind::Kept,
+                table,
+                row,
+                Field::Currency,
+                raw,
+                format!(
+                    "{e}. The amount is kept in '{}', which no rate converts until one is given.",
+                    raw.trim()
+                ),
+            );
+            raw.trim().to_uppercase()
+        }
+    }
+}
+
 impl Context {
     pub(super) fn new(settings: &ModelSettings, tz: chrono_tz::Tz) -> Self {
         Context {

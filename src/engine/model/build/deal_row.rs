@@ -3,11 +3,11 @@
 //! currency, probability, and the text fields, pushed onto the model's deal columns.
 
 use crate::engine::ingest::report::NoteKind;
-use crate::engine::model::build::context::{Context, DealFlags, cell, note_row};
+use crate::engine::model::build::context::{Context, DealFlags, cell, currency_cell, note_row};
 use crate::engine::model::build::deals::DealsReader;
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::types::{FileInput, FileModel};
-use crate::engine::model::values::money::{DecimalMark, currency_code};
+use crate::engine::model::values::money::DecimalMark;
 use crate::engine::model::values::scalars::{IdCheck, check_id, parse_bool, parse_number};
 use crate::engine::model::words::{Outcome, status_outcome};
 use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, Field};
@@ -159,30 +159,11 @@ impl DealsReader {
             .choice(&input.report.file, "dollar_currency")
             .unwrap_or("USD")
             .to_owned();
-        let raw_currency = cell(table, row, c.currency);
-        let mut currency = match currency_code(raw_currency) {
-            Ok(Some(code)) if code == "$" => {
-                self.dollar_rows += 1;
-                dollar.clone()
-            }
-            Ok(Some(code)) => code,
-            Ok(None) => String::new(),
-            Err(e) => {
-                note_row(
-                    file,
-                    NoteKind::Kept,
-                    table,
-                    row,
-                    Field::Currency,
-                    raw_currency,
-                    format!(
-                        "{e}. The amount is kept in '{}', which no rate converts until one is given.",
-                        raw_currency.trim()
-                    ),
-                );
-                raw_currency.trim().to_uppercase()
-            }
-        };
+        let mut currency = currency_cell(file, table, row, c.currency);
+        if currency == "$" {
+            self.dollar_rows += 1;
+            currency = dollar.clone();
+        }
         if let Some(money) = &self.money {
             let value = cell(table, row, c.amount);
             match money.parse(value) {

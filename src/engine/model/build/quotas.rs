@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 
 use crate::engine::ingest::report::NoteKind;
-use crate::engine::model::build::context::{Context, cell, column_of, note_row};
+use crate::engine::model::build::context::{Context, cell, column_of, currency_cell, note_row};
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::rows::RowReader;
 use crate::engine::model::build::types::{FileInput, FileModel};
-use crate::engine::model::values::money::{MoneyColumn, currency_code};
+use crate::engine::model::values::money::MoneyColumn;
 use crate::engine::model::{Field, Quota};
 
 pub(super) struct QuotasReader {
@@ -109,23 +109,11 @@ impl RowReader for QuotasReader {
             );
             return;
         }
-        let raw_currency = cell(table, row, self.currency);
-        let currency = match currency_code(raw_currency) {
-            Ok(code) => code,
-            Err(e) => {
-                note_row(
-                    file,
-                    NoteKind::Kept,
-                    table,
-                    row,
-                    Field::Currency,
-                    raw_currency,
-                    format!("{e}. The quota is kept in '{}', which no rate converts until one is given.", raw_currency.trim()),
-                );
-                Some(raw_currency.trim().to_uppercase())
-            }
-        }
-        .or(amount.currency.clone());
+        // A quota file names its dollar no better than the deals do: '$' is US dollars here.
+        let currency = Some(currency_cell(file, table, row, self.currency))
+            .filter(|c| !c.is_empty())
+            .or(amount.currency.clone())
+            .map(|c| if c == "$" { "USD".to_owned() } else { c });
         ctx.model.quotas.push(Quota {
             rep,
             team,
