@@ -55,11 +55,34 @@ fn rep<'a>(r: &'a CoachReport, name: &str) -> &'a RepCoaching {
     })
 }
 
-fn close(a: f64, b: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= 1e-6 * b.abs().max(1.0),
-        "{what}: {a} against {b}"
+use support::close;
+
+/// The demo team as of 2026-03-15 (its day, its files and truth, and the quarter's coaching).
+fn demo_coach() -> (NaiveDate, pipelens::engine::demo::Demo, CoachReport) {
+    use pipelens::engine::demo::{DEFAULT_SEED, generate};
+    use pipelens::engine::ingest::ImportOptions;
+    let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    let demo = generate(day, DEFAULT_SEED);
+    let mut session = support::session_with(
+        demo.files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
+        None,
     );
+    let report = *session
+        .ask(Coach {
+            settings: Box::new(CoachSettings {
+                metrics: MetricSettings {
+                    as_of: Some(day),
+                    period: PeriodSpec::ThisQuarter,
+                    ..MetricSettings::default()
+                },
+                ..CoachSettings::default()
+            }),
+        })
+        .unwrap()
+        .report;
+    (day, demo, report)
 }
 
 /// Ben moves 7 of 27 decided deals on from Proposal/Price Quote; his peers with 5 decided there move 10/17,
@@ -372,29 +395,8 @@ fn a_small_sample_is_planned_at_the_teams_rates() {
 /// and a busy-but-not-converting insight.
 #[test]
 fn the_demos_busy_low_converter_is_busy_but_not_converting() {
-    use pipelens::engine::demo::{Archetype, DEFAULT_SEED, generate};
-    use pipelens::engine::ingest::ImportOptions;
-    let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
-    let demo = generate(day, DEFAULT_SEED);
-    let mut session = support::session_with(
-        demo.files
-            .iter()
-            .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
-        None,
-    );
-    let r = *session
-        .ask(Coach {
-            settings: Box::new(CoachSettings {
-                metrics: MetricSettings {
-                    as_of: Some(day),
-                    period: PeriodSpec::ThisQuarter,
-                    ..MetricSettings::default()
-                },
-                ..CoachSettings::default()
-            }),
-        })
-        .unwrap()
-        .report;
+    use pipelens::engine::demo::Archetype;
+    let (_, demo, r) = demo_coach();
     let busy: Vec<&str> = demo
         .truth
         .reps
@@ -452,29 +454,8 @@ fn coaching_is_kept_until_forget() {
 /// the new hire is ramping and nobody else is.
 #[test]
 fn the_demos_commit_habits_and_new_hire_are_found() {
-    use pipelens::engine::demo::{Archetype, DEFAULT_SEED, Habit, generate};
-    use pipelens::engine::ingest::ImportOptions;
-    let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
-    let demo = generate(day, DEFAULT_SEED);
-    let mut session = support::session_with(
-        demo.files
-            .iter()
-            .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
-        None,
-    );
-    let r = *session
-        .ask(Coach {
-            settings: Box::new(CoachSettings {
-                metrics: MetricSettings {
-                    as_of: Some(day),
-                    period: PeriodSpec::ThisQuarter,
-                    ..MetricSettings::default()
-                },
-                ..CoachSettings::default()
-            }),
-        })
-        .unwrap()
-        .report;
+    use pipelens::engine::demo::{Archetype, Habit};
+    let (day, demo, r) = demo_coach();
     for t in &demo.truth.reps {
         let Some(x) = r.reps.iter().find(|x| x.rep == t.name) else {
             continue;
@@ -512,29 +493,7 @@ fn the_demos_commit_habits_and_new_hire_are_found() {
 /// win rate and activities.
 #[test]
 fn capacity_rolls_up_by_manager_and_the_picture_has_every_rep() {
-    use pipelens::engine::demo::{DEFAULT_SEED, generate};
-    use pipelens::engine::ingest::ImportOptions;
-    let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
-    let demo = generate(day, DEFAULT_SEED);
-    let mut session = support::session_with(
-        demo.files
-            .iter()
-            .map(|f| (f.name.clone(), f.bytes.clone(), ImportOptions::default())),
-        None,
-    );
-    let r = *session
-        .ask(Coach {
-            settings: Box::new(CoachSettings {
-                metrics: MetricSettings {
-                    as_of: Some(day),
-                    period: PeriodSpec::ThisQuarter,
-                    ..MetricSettings::default()
-                },
-                ..CoachSettings::default()
-            }),
-        })
-        .unwrap()
-        .report;
+    let (_, _, r) = demo_coach();
     let c = &r.capacity;
     assert!(!c.reps.is_empty());
     for line in &c.reps {

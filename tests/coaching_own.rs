@@ -277,12 +277,7 @@ fn none(r: &RepCoaching, kind: Kind) {
     );
 }
 
-fn close(a: f64, b: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= 1e-6 * b.abs().max(1.0),
-        "{what}: {a} against {b}"
-    );
-}
+use support::close;
 
 #[test]
 fn smaller_won_deals_are_a_drift_valued_at_the_reps_own_earlier_size() {

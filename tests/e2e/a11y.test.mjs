@@ -12,6 +12,21 @@ const VIEWS = ['import', 'people', 'planning', 'process', 'pipeline', 'performan
 
 const env = servedApp();
 
+/** The page's WCAG 2 A/AA violations, one line each, with every folded part unfolded first (folded parts
+ * — column mappings, rejected rows, matches across files — build their content when opened: two frames
+ * are let draw before the scan). */
+async function violations(page) {
+  await page.evaluate(() => new Promise((drawn) => {
+    document.querySelectorAll('details').forEach((d) => { d.open = true; });
+    setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(drawn)), 0);
+  }));
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+}
+
 test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
   for (const scheme of ['light', 'dark']) {
     // axe is injected as a script tag, which the app's CSP rightly refuses: this context bypasses it.
@@ -24,18 +39,7 @@ test('no WCAG 2 A/AA violations on any view, light and dark', async () => {
       await app.nav(view).click();
       await app.page.getByTestId(`view-${view}`).waitFor();
       await app.page.waitForTimeout(800);
-      // Folded parts (column mappings, rejected rows, matches across files) are checked unfolded too.
-      // Folded parts build their content when opened: let that draw (two frames) before the scan.
-      await app.page.evaluate(() => new Promise((drawn) => {
-        document.querySelectorAll('details').forEach((d) => { d.open = true; });
-        setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(drawn)), 0);
-      }));
-      await app.page.addScriptTag({ path: AXE });
-      const result = await app.page.evaluate(async () => {
-        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-        return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-      });
-      found.push(...result.map((r) => `${scheme} ${view}: ${r}`));
+      found.push(...(await violations(app.page)).map((r) => `${scheme} ${view}: ${r}`));
     }
     await context.close();
     assert.deepEqual(found, []);
@@ -56,16 +60,7 @@ test('no WCAG 2 A/AA violations on a rep\'s page (coaching, what-if) and the 1:1
     await app.loadDemo(query);
     await app.page.getByTestId(ready).waitFor({ timeout: 60_000 });
     await app.page.waitForTimeout(800);
-    await app.page.evaluate(() => new Promise((drawn) => {
-      document.querySelectorAll('details').forEach((d) => { d.open = true; });
-      setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(drawn)), 0);
-    }));
-    await app.page.addScriptTag({ path: AXE });
-    const result = await app.page.evaluate(async () => {
-      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-      return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-    });
-    found.push(...result.map((r) => `${name}: ${r}`));
+    found.push(...(await violations(app.page)).map((r) => `${name}: ${r}`));
   }
   await context.close();
   assert.deepEqual(found, []);

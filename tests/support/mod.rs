@@ -25,6 +25,15 @@ pub fn shared_data(test: &str) -> Option<PathBuf> {
     None
 }
 
+/// Two figures equal to a millionth of the larger (or of 1), with what they are in the failure.
+#[allow(dead_code)]
+pub fn close(a: f64, b: f64, what: &str) {
+    assert!(
+        (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+        "{what}: {a} against {b}"
+    );
+}
+
 /// A fixture under `tests/fixtures/`.
 #[allow(dead_code)]
 pub fn fixture(path: &str) -> PathBuf {

@@ -33,10 +33,8 @@ pub const MIN_KNOWN_SHARE: f64 = 0.8;
 /// One month of one rep.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MonthCall {
-    pub start: Option<NaiveDate>,
     /// Closed by the call day plus open Commit closing in the month.
     pub call: f64,
-    pub commit_open: f64,
     pub actual: f64,
     /// The rep's deals open on the call day, and those whose state there the history gives.
     pub open: u32,
@@ -73,10 +71,7 @@ pub fn calls(facts: &Facts<'_>) -> BTreeMap<Option<RepIx>, Vec<MonthCall>> {
             let rep = timeline.rep(deal);
             let won_in_month = timeline.won_between(deal, start, end);
             let amount = |on: NaiveDate| timeline.amount_now(deal, on).unwrap_or(0.0);
-            let m = months.entry(rep).or_insert_with(|| MonthCall {
-                start: Some(start),
-                ..MonthCall::default()
-            });
+            let m = months.entry(rep).or_default();
             if won_in_month {
                 let on = timeline.closed_on[deal as usize].unwrap_or(end);
                 m.actual += amount(on);
@@ -93,7 +88,6 @@ pub fn calls(facts: &Facts<'_>) -> BTreeMap<Option<RepIx>, Vec<MonthCall>> {
             let in_month = at.close_on.is_some_and(|c| c >= start && c <= end);
             let value = at.amount_home.unwrap_or(0.0);
             if at.category == Category::Commit && in_month {
-                m.commit_open += value;
                 m.call += value;
                 if !won_in_month {
                     m.missed.push((deal, value));

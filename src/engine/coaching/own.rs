@@ -30,6 +30,9 @@ pub const ACTIVITY_MIN_BASE: u64 = 40;
 /// The least fall of activities a working day that is called a drop.
 pub const ACTIVITY_MIN_DROP: f64 = 0.25;
 
+/// A won deal: its index, close day and home amount.
+type Won = (DealIx, NaiveDate, f64);
+
 fn back(day: NaiveDate, days: u64) -> NaiveDate {
     day.checked_sub_days(Days::new(days)).unwrap_or(day)
 }
@@ -46,12 +49,14 @@ pub fn deal_size_drift(rep: &RepFacts<'_>, facts: &Facts<'_>) -> Option<Insight>
     let window = &facts.window.period;
     let recent_from = back(window.as_of, SIZE_RECENT_DAYS - 1).max(window.start);
     let won = facts.closed(rep.rep_ix, DealStatus::Won, window.start, window.as_of);
-    let sized: Vec<&(DealIx, NaiveDate, f64)> = won.iter().filter(|(_, _, a)| *a > 0.0).collect();
-    let (recent, base): (Vec<_>, Vec<_>) = sized.iter().partition(|(_, on, _)| *on >= recent_from);
+    let (mut recent, base): (Vec<Won>, Vec<Won>) = won
+        .into_iter()
+        .filter(|(_, _, a)| *a > 0.0)
+        .partition(|(_, on, _)| *on >= recent_from);
     if recent.len() < SIZE_MIN_RECENT_WON || base.len() < SIZE_MIN_BASE_WON {
         return None;
     }
-    let amounts = |xs: &[&&(DealIx, NaiveDate, f64)]| xs.iter().map(|x| x.2).collect::<Vec<_>>();
+    let amounts = |xs: &[Won]| xs.iter().map(|x| x.2).collect::<Vec<_>>();
     let (recent_amounts, base_amounts) = (amounts(&recent), amounts(&base));
     let (recent_mean, base_mean) = (mean(&recent_amounts), mean(&base_amounts));
     let drop = 1.0 - recent_mean / base_mean;
@@ -79,8 +84,7 @@ pub fn deal_size_drift(rep: &RepFacts<'_>, facts: &Facts<'_>) -> Option<Insight>
     }
     let n = recent.len();
     let impact = (base_mean - recent_mean) * n as f64;
-    let mut deals: Vec<&&&(DealIx, NaiveDate, f64)> = recent.iter().collect();
-    deals.sort_by(|a, b| a.2.total_cmp(&b.2));
+    recent.sort_by(|a, b| a.2.total_cmp(&b.2));
     Some(Insight {
         kind: Kind::DealSizeDrift,
         stage: None,
@@ -110,7 +114,7 @@ pub fn deal_size_drift(rep: &RepFacts<'_>, facts: &Facts<'_>) -> Option<Insight>
         rep_value: Some(recent_mean),
         peer_value: Some(base_mean),
         interval: None,
-        deals: deals.iter().map(|d| facts.id(d.0)).collect(),
+        deals: recent.iter().map(|d| facts.id(d.0)).collect(),
     })
 }
 

@@ -7,11 +7,10 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 use crate::engine::coaching::report::ActivityWin;
 use crate::engine::numfmt::{money, percent};
-use crate::ui::components::chart::token;
+use crate::ui::components::chart::{drawing_area, token};
 use crate::ui::components::download::download_canvas;
 use crate::ui::filters::with_param;
 use crate::ui::state::use_app_state;
@@ -20,12 +19,7 @@ use crate::ui::state::use_app_state;
 type Hits = Vec<(f64, f64, f64)>;
 
 fn draw(canvas: &web_sys::HtmlCanvasElement, data: &ActivityWin, dpr: f64) -> Option<Hits> {
-    let css_width = f64::from(canvas.client_width().max(240));
-    let css_height = f64::from(canvas.client_height().max(200));
-    canvas.set_width((css_width * dpr) as u32);
-    canvas.set_height((css_height * dpr) as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
-    let root = backend.into_drawing_area();
+    let (root, _) = drawing_area(canvas, (240, 200), dpr)?;
     let (surface, text, muted, accent, hairline) = (
         token("--surface", WHITE),
         token("--text", BLACK),

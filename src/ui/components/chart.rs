@@ -75,6 +75,21 @@ pub fn token(name: &str, fallback: RGBColor) -> RGBColor {
     fallback
 }
 
+/// The canvas sized to its CSS box (at least `min` CSS pixels) at the device pixel ratio, as a plotters
+/// drawing area, with its CSS width. Every chart of the app starts here.
+pub fn drawing_area(
+    canvas: &web_sys::HtmlCanvasElement,
+    min: (i32, i32),
+    dpr: f64,
+) -> Option<(DrawingArea<CanvasBackend, plotters::coord::Shift>, f64)> {
+    let css_width = f64::from(canvas.client_width().max(min.0));
+    let css_height = f64::from(canvas.client_height().max(min.1));
+    canvas.set_width((css_width * dpr) as u32);
+    canvas.set_height((css_height * dpr) as u32);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
+    Some((backend.into_drawing_area(), css_width))
+}
+
 type Trans = Box<dyn Fn((i32, i32)) -> Option<(SegmentValue<usize>, f64)>>;
 
 /// Draws the chart; returns the pixel → data mapping for hover and click.
@@ -85,12 +100,7 @@ fn draw(
     unit: &str,
     dpr: f64,
 ) -> Option<Trans> {
-    let css_width = f64::from(canvas.client_width().max(200));
-    let css_height = f64::from(canvas.client_height().max(120));
-    canvas.set_width((css_width * dpr) as u32);
-    canvas.set_height((css_height * dpr) as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
-    let root = backend.into_drawing_area();
+    let (root, css_width) = drawing_area(canvas, (200, 120), dpr)?;
     let (surface, text, muted, accent, line_colour, hairline) = (
         token("--surface", WHITE),
         token("--text", BLACK),

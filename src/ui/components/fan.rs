@@ -8,11 +8,10 @@ use chrono::NaiveDate;
 use leptos::html;
 use leptos::prelude::*;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 use crate::engine::forecast::report::FanPoint;
 use crate::engine::numfmt::{money, money_short};
-use crate::ui::components::chart::token;
+use crate::ui::components::chart::{drawing_area, token};
 use crate::ui::components::download::download_canvas;
 use crate::ui::state::use_app_state;
 
@@ -66,12 +65,7 @@ fn draw(
 ) -> Option<Trans> {
     let start = points.first()?.day;
     let end = x_of(start, points.last()?.day).max(1.0);
-    let css_width = f64::from(canvas.client_width().max(200));
-    let css_height = f64::from(canvas.client_height().max(120));
-    canvas.set_width((css_width * dpr) as u32);
-    canvas.set_height((css_height * dpr) as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
-    let root = backend.into_drawing_area();
+    let (root, _) = drawing_area(canvas, (200, 120), dpr)?;
     let (surface, text, muted, accent, quota_colour, hairline) = (
         token("--surface", WHITE),
         token("--text", BLACK),

@@ -7,10 +7,9 @@ use leptos::html;
 use leptos::prelude::*;
 use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 use crate::engine::numfmt::{money, money_short};
-use crate::ui::components::chart::token;
+use crate::ui::components::chart::{drawing_area, token};
 use crate::ui::components::download::download_canvas;
 use crate::ui::state::use_app_state;
 
@@ -55,12 +54,7 @@ fn draw(
     scale: Option<(f64, f64)>,
     compact: bool,
 ) -> Option<Trans> {
-    let css_width = f64::from(canvas.client_width().max(200));
-    let css_height = f64::from(canvas.client_height().max(120));
-    canvas.set_width((css_width * dpr) as u32);
-    canvas.set_height((css_height * dpr) as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
-    let root = backend.into_drawing_area();
+    let (root, _) = drawing_area(canvas, (200, 120), dpr)?;
     let (surface, text, muted, accent, above, below, hairline) = (
         token("--surface", WHITE),
         token("--text", BLACK),

@@ -2,6 +2,8 @@
 //! manager and for the team (the engine's `Capacity` in the coaching answer), and one rep's reverse funnel
 //! with the levers — pick the rep, move a slider, the engine recomputes the plan.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::engine::coaching::report::{Capacity, Rollup};
@@ -25,7 +27,7 @@ pub fn CapacityAndWhatIf() -> impl IntoView {
         Some(Loaded::Failed(why)) => {
             view! { <Missing text=format!("No capacity: {why}.") /> }.into_any()
         }
-        Some(Loaded::Ready(r)) => view! { <Body report=r.as_ref().clone() /> }.into_any(),
+        Some(Loaded::Ready(r)) => view! { <Body report=r /> }.into_any(),
     };
     view! {
         <Section title="Capacity and what-if" testid="capacity" lede="What each rep can be expected to book at today's pace, against quota, rolled up by manager; then one rep's plan with the levers a coach can pull.">
@@ -50,7 +52,7 @@ fn rollup_row(r: &Rollup) -> Row {
 }
 
 #[component]
-fn Body(report: CoachReport) -> impl IntoView {
+fn Body(report: Arc<CoachReport>) -> impl IntoView {
     let Capacity {
         reps,
         managers,
