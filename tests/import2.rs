@@ -215,3 +215,112 @@ fn a_dollar_quota_is_a_quota() {
     let ana = report.reps.iter().find(|r| r.rep == "Ana Ruiz").unwrap();
     assert_eq!(ana.quota, Some(10_000.0));
 }
+
+/// Each rep's (won, lost, bookings) in 2026-Q1 of one fixture file, in home currency EUR.
+fn q1_by_rep(path: &str, settings: &ModelSettings) -> Vec<(String, u64, u64, f64)> {
+    let mut s = support::session_of_paths(&[support::fixture(path)], settings);
+    let report = s
+        .ask(Metrics {
+            settings: Box::new(MetricSettings {
+                as_of: NaiveDate::from_ymd_opt(2026, 3, 31),
+                period: PeriodSpec::Quarter {
+                    year: 2026,
+                    quarter: 1,
+                },
+                money: Money {
+                    home_currency: "EUR".to_owned(),
+                    rates: vec![],
+                },
+                ..MetricSettings::default()
+            }),
+        })
+        .unwrap()
+        .report;
+    let mut reps: Vec<_> = report
+        .reps
+        .iter()
+        .filter(|r| r.rep_id.is_some())
+        .map(|r| {
+            (
+                r.rep.clone(),
+                r.deals_won,
+                r.deals_lost,
+                r.bookings.unwrap_or(0.0),
+            )
+        })
+        .collect();
+    reps.sort_by(|a, b| a.0.cmp(&b.0));
+    reps
+}
+
+/// Lost deals with no close date of their own (a Pipedrive export without "Lost time") take the day they
+/// were last updated, said as a switchable assumption on the card; the one with no date at all is left out
+/// with a note; switched to leave_out, every undated lost deal is out and the card says so. The per-rep
+/// counts are the hand count in SOURCE.txt.
+#[test]
+fn lost_deals_without_a_close_date_take_the_day_they_were_last_updated() {
+    const PATH: &str = "import2/lost-no-close-date/deals.csv";
+    let got = q1_by_rep(PATH, &ModelSettings::default());
+    assert_eq!(
+        got,
+        vec![
+            ("Lena Vogel".to_owned(), 1, 2, 10_000.0),
+            ("Omar Haddad".to_owned(), 2, 1, 15_000.0),
+        ]
+    );
+    let mut s = support::session_of_paths(&[support::fixture(PATH)], &ModelSettings::default());
+    let Overview { files, .. } = s.ask(Summary {}).unwrap();
+    let f = &files[0];
+    assert_eq!(f.rows_read, 9);
+    assert_eq!(
+        f.rows_read,
+        f.rows_accepted + f.rows_rejected + f.rows_skipped
+    );
+    let assumption = f
+        .assumptions
+        .iter()
+        .find(|a| a.id == "closed_without_date")
+        .expect("the assumption is on the card");
+    assert_eq!(assumption.choice, "updated_date");
+    assert!(
+        assumption
+            .text
+            .starts_with("4 lost deals have no close date")
+            && assumption.text.contains("Deal - Update time"),
+        "{}",
+        assumption.text
+    );
+    assert!(
+        f.warnings
+            .iter()
+            .any(|w| w.starts_with("1 lost deal has no close date and no date of a last change")),
+        "{:#?}",
+        f.warnings
+    );
+
+    let leave_out = ModelSettings {
+        assumptions: vec![AssumptionChoice {
+            file: None,
+            id: "closed_without_date".into(),
+            choice: "leave_out".into(),
+        }],
+        ..ModelSettings::default()
+    };
+    let got = q1_by_rep(PATH, &leave_out);
+    assert_eq!(
+        got,
+        vec![
+            ("Lena Vogel".to_owned(), 1, 0, 10_000.0),
+            ("Omar Haddad".to_owned(), 2, 0, 15_000.0),
+        ]
+    );
+    let mut s = support::session_of_paths(&[support::fixture(PATH)], &leave_out);
+    let Overview { files, .. } = s.ask(Summary {}).unwrap();
+    let a = files[0]
+        .assumptions
+        .iter()
+        .find(|a| a.id == "closed_without_date")
+        .expect("still on the card, to switch back");
+    assert_eq!(a.choice, "leave_out");
+    assert!(a.text.contains("4 lost deals"), "{}", a.text);
+}

@@ -106,6 +106,8 @@ impl Kind {
                 LeadSource,
                 LostReason,
                 LastActivity,
+                Modified,
+                StageChanged,
                 Creator,
                 LeadId,
             ],
@@ -204,6 +206,11 @@ pub enum Field {
     LeadSource,
     LostReason,
     LastActivity,
+    /// When the record was last changed (Last Modified Date, Modified On, Update time …): a closed deal's
+    /// close date when it has no other, as a switchable assumption.
+    Modified,
+    /// When the deal last changed stage (Salesforce LastStageChangeDate, Pipedrive Last stage change).
+    StageChanged,
     /// Who created the deal (SDR credit).
     Creator,
     LeadId,

@@ -123,6 +123,9 @@ pub enum ClosedOnFrom {
     ClosedColumn,
     /// The (expected) close date, which closed deals carry as their close date.
     CloseDate,
+    /// No close date of its own: the day it last changed stage, else the day it was last changed (the
+    /// `closed_without_date` assumption, switchable).
+    Updated,
     /// Not closed, or no date at all.
     None,
 }

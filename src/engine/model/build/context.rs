@@ -41,6 +41,11 @@ pub(super) struct DealFlags {
     pub(super) won_on: Option<NaiveDate>,
     pub(super) lost_on: Option<NaiveDate>,
     pub(super) closed_column_on: Option<NaiveDate>,
+    /// The last stage change's day, else the last modified day: a closed deal's close date when nothing
+    /// else gives one.
+    pub(super) updated_on: Option<NaiveDate>,
+    /// The user chose to leave closed deals without a close date out rather than date them so.
+    pub(super) updated_left_out: bool,
     pub(super) lead_id: String,
 }
 

@@ -102,12 +102,19 @@ impl DealsReader {
                 .find_map(|l| date(l, Field::LostTime, file))
         });
         let last_activity_on = date(&self.last_activity, Field::LastActivity, file);
+        let updated_on = date(&self.stage_changed, Field::StageChanged, file)
+            .or_else(|| date(&self.modified, Field::Modified, file));
 
         // Outcome evidence: an explicit status, else won/closed flags, else won/lost times.
         let mut flags = DealFlags {
             won_on,
             lost_on,
             closed_column_on,
+            updated_on,
+            updated_left_out: ctx
+                .settings
+                .choice(&input.report.file, super::finish::CLOSED_WITHOUT_DATE)
+                == Some("leave_out"),
             lead_id: cell(table, row, c.lead).to_owned(),
             ..DealFlags::default()
         };

@@ -49,6 +49,9 @@ pub(super) struct DealsReader {
     pub(super) lost: DateCol,
     pub(super) lost_more: Vec<DateCol>,
     pub(super) last_activity: DateCol,
+    /// The last stage change and the last modified day: a closed deal's close date of last resort.
+    pub(super) stage_changed: DateCol,
+    pub(super) modified: DateCol,
     pub(super) money: Option<MoneyColumn>,
     pub(super) probability: Option<ProbabilityColumn>,
     /// Times are GMT (a Salesforce data export).
@@ -96,6 +99,8 @@ impl DealsReader {
             col(Field::WonTime),
             col(Field::LostTime),
             col(Field::LastActivity),
+            col(Field::StageChanged),
+            col(Field::Modified),
         ];
         let created = ctx.date_col(input, file, dates[0]);
         let expected = ctx.date_col(input, file, dates[1]);
@@ -118,6 +123,8 @@ impl DealsReader {
             .collect();
         let lost = ctx.date_col(input, file, dates[4]);
         let last_activity = ctx.date_col(input, file, dates[5]);
+        let stage_changed = ctx.date_col(input, file, dates[6]);
+        let modified = ctx.date_col(input, file, dates[7]);
         let money = c.amount.map(|a| ctx.money_column(input, file, a));
         let probability = c.prob.map(|p| ctx.probability_column(input, file, p));
         let gmt = file.mapping.source == Source::Salesforce
@@ -161,6 +168,8 @@ impl DealsReader {
             lost,
             lost_more,
             last_activity,
+            stage_changed,
+            modified,
             money,
             probability,
             gmt,

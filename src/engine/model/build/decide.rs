@@ -31,13 +31,15 @@ pub const DECIDE_VALUES_PER_STEP: usize = 16_384;
 pub(super) type DateCol = (Option<usize>, Option<DateColumn>);
 
 /// The fields that hold dates, whichever kind of file maps them.
-const DATE_FIELDS: [Field; 12] = [
+const DATE_FIELDS: [Field; 14] = [
     Field::Created,
     Field::ExpectedClose,
     Field::Closed,
     Field::WonTime,
     Field::LostTime,
     Field::LastActivity,
+    Field::Modified,
+    Field::StageChanged,
     Field::At,
     Field::Due,
     Field::Started,

@@ -11,14 +11,16 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::engine::ingest::FileId;
-use crate::engine::model::build::context::{Context, OwnerChange};
+use crate::engine::ingest::report::Assumption;
+use crate::engine::model::build::context::{Context, DealFlags, OwnerChange};
 use crate::engine::model::build::types::FileModel;
 use crate::engine::model::people::Roster;
 use crate::engine::model::review::{
     ReviewItem, file_scope, people_and_marks, possible_duplicates, test_records,
 };
 use crate::engine::model::words::{Outcome, fold};
-use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, Kind, Merge, StageIx};
+use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, Deals, Field, Kind, Merge, StageIx};
+use crate::engine::numfmt::thousands;
 
 /// The parts of the finish, in order.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -244,6 +246,8 @@ impl Context {
                 (Some(date), ClosedOnFrom::ClosedColumn)
             } else if let Some(date) = d.expected_close_on[ix] {
                 (Some(date), ClosedOnFrom::CloseDate)
+            } else if let Some(date) = flags.updated_on.filter(|_| !flags.updated_left_out) {
+                (Some(date), ClosedOnFrom::Updated)
             } else {
                 (None, ClosedOnFrom::None)
             };
@@ -299,6 +303,7 @@ impl Context {
                 (ClosedOnFrom::WonLostTime, "the won or lost time"),
                 (ClosedOnFrom::ClosedColumn, "the actual close date"),
                 (ClosedOnFrom::CloseDate, "the close date"),
+                (ClosedOnFrom::Updated, "the day last changed"),
                 (ClosedOnFrom::None, "nothing (no date)"),
             ]
             .iter()
@@ -311,6 +316,7 @@ impl Context {
                     parts.join(", ")
                 ));
             }
+            closed_without_date(file, d, &self.deal_flags);
             let closed: u64 = (0..d.len())
                 .filter(|&i| d.file[i] == file.file_id && d.status[i] != DealStatus::Open)
                 .count() as u64;
@@ -336,5 +342,96 @@ impl Context {
         let (reps, merges) = roster.finish(&deals_owned);
         self.model.reps = reps;
         (warnings, merges)
+    }
+}
+
+/// The assumption id: a closed deal with no close date of its own takes the day it last changed.
+pub const CLOSED_WITHOUT_DATE: &str = "closed_without_date";
+
+/// What a deals file's closed deals without a close date of their own became, said on its card: dated by
+/// the day they last changed (a switchable assumption), left out by the user's choice, or left out for want
+/// of any date — never silently, since a lost deal without a date would vanish from every win rate.
+fn closed_without_date(file: &mut FileModel, d: &Deals, flags: &[DealFlags]) {
+    let closed = |i: usize| d.file[i] == file.file_id && d.status[i] != DealStatus::Open;
+    let count = |pick: &dyn Fn(usize) -> bool| -> (u64, u64) {
+        (0..d.len())
+            .filter(|&i| closed(i) && pick(i))
+            .fold((0, 0), |(won, lost), i| {
+                if d.status[i] == DealStatus::Won {
+                    (won + 1, lost)
+                } else {
+                    (won, lost + 1)
+                }
+            })
+    };
+    let flag = |i: usize| flags.get(i).cloned().unwrap_or_default();
+    let dated = count(&|i| d.closed_on_from[i] == ClosedOnFrom::Updated);
+    let withheld = count(&|i| {
+        d.closed_on[i].is_none() && flag(i).updated_left_out && flag(i).updated_on.is_some()
+    });
+    let undated = count(&|i| {
+        d.closed_on[i].is_none() && !(flag(i).updated_left_out && flag(i).updated_on.is_some())
+    });
+    let column = file
+        .mapping
+        .column(Field::StageChanged)
+        .or_else(|| file.mapping.column(Field::Modified))
+        .map(str::to_owned);
+    let n = |count: u64, what: &str| {
+        let (noun, verb) = if count == 1 {
+            ("deal", "has")
+        } else {
+            ("deals", "have")
+        };
+        (format!("{} {what} {noun}", thousands(count)), verb)
+    };
+    // "4 lost deals have", "1 lost deal has", "2 lost and 1 won deals have".
+    let deals = |(won, lost): (u64, u64)| {
+        let (text, verb) = match (won, lost) {
+            (0, lost) => n(lost, "lost"),
+            (won, 0) => n(won, "won"),
+            (won, lost) => (
+                format!("{} lost and {} won deals", thousands(lost), thousands(won)),
+                "have",
+            ),
+        };
+        format!("{text} {verb}")
+    };
+    let some = |(won, lost): (u64, u64)| won + lost > 0;
+    if let Some(column) = column
+        && (some(dated) || some(withheld))
+    {
+        let (text, choice, other) = if some(dated) {
+            (
+                format!(
+                    "{} no close date — using '{column}', the day each last changed: a deal edited after it closed is counted as closing then.",
+                    deals(dated)
+                ),
+                "updated_date",
+                "leave_out",
+            )
+        } else {
+            (
+                format!(
+                    "{} no close date and are left out of every rate and period, as you chose ('{column}' could date them).",
+                    deals(withheld)
+                ),
+                "leave_out",
+                "updated_date",
+            )
+        };
+        file.assume(Assumption {
+            id: CLOSED_WITHOUT_DATE.to_owned(),
+            column: Some(column),
+            text,
+            choice: choice.to_owned(),
+            alternatives: vec![other.to_owned()],
+        });
+    }
+    if some(undated) {
+        file.notes.push(format!(
+            "{} no close date and no date of a last change: they are left out of every rate and period, so the win rate counts only the rest. Map a date column (closed, won or lost date, last modified) to count them.",
+            deals(undated)
+        ));
     }
 }
