@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use lexopt::prelude::*;
 use pipelens::engine::ingest::{FileId, ImportOptions};
+use pipelens::engine::model::stages::StageChoice;
+use pipelens::engine::model::words::Outcome;
 use pipelens::engine::model::{
     AssumptionChoice, Field, Kind, KindChoice, MappingChoice, ModelSettings,
 };
@@ -64,6 +66,8 @@ pub const LOAD_OPTIONS: &str = "    --encoding LABEL          read text as this 
     --exclude KEY             exclude a review-list item (e.g. 'duplicate:006…') or anyone on the
                               roster ('rep:KEY')
     --keep-apart FILE|KEY     undo a match across files (import lists each with its key)
+    --stage [PIPELINE:]STAGE=OUTCOME
+                              a stage's outcome: open, won or lost (e.g. 'Renewals:Renewed=won')
     --settings FILE.json      a saved mapping profile (model settings)";
 
 impl Load {
@@ -145,6 +149,33 @@ impl Load {
                     ))
                 })?);
             }
+            "stage" => {
+                let text = parser.value()?.string()?;
+                let parsed = text.rsplit_once('=').and_then(|(stage, outcome)| {
+                    let outcome = match outcome.trim().to_ascii_lowercase().as_str() {
+                        "open" => Outcome::Open,
+                        "won" => Outcome::Won,
+                        "lost" => Outcome::Lost,
+                        _ => return None,
+                    };
+                    let (pipeline, raw) = match stage.split_once(':') {
+                        Some((p, r)) => (Some(p.trim().to_owned()), r.trim().to_owned()),
+                        None => (None, stage.trim().to_owned()),
+                    };
+                    (!raw.is_empty()).then_some(StageChoice {
+                        pipeline,
+                        raw,
+                        standard: None,
+                        order: None,
+                        outcome: Some(outcome),
+                    })
+                });
+                self.settings.stages.push(parsed.ok_or_else(|| {
+                    UsageError(format!(
+                        "--stage takes [PIPELINE:]STAGE=open|won|lost (like 'Renewals:Renewed=won'), not '{text}'"
+                    ))
+                })?);
+            }
             "time-zone" => self.settings.business_time_zone = Some(parser.value()?.string()?),
             "exclude" => self.settings.excluded.push(parser.value()?.string()?),
             "keep-apart" => {
@@ -173,6 +204,7 @@ impl Load {
                 self.settings.assumptions.extend(extra.assumptions);
                 self.settings.excluded.extend(extra.excluded);
                 self.settings.keep_apart.extend(extra.keep_apart);
+                self.settings.stages.extend(extra.stages);
                 if extra.business_time_zone.is_some() {
                     self.settings.business_time_zone = extra.business_time_zone;
                 }

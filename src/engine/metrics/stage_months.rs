@@ -180,6 +180,7 @@ mod tests {
             outcome_from: String::new(),
             deals: 0,
             history_only: false,
+            unsure: false,
         }
     }
 

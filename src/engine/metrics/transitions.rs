@@ -206,6 +206,7 @@ mod tests {
             outcome_from: String::new(),
             deals: 0,
             history_only: false,
+            unsure: false,
         }
     }
 

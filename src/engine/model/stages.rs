@@ -29,6 +29,10 @@ pub struct StageEntry {
     pub deals: u32,
     /// Seen only in stage history (a renamed or retired stage).
     pub history_only: bool,
+    /// Nothing places it: no flag, probability or status says whether it is open or closed, its name is
+    /// on no ladder, and deals take their outcome from it — read as open, and the user is asked.
+    #[serde(default)]
+    pub unsure: bool,
 }
 
 /// Every stage the files mention.
@@ -75,6 +79,8 @@ struct Evidence {
     /// Mean relative position in deals' histories (0 = first stage, 1 = last).
     history_positions: Vec<f64>,
     deals: u32,
+    /// Deals whose outcome rests on this stage alone (no status or flag of their own).
+    relying: u32,
 }
 
 /// Collects what the files say about stages, then decides the table.
@@ -121,6 +127,13 @@ impl StageCollector {
             return *ix;
         }
         self.see(pipeline, raw)
+    }
+
+    /// A deal in this stage has no status or flag of its own: its outcome is the stage's.
+    pub fn relies(&mut self, stage: StageIx) {
+        if let Some(e) = self.evidence.get_mut(stage as usize) {
+            e.relying += 1;
+        }
     }
 
     pub fn count_deal(&mut self, stage: StageIx) {
@@ -180,6 +193,9 @@ impl StageCollector {
             .iter()
             .map(|e| {
                 let (outcome, outcome_from) = decide_outcome(e);
+                let unsure = outcome_from == NO_EVIDENCE
+                    && e.relying > 0
+                    && standard_stage_of(&e.raw).is_none();
                 StageEntry {
                     pipeline: e.pipeline.clone(),
                     raw: e.raw.clone(),
@@ -190,6 +206,7 @@ impl StageCollector {
                     order_from: String::new(),
                     deals: e.deals,
                     history_only: e.deals == 0,
+                    unsure,
                 }
             })
             .collect();
@@ -200,6 +217,7 @@ impl StageCollector {
                 if let Some(outcome) = choice.outcome {
                     entry.outcome = outcome;
                     entry.outcome_from = "set by you".to_owned();
+                    entry.unsure = false;
                 }
             }
         }
@@ -254,11 +272,11 @@ fn decide_outcome(e: &Evidence) -> (Outcome, String) {
     if let Some(outcome) = hubspot_id(&e.raw).map(|(_, _, o)| o) {
         return (outcome, "HubSpot's stage id".to_owned());
     }
-    (
-        Outcome::Open,
-        "no evidence of a close: read as open".to_owned(),
-    )
+    (Outcome::Open, NO_EVIDENCE.to_owned())
 }
+
+/// Why a stage nothing places is read as open.
+const NO_EVIDENCE: &str = "no evidence of a close: read as open";
 
 fn hubspot_id(raw: &str) -> Option<(usize, &'static str, Outcome)> {
     let key = fold(raw).replace(' ', "");

@@ -214,6 +214,26 @@ pub fn summarize(built: &Built, file_names: &[(u32, String)], time_zone: &str) -
                     "{ids} reps are known only by their Salesforce user id: import the User export (User.csv) to see their names."
                 ));
             }
+            let unsure: Vec<String> = m
+                .stages
+                .entries
+                .iter()
+                .filter(|e| e.unsure)
+                .map(|e| {
+                    let place = if e.pipeline.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in {}", e.pipeline)
+                    };
+                    format!("'{}'{place} ({} deals)", e.raw, e.deals)
+                })
+                .collect();
+            if !unsure.is_empty() {
+                warnings.push(format!(
+                    "Nothing in the files says whether these stages are open, won or lost, so their deals are read as open: {}. Say which on the stage table (or `--stage PIPELINE:STAGE=won`).",
+                    unsure.join(", ")
+                ));
+            }
             warnings
         },
     }

@@ -206,7 +206,7 @@ fn StageTable() -> impl IntoView {
                                     // One label per row: the same stage name can stand in several pipelines.
                                     let stage = if e.pipeline.is_empty() { e.raw.clone() } else { format!("{} in {}", e.raw, e.pipeline) };
                                     view! {
-                                        <tr data-testid="stage-row">
+                                        <tr data-testid="stage-row" class:unsure=e.unsure>
                                             <td>{e.pipeline.clone()}</td>
                                             <th scope="row">{e.raw.clone()}{e.history_only.then_some(" (history only)")}</th>
                                             <td>
@@ -224,7 +224,10 @@ fn StageTable() -> impl IntoView {
                                             </td>
                                             <td class="num">{e.order}</td>
                                             <td class="num">{e.deals}</td>
-                                            <td class="why">{format!("{}; {}", e.order_from, e.outcome_from)}</td>
+                                            <td class="why">
+                                                {e.unsure.then(|| view! { <strong class="ask" data-testid="stage-unsure">"Open, won or lost? Nothing says. "</strong> })}
+                                                {format!("{}; {}", e.order_from, e.outcome_from)}
+                                            </td>
                                         </tr>
                                     }
                                 })

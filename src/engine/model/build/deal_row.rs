@@ -7,9 +7,10 @@ use crate::engine::model::build::context::{Context, DealFlags, cell, currency_ce
 use crate::engine::model::build::deals::DealsReader;
 use crate::engine::model::build::decide::DateCol;
 use crate::engine::model::build::types::{FileInput, FileModel};
+use crate::engine::model::sources::Source;
 use crate::engine::model::values::money::DecimalMark;
 use crate::engine::model::values::scalars::{IdCheck, check_id, parse_bool, parse_number};
-use crate::engine::model::words::{Outcome, status_outcome};
+use crate::engine::model::words::{Outcome, fold, status_outcome};
 use crate::engine::model::{ClosedOnFrom, DealIx, DealStatus, Field};
 
 impl DealsReader {
@@ -158,7 +159,6 @@ impl DealsReader {
         {
             ctx.stages.vote(stage, outcome, flags.status_from);
         }
-
         let mut amount_cents = None;
         // A bare '$' (or "dollars") is the dollar the user picked for this file, US by default.
         let dollar = ctx
@@ -218,6 +218,48 @@ impl DealsReader {
                 ctx.stages.probability(stage, f64::from(v) * 100.0);
             }
         }
+        if flags.status.is_none() {
+            ctx.stages.relies(stage);
+            // The CRM's own probability marks a closed stage: HubSpot's deal stage probability is 1 for a
+            // closed-won stage and 0 for a closed-lost one (anything between is open); elsewhere 100% or 0%
+            // counts only with a forecast category that says closed, and only in a file without a status
+            // column (Dynamics keeps a won deal, 100% and "Won", in its last open stage).
+            if let Some(p) = probability_value {
+                let category = fold(cell(table, row, c.forecast));
+                let hubspot = file.mapping.source == Source::Hubspot;
+                let says = |words: &[&str]| words.iter().any(|w| category == *w);
+                let vote = if hubspot && p >= 0.995 {
+                    Some((Outcome::Won, "HubSpot's deal probability (100%)"))
+                } else if hubspot && p <= 0.005 {
+                    Some((Outcome::Lost, "HubSpot's deal probability (0%)"))
+                } else if hubspot {
+                    Some((
+                        Outcome::Open,
+                        "HubSpot's deal probability (between 0 and 100%)",
+                    ))
+                } else if c.status.is_none() && p >= 0.995 && says(&["closed", "closed won", "won"])
+                {
+                    Some((
+                        Outcome::Won,
+                        "probability 100% with forecast category Closed",
+                    ))
+                } else if c.status.is_none()
+                    && p <= 0.005
+                    && says(&["omitted", "closed lost", "lost"])
+                {
+                    Some((
+                        Outcome::Lost,
+                        "probability 0% with forecast category Omitted",
+                    ))
+                } else {
+                    None
+                };
+                if let Some((outcome, from)) = vote {
+                    ctx.stages.vote(stage, outcome, from);
+                }
+            }
+        }
+
         let name = cell(table, row, c.name);
         let strings = &mut ctx.model.strings;
         let d = &mut ctx.model.deals;
