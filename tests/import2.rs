@@ -324,3 +324,216 @@ fn lost_deals_without_a_close_date_take_the_day_they_were_last_updated() {
     assert_eq!(a.choice, "leave_out");
     assert!(a.text.contains("4 lost deals"), "{}", a.text);
 }
+
+/// Each rep's (won, lost, bookings) in 2026-Q1 of one fixture file, in USD.
+fn q1_usd(path: &str, settings: &ModelSettings) -> Vec<(String, u64, u64, f64)> {
+    let mut s = support::session_of_paths(&[support::fixture(path)], settings);
+    let report = s
+        .ask(Metrics {
+            settings: Box::new(MetricSettings {
+                as_of: NaiveDate::from_ymd_opt(2026, 3, 31),
+                period: PeriodSpec::Quarter {
+                    year: 2026,
+                    quarter: 1,
+                },
+                ..MetricSettings::default()
+            }),
+        })
+        .unwrap()
+        .report;
+    let mut reps: Vec<_> = report
+        .reps
+        .iter()
+        .filter(|r| r.rep_id.is_some())
+        .map(|r| {
+            (
+                r.rep.clone(),
+                r.deals_won,
+                r.deals_lost,
+                r.bookings.unwrap_or(0.0),
+            )
+        })
+        .collect();
+    reps.sort_by(|a, b| a.0.cmp(&b.0));
+    reps
+}
+
+fn unmapped(fields: &[pipelens::engine::model::Field]) -> ModelSettings {
+    ModelSettings {
+        mappings: fields
+            .iter()
+            .map(|f| pipelens::engine::model::MappingChoice {
+                file: None,
+                field: *f,
+                column: None,
+            })
+            .collect(),
+        ..ModelSettings::default()
+    }
+}
+
+/// A HubSpot export with a second pipeline whose closed stages are "Renewed" and "Churned": HubSpot's
+/// "Is Closed Won" / "Is Deal Closed?" flags place them; without the flags, HubSpot's deal stage
+/// probability (1 won, 0 lost) does; with neither, nothing can, and those stages are asked about on the
+/// stage table (read as open meanwhile) until the user answers. Counts: SOURCE.txt's hand count.
+#[test]
+fn closed_stages_renamed_in_a_second_pipeline_are_placed_by_every_signal_or_asked_about() {
+    use pipelens::engine::model::Field;
+    use pipelens::engine::model::stages::StageChoice;
+    use pipelens::engine::model::words::Outcome;
+    const PATH: &str = "import2/renamed-closed-stages/deals.csv";
+    let want = vec![
+        ("Ana Costa".to_owned(), 2, 2, 35_000.0),
+        ("Ben Okoro".to_owned(), 3, 1, 24_000.0),
+    ];
+    assert_eq!(
+        q1_usd(PATH, &ModelSettings::default()),
+        want,
+        "by the flags"
+    );
+    let no_flags = unmapped(&[Field::IsWon, Field::IsClosed]);
+    assert_eq!(q1_usd(PATH, &no_flags), want, "by HubSpot's probability");
+
+    let nothing = unmapped(&[Field::IsWon, Field::IsClosed, Field::Probability]);
+    assert_eq!(
+        q1_usd(PATH, &nothing),
+        vec![
+            ("Ana Costa".to_owned(), 1, 1, 20_000.0),
+            ("Ben Okoro".to_owned(), 1, 0, 9_000.0),
+        ],
+        "Renewed and Churned read as open"
+    );
+    let mut s = support::session_of_paths(&[support::fixture(PATH)], &nothing);
+    let Overview { model: summary, .. } = s.ask(Summary {}).unwrap();
+    let mut unsure: Vec<&str> = summary
+        .stages
+        .iter()
+        .filter(|e| e.unsure)
+        .map(|e| e.raw.as_str())
+        .collect();
+    unsure.sort();
+    assert_eq!(unsure, ["Churned", "Renewal Due", "Renewed"]);
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("'Renewed' in Renewals (3 deals)")),
+        "{:#?}",
+        summary.warnings
+    );
+    // Answered on the stage table: the hand count again, and nothing left to ask about those two.
+    let mut answered = nothing.clone();
+    for (raw, outcome) in [("Renewed", Outcome::Won), ("Churned", Outcome::Lost)] {
+        answered.stages.push(StageChoice {
+            pipeline: Some("Renewals".to_owned()),
+            raw: raw.to_owned(),
+            standard: None,
+            order: None,
+            outcome: Some(outcome),
+        });
+    }
+    assert_eq!(q1_usd(PATH, &answered), want, "answered by the user");
+    // With the flags there is nothing to ask.
+    let mut s = support::session_of_paths(&[support::fixture(PATH)], &ModelSettings::default());
+    let Overview { model, .. } = s.ask(Summary {}).unwrap();
+    assert!(
+        model.stages.iter().all(|e| !e.unsure),
+        "{:#?}",
+        model.stages
+    );
+}
+
+/// A Salesforce Opportunities report exported by a German user — the German UI labels as headers,
+/// semicolons, dd.MM.yyyy, "1.234,56 €", German stage names and the "Gesamtsumme (7 Datensätze)" row — is
+/// read as the Opportunities report it is, and each rep's counts and bookings are the hand count.
+#[test]
+fn a_german_salesforce_report_is_read_as_the_report_it_is() {
+    const PATH: &str = "import2/localized-de/opportunities.csv";
+    let mut s = support::session_of_paths(&[support::fixture(PATH)], &ModelSettings::default());
+    let Overview { files, .. } = s.ask(Summary {}).unwrap();
+    let f = &files[0];
+    assert_eq!(
+        (f.source.as_str(), f.kind.as_str()),
+        ("salesforce", "deals"),
+        "{}",
+        f.layout
+    );
+    assert_eq!((f.rows_read, f.rows_accepted, f.rows_skipped), (8, 7, 1));
+    let mapped: Vec<(&str, &str)> = f
+        .mapping
+        .iter()
+        .map(|m| (m.field.as_str(), m.column.as_str()))
+        .collect();
+    for pair in [
+        ("owner", "Opportunity-Inhaber"),
+        ("stage", "Phase"),
+        ("amount", "Betrag"),
+        ("expected_close", "Schlusstermin"),
+        ("created", "Erstelldatum"),
+    ] {
+        assert!(mapped.contains(&pair), "{pair:?} in {mapped:?}");
+    }
+    assert_eq!(
+        q1_by_rep(PATH, &ModelSettings::default()),
+        vec![
+            ("Jonas Weber".to_owned(), 1, 2, 7_250.0),
+            ("Lena Vogel".to_owned(), 2, 1, 15_500.5),
+        ]
+    );
+}
+
+/// Translated header rows of each CRM's deals export (German, Italian, Spanish, Portuguese, Dutch, French)
+/// are recognised as that CRM's layout: recognition reads each label as the English header it stands for.
+mod translated {
+    use pipelens::engine::ingest::report::ColumnInfo;
+    use pipelens::engine::model::fields::Kind;
+    use pipelens::engine::model::recognize::recognize;
+    use pipelens::engine::model::sources::Source;
+
+    /// Whose export a translated header row (`|` between headers) is, as recognition reads it (its translated labels
+    /// included).
+    fn recognized(headers: &str) -> (Source, Kind) {
+        let columns: Vec<ColumnInfo> = headers
+            .split('|')
+            .map(|h| ColumnInfo {
+                name: h.to_owned(),
+                original: h.to_owned(),
+                hidden: h.starts_with('('),
+            })
+            .collect();
+        let mapping = recognize(&columns);
+        (mapping.source, mapping.kind)
+    }
+
+    #[test]
+    fn translated_exports_are_recognised_as_their_layout() {
+        #[rustfmt::skip]
+        let exports = [
+            (Source::Salesforce, "Opportunity-Inhaber|Opportunity-Name|Accountname|Phase|Betrag|Schlusstermin\
+                |Erstelldatum|Wahrscheinlichkeit (%)|Prognosekategorie|Lead-Quelle|Typ"),
+            (Source::Salesforce, "Titolare opportunità|Nome opportunità|Nome account|Fase|Ammontare\
+                |Data chiusura|Probabilità (%)|Categoria di previsione"),
+            (Source::Salesforce, "Propietario de la oportunidad|Nombre de la oportunidad|Nombre de la cuenta\
+                |Etapa|Importe|Fecha de cierre|Fecha de creación|Probabilidad (%)|Categoría de pronóstico"),
+            (Source::Hubspot, "ID do registro|Nome do negócio|Fase do negócio|Pipeline|Proprietário do negócio\
+                |Data de fechamento|Data de criação|Valor"),
+            (Source::Hubspot, "Record-ID|Dealnaam|Dealfase|Pijplijn|Eigenaar deal|Sluitingsdatum|Aanmaakdatum|Bedrag"),
+            (Source::Pipedrive, "Affaire - Titre|Affaire - Valeur|Affaire - Propriétaire|Affaire - Étape\
+                |Affaire - Statut|Affaire - Affaire créée|Affaire - Date de perte"),
+            (Source::Pipedrive, "Deal - Titel|Deal - Wert|Deal - Besitzer|Deal - Phase|Deal - Status\
+                |Deal - Deal erstellt|Deal - Datum des gewonnenen Deals|Deal - Datum des verlorenen Deals"),
+            (Source::Pipedrive, "Título|Valor|Proprietário|Etapa|Status|Ganho em|Data de perda|Negócio criado em"),
+            (Source::Zoho, "Propietario del trato|Nombre del trato|Nombre de cuenta|Etapa|Importe\
+                |Fecha de cierre|Hora de creación"),
+            (Source::Zoho, "Besitzer des Abschlusses|Name des Geschäftsabschlusses|Accountname|Phase|Betrag\
+                |Abschlussdatum|Erstellungszeit"),
+            (Source::Dynamics, "(Niet wijzigen) Verkoopkans|Onderwerp|Potentiële klant|Eigenaar\
+                |Geschatte sluitingsdatum|Geschatte opbrengst|Status"),
+            (Source::Dynamics, "(Ne pas modifier) Opportunité|Sujet|Client potentiel|Propriétaire\
+                |Date de clôture estimée|Chiffre d'affaires estimé|Statut|Raison du statut"),
+        ];
+        for (source, headers) in exports {
+            assert_eq!(recognized(headers), (source, Kind::Deals), "{headers}");
+        }
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod fields;
+pub mod labels;
 pub mod people;
 pub mod recognize;
 pub mod review;

@@ -85,9 +85,19 @@ impl Mapping {
     }
 }
 
+/// A header as recognition reads it: normalised, and a CRM's translated UI label (German, French, Spanish,
+/// Portuguese, Italian, Dutch) read as the English header of the same layout.
+fn header_key(header: &str) -> String {
+    let normalized = normalize(header);
+    match crate::engine::model::labels::english(&normalized) {
+        Some(english) => english.to_owned(),
+        None => normalized,
+    }
+}
+
 /// Recognises a file from its columns (hidden Dynamics columns included: they identify the layout).
 pub fn recognize(columns: &[ColumnInfo]) -> Mapping {
-    let normalized: Vec<String> = columns.iter().map(|c| normalize(&c.original)).collect();
+    let normalized: Vec<String> = columns.iter().map(|c| header_key(&c.original)).collect();
     let present: HashSet<&str> = normalized.iter().map(String::as_str).collect();
     let mut best: Option<(&Signature, usize, f64)> = None;
     for signature in SIGNATURES {
@@ -290,7 +300,7 @@ impl Mapping {
     /// The same file read as another kind: the mapping is redone for that kind from header names, as the
     /// user chose.
     pub fn as_kind(&self, kind: Kind, columns: &[ColumnInfo]) -> Mapping {
-        let normalized: Vec<String> = columns.iter().map(|c| normalize(&c.original)).collect();
+        let normalized: Vec<String> = columns.iter().map(|c| header_key(&c.original)).collect();
         let mut fields: Vec<FieldMapping> = self
             .fields
             .iter()

@@ -432,6 +432,8 @@ pub static SIGNATURES: &[Signature] = &[
             (Currency, &["currency", "deal currency code"]),
             (Probability, &["deal probability", "deal stage probability"]),
             (ForecastCategory, &["forecast category"]),
+            (IsWon, &["is closed won"]),
+            (IsClosed, &["is deal closed"]),
             (
                 LeadSource,
                 &["original source type", "original traffic source", "source"],
@@ -951,8 +953,32 @@ pub static SYNONYMS: &[(Field, &[&str])] = &[
             "statut",
         ],
     ),
-    (IsWon, &["is won", "won"]),
-    (IsClosed, &["is closed", "closed"]),
+    (
+        IsWon,
+        &[
+            "is won",
+            "won",
+            "is closed won",
+            "hs is closed won",
+            "won flag",
+            "gewonnen",
+            "ganada",
+            "gagnée",
+        ],
+    ),
+    (
+        IsClosed,
+        &[
+            "is closed",
+            "closed",
+            "is deal closed",
+            "hs is closed",
+            "closed flag",
+            "geschlossen",
+            "cerrada",
+            "fermée",
+        ],
+    ),
     (
         Created,
         &[
