@@ -252,7 +252,7 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
             rep_sets,
             quota,
             pacing.as_ref().map(|b| b.share_by_now),
-            &mut unconverted,
+            &mut BTreeMap::new(),
         );
         m.rep_ix = *rep;
         m.rep = model.rep_name(*rep).to_owned();
@@ -279,13 +279,14 @@ pub fn core(p: &Prepared<'_>, by_rep: &BTreeMap<Option<RepIx>, Sets>) -> Metrics
     let team_quota = (!rep_quotas.is_empty())
         .then(|| (rep_quotas.iter().sum::<f64>() * 100.0).round() as i64)
         .or_else(|| shared_quota_in(p, p.period));
-    let mut scratch = BTreeMap::new();
+    // What could not be converted is counted over the team's deals, each once (a deal in two reps' sets,
+    // as owner and as creator, is one deal).
     let mut team = metrics_of(
         p,
         &all,
         team_quota,
         pacing.as_ref().map(|b| b.share_by_now),
-        &mut scratch,
+        &mut unconverted,
     );
     team.rep = "Team".to_owned();
     // Quotas for only some reps: the team's attainment and pacing compare the bookings of the reps who

@@ -461,16 +461,36 @@ pub(crate) fn metrics_of(
             }
         }
     }
-    for sum in [&bookings, &lost_value, &created_value] {
-        for (currency, u) in &sum.unconverted {
+    // What could not be converted, each deal once: a deal created and won in the period is in two sums.
+    let mut counted = std::collections::BTreeSet::new();
+    let listed = [
+        (&sets.won, true),
+        (&sets.lost, true),
+        (&sets.created, false),
+    ];
+    for (list, by_close) in listed {
+        for &ix in list {
+            let i = ix as usize;
+            let Some(amount) = d.amount_cents[i] else {
+                continue;
+            };
+            let currency = p.model.text(d.currency[i]);
+            let on = if by_close {
+                d.closed_on[i]
+            } else {
+                d.created_on[i]
+            };
+            if p.settings.money.to_home(amount, currency, on).is_some() || !counted.insert(i) {
+                continue;
+            }
             let entry = money
-                .entry(currency.clone())
+                .entry(currency.to_uppercase())
                 .or_insert_with(|| Unconverted {
-                    currency: currency.clone(),
+                    currency: currency.to_uppercase(),
                     ..Unconverted::default()
                 });
-            entry.deals += u.deals;
-            entry.amount_cents += u.amount_cents;
+            entry.deals += 1;
+            entry.amount_cents += amount;
         }
     }
     let (won, lost) = (sets.won.len() as u64, sets.lost.len() as u64);

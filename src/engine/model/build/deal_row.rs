@@ -54,6 +54,23 @@ impl DealsReader {
             );
             return;
         }
+        if self.is_unlabelled_total(table, row, raw_id) {
+            let value = cell(table, row, c.amount);
+            let reason = format!(
+                "Looks like a totals row: no id, owner or stage, and its amount is the sum of the {} rows above; it is skipped, not read as a deal.",
+                self.amount_rows
+            );
+            note_row(
+                file,
+                NoteKind::Skipped,
+                table,
+                row,
+                Field::Amount,
+                value,
+                reason,
+            );
+            return;
+        }
         let ix = ctx.model.deals.len() as DealIx;
         ctx.deal_index.insert(deal_id.clone(), ix);
         if deal_id.len() == 18 && deal_id.starts_with("006") {
@@ -176,6 +193,8 @@ impl DealsReader {
             match money.parse(value) {
                 Ok(Some(m)) => {
                     amount_cents = Some(m.amount_cents);
+                    self.amount_sum_cents = self.amount_sum_cents.saturating_add(m.amount_cents);
+                    self.amount_rows += 1;
                     if currency.is_empty() {
                         currency = match m.currency.as_deref() {
                             Some("$") => {
@@ -323,5 +342,29 @@ fn read_date(
             None
         }
         _ => None,
+    }
+}
+
+impl DealsReader {
+    /// A report's totals row that carries no label: no id, owner or stage, and an amount equal to the sum
+    /// of the amounts of at least two rows above it.
+    fn is_unlabelled_total(
+        &self,
+        table: &crate::engine::ingest::Table,
+        row: usize,
+        raw_id: &str,
+    ) -> bool {
+        let c = &self.c;
+        if !raw_id.is_empty()
+            || !cell(table, row, c.owner).is_empty()
+            || !cell(table, row, c.stage).is_empty()
+            || self.amount_rows < 2
+        {
+            return false;
+        }
+        self.money
+            .as_ref()
+            .and_then(|m| m.parse(cell(table, row, c.amount)).ok().flatten())
+            .is_some_and(|m| m.amount_cents == self.amount_sum_cents)
     }
 }

@@ -66,6 +66,9 @@ pub(super) struct DealsReader {
     pub(super) dollar_rows: u64,
     /// Ids that look damaged by Excel.
     pub(super) excel_ids: u64,
+    /// The amounts of the rows read so far, summed as written (a totals row without a label repeats it).
+    pub(super) amount_sum_cents: i64,
+    pub(super) amount_rows: u64,
 }
 
 impl DealsReader {
@@ -179,6 +182,8 @@ impl DealsReader {
             snapshot_gone: 0,
             dollar_rows: 0,
             excel_ids: 0,
+            amount_sum_cents: 0,
+            amount_rows: 0,
         }
     }
 }
