@@ -216,8 +216,8 @@ fn a_dollar_quota_is_a_quota() {
     assert_eq!(ana.quota, Some(10_000.0));
 }
 
-/// Each rep's (won, lost, bookings) in 2026-Q1 of one fixture file, in home currency EUR.
-fn q1_by_rep(path: &str, settings: &ModelSettings) -> Vec<(String, u64, u64, f64)> {
+/// Each rep's (won, lost, bookings) in 2026-Q1 of one fixture file, in the home currency given.
+fn q1_by_rep(path: &str, settings: &ModelSettings, home: &str) -> Vec<(String, u64, u64, f64)> {
     let mut s = support::session_of_paths(&[support::fixture(path)], settings);
     let report = s
         .ask(Metrics {
@@ -228,7 +228,7 @@ fn q1_by_rep(path: &str, settings: &ModelSettings) -> Vec<(String, u64, u64, f64
                     quarter: 1,
                 },
                 money: Money {
-                    home_currency: "EUR".to_owned(),
+                    home_currency: home.to_owned(),
                     rates: vec![],
                 },
                 ..MetricSettings::default()
@@ -260,7 +260,7 @@ fn q1_by_rep(path: &str, settings: &ModelSettings) -> Vec<(String, u64, u64, f64
 #[test]
 fn lost_deals_without_a_close_date_take_the_day_they_were_last_updated() {
     const PATH: &str = "import2/lost-no-close-date/deals.csv";
-    let got = q1_by_rep(PATH, &ModelSettings::default());
+    let got = q1_by_rep(PATH, &ModelSettings::default(), "EUR");
     assert_eq!(
         got,
         vec![
@@ -306,7 +306,7 @@ fn lost_deals_without_a_close_date_take_the_day_they_were_last_updated() {
         }],
         ..ModelSettings::default()
     };
-    let got = q1_by_rep(PATH, &leave_out);
+    let got = q1_by_rep(PATH, &leave_out, "EUR");
     assert_eq!(
         got,
         vec![
@@ -323,39 +323,6 @@ fn lost_deals_without_a_close_date_take_the_day_they_were_last_updated() {
         .expect("still on the card, to switch back");
     assert_eq!(a.choice, "leave_out");
     assert!(a.text.contains("4 lost deals"), "{}", a.text);
-}
-
-/// Each rep's (won, lost, bookings) in 2026-Q1 of one fixture file, in USD.
-fn q1_usd(path: &str, settings: &ModelSettings) -> Vec<(String, u64, u64, f64)> {
-    let mut s = support::session_of_paths(&[support::fixture(path)], settings);
-    let report = s
-        .ask(Metrics {
-            settings: Box::new(MetricSettings {
-                as_of: NaiveDate::from_ymd_opt(2026, 3, 31),
-                period: PeriodSpec::Quarter {
-                    year: 2026,
-                    quarter: 1,
-                },
-                ..MetricSettings::default()
-            }),
-        })
-        .unwrap()
-        .report;
-    let mut reps: Vec<_> = report
-        .reps
-        .iter()
-        .filter(|r| r.rep_id.is_some())
-        .map(|r| {
-            (
-                r.rep.clone(),
-                r.deals_won,
-                r.deals_lost,
-                r.bookings.unwrap_or(0.0),
-            )
-        })
-        .collect();
-    reps.sort_by(|a, b| a.0.cmp(&b.0));
-    reps
 }
 
 fn unmapped(fields: &[pipelens::engine::model::Field]) -> ModelSettings {
@@ -387,16 +354,20 @@ fn closed_stages_renamed_in_a_second_pipeline_are_placed_by_every_signal_or_aske
         ("Ben Okoro".to_owned(), 3, 1, 24_000.0),
     ];
     assert_eq!(
-        q1_usd(PATH, &ModelSettings::default()),
+        q1_by_rep(PATH, &ModelSettings::default(), "USD"),
         want,
         "by the flags"
     );
     let no_flags = unmapped(&[Field::IsWon, Field::IsClosed]);
-    assert_eq!(q1_usd(PATH, &no_flags), want, "by HubSpot's probability");
+    assert_eq!(
+        q1_by_rep(PATH, &no_flags, "USD"),
+        want,
+        "by HubSpot's probability"
+    );
 
     let nothing = unmapped(&[Field::IsWon, Field::IsClosed, Field::Probability]);
     assert_eq!(
-        q1_usd(PATH, &nothing),
+        q1_by_rep(PATH, &nothing, "USD"),
         vec![
             ("Ana Costa".to_owned(), 1, 1, 20_000.0),
             ("Ben Okoro".to_owned(), 1, 0, 9_000.0),
@@ -432,7 +403,11 @@ fn closed_stages_renamed_in_a_second_pipeline_are_placed_by_every_signal_or_aske
             outcome: Some(outcome),
         });
     }
-    assert_eq!(q1_usd(PATH, &answered), want, "answered by the user");
+    assert_eq!(
+        q1_by_rep(PATH, &answered, "USD"),
+        want,
+        "answered by the user"
+    );
     // With the flags there is nothing to ask.
     let mut s = support::session_of_paths(&[support::fixture(PATH)], &ModelSettings::default());
     let Overview { model, .. } = s.ask(Summary {}).unwrap();
@@ -474,7 +449,7 @@ fn a_german_salesforce_report_is_read_as_the_report_it_is() {
         assert!(mapped.contains(&pair), "{pair:?} in {mapped:?}");
     }
     assert_eq!(
-        q1_by_rep(PATH, &ModelSettings::default()),
+        q1_by_rep(PATH, &ModelSettings::default(), "EUR"),
         vec![
             ("Jonas Weber".to_owned(), 1, 2, 7_250.0),
             ("Lena Vogel".to_owned(), 2, 1, 15_500.5),
@@ -561,7 +536,7 @@ fn a_totals_row_without_a_label_is_skipped_by_its_sum() {
         .sum();
     assert_eq!(open_cents, 850_000);
     assert_eq!(
-        q1_usd(PATH, &ModelSettings::default()),
+        q1_by_rep(PATH, &ModelSettings::default(), "USD"),
         vec![
             ("Priya Shah".to_owned(), 1, 0, 12_000.0),
             ("Tom Berg".to_owned(), 1, 1, 7_000.0),

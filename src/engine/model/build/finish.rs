@@ -364,14 +364,15 @@ fn closed_without_date(file: &mut FileModel, d: &Deals, flags: &[DealFlags]) {
                 }
             })
     };
-    let flag = |i: usize| flags.get(i).cloned().unwrap_or_default();
+    // Its day of last change was there, but the user chose to leave such deals out.
+    let withheld_at = |i: usize| {
+        flags
+            .get(i)
+            .is_some_and(|f| f.updated_left_out && f.updated_on.is_some())
+    };
     let dated = count(&|i| d.closed_on_from[i] == ClosedOnFrom::Updated);
-    let withheld = count(&|i| {
-        d.closed_on[i].is_none() && flag(i).updated_left_out && flag(i).updated_on.is_some()
-    });
-    let undated = count(&|i| {
-        d.closed_on[i].is_none() && !(flag(i).updated_left_out && flag(i).updated_on.is_some())
-    });
+    let withheld = count(&|i| d.closed_on[i].is_none() && withheld_at(i));
+    let undated = count(&|i| d.closed_on[i].is_none() && !withheld_at(i));
     let column = file
         .mapping
         .column(Field::StageChanged)
